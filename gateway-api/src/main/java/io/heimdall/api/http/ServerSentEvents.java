@@ -1,0 +1,86 @@
+package io.heimdall.api.http;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * Reads a {@code text/event-stream} body event by event, as the HTML Living Standard defines it: {@code event:} and
+ * {@code data:} fields, multi-line data joined with newlines, comments and {@code id}/{@code retry} fields skipped,
+ * an event dispatched at a blank line. Not thread-safe; one reader per stream.
+ */
+public final class ServerSentEvents implements AutoCloseable {
+    private final BufferedReader reader;
+
+    /** Reads events from a UTF-8 stream. */
+    public ServerSentEvents(InputStream in) {
+        this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 8192);
+    }
+
+    /**
+     * One event.
+     *
+     * @param event the event name, {@code message} when none was given
+     * @param data  the data, lines joined by {@code \n}
+     */
+    public record Event(String event, String data) {
+    }
+
+    /** The next event, or empty at the end of the stream. */
+    public Optional<Event> next() {
+        String event = null;
+        StringBuilder data = null;
+        try {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.isEmpty()) {
+                    if (data != null) {
+                        return Optional.of(new Event(event == null ? "message" : event, data.toString()));
+                    }
+                    event = null;
+                    continue;
+                }
+                if (line.charAt(0) == ':') {
+                    continue;
+                }
+                int colon = line.indexOf(':');
+                String field = colon < 0 ? line : line.substring(0, colon);
+                String value = colon < 0 ? "" : line.substring(colon + 1);
+                if (value.startsWith(" ")) {
+                    value = value.substring(1);
+                }
+                switch (field) {
+                    case "event" -> event = value;
+                    case "data" -> {
+                        if (data == null) {
+                            data = new StringBuilder(value.length());
+                        } else {
+                            data.append('\n');
+                        }
+                        data.append(value);
+                    }
+                    default -> {
+                        // id, retry and unknown fields are not needed by providers
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return data == null ? Optional.empty() : Optional.of(new Event(event == null ? "message" : event,
+                data.toString()));
+    }
+
+    @Override
+    public void close() {
+        try {
+            reader.close();
+        } catch (IOException ignored) {
+            // closing a finished stream
+        }
+    }
+}

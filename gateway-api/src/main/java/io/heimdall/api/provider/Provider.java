@@ -1,0 +1,47 @@
+package io.heimdall.api.provider;
+
+import io.heimdall.api.GatewayException;
+import io.heimdall.api.model.ChatRequest;
+import io.heimdall.api.model.ChatResponse;
+import io.heimdall.api.model.EmbeddingRequest;
+import io.heimdall.api.model.EmbeddingResponse;
+import io.heimdall.api.model.ModelInfo;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One configured upstream. Calls are blocking and run on the request's virtual thread; an implementation must be safe
+ * for concurrent use. Requests arrive with {@code model} already set to the upstream model name. Failures are thrown as
+ * {@link GatewayException} carrying the upstream status and message, so the router can decide whether to retry.
+ */
+public interface Provider extends AutoCloseable {
+    /** Answers a chat request in one piece. */
+    ChatResponse chat(ChatRequest request, ProviderCall call);
+
+    /**
+     * Streams a chat request: pushes every chunk into {@code sink} as it arrives and returns when the stream is complete.
+     * Throwing before the first chunk lets the core try another target; after it, the client sees an error event.
+     */
+    void stream(ChatRequest request, ProviderCall call, ChunkSink sink);
+
+    /** Embeds texts. */
+    default EmbeddingResponse embed(EmbeddingRequest request, ProviderCall call) {
+        throw GatewayException.unsupported(call.provider(), "embeddings");
+    }
+
+    /** The models this provider offers (upstream names), for {@code GET /v1/models}. */
+    default List<ModelInfo> listModels(ProviderCall call) {
+        return List.of();
+    }
+
+    /** What this provider can do; the core rejects requests that need a capability it lacks. */
+    default Set<Capability> capabilities() {
+        return Set.of(Capability.CHAT, Capability.STREAMING);
+    }
+
+    /** Releases connections and threads. Called when a config reload replaces the provider. */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,2 @@
+/** The router extension point: order the candidate targets of a request. */
+package io.heimdall.api.route;
