@@ -1,0 +1,384 @@
+package io.heimdall.core.internal.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads the config file (YAML, or JSON by the {@code .json} extension) into a {@link GatewayConfig}, reporting every
+ * structural problem with its exact path: unknown keys, wrong types, references to undefined providers.
+ */
+public final class ConfigLoader {
+    private static final Set<String> TOP = Set.of("server", "providers", "models", "plugins", "router");
+    private static final Set<String> SERVER = Set.of("host", "port", "max-body-size", "request-timeout",
+            "connect-timeout");
+    private static final Set<String> KEY = Set.of("value", "weight", "models");
+    private static final Set<String> ALIAS = Set.of("targets");
+    private static final Set<String> TARGET = Set.of("model", "weight", "priority");
+    private static final Set<String> PLUGIN = Set.of("id", "config", "enabled");
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private final SecretResolver secrets;
+
+    /** A loader resolving {@code ${env:...}} against the given resolver. */
+    public ConfigLoader(SecretResolver secrets) {
+        this.secrets = secrets;
+    }
+
+    /** Reads and validates a config file. */
+    public GatewayConfig load(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read the config file: " + e.getMessage());
+        }
+        return parse(bytes, file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".json"),
+                file.toString());
+    }
+
+    /** Parses and validates config text. */
+    public GatewayConfig parse(byte[] bytes, boolean json, String name) {
+        ObjectMapper mapper = json ? new ObjectMapper() : new YAMLMapper();
+        Map<String, Object> root;
+        try {
+            root = bytes.length == 0 ? null : mapper.readValue(bytes, MAP);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr();
+            throw new ConfigException(name + ": not valid " + (json ? "JSON" : "YAML") + where + ": "
+                    + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ConfigException(name + ": cannot parse: " + e.getMessage());
+        }
+        if (root == null) {
+            root = Map.of();
+        }
+        Problems problems = new Problems();
+        unknownKeys("", root, TOP, problems);
+        GatewayConfig.Server server = server(map(root, "server", "", problems), problems);
+        Map<String, GatewayConfig.ProviderEntry> providers = providers(map(root, "providers", "", problems),
+                problems);
+        Map<String, GatewayConfig.Alias> models = aliases(map(root, "models", "", problems), providers, problems);
+        List<GatewayConfig.PluginEntry> plugins = plugins(root.get("plugins"), problems);
+        Optional<GatewayConfig.PluginEntry> router = Optional.empty();
+        if (root.get("router") != null) {
+            if (root.get("router") instanceof Map<?, ?> r) {
+                router = plugin(cast(r), "router", problems);
+            } else {
+                problems.add("router", "expected an object with id and config, got " + ConfigView.describe(root.get(
+                        "router")));
+            }
+        }
+        problems.throwIfAny();
+        return new GatewayConfig(server, providers, models, plugins, router);
+    }
+
+    private GatewayConfig.Server server(Map<String, Object> s, Problems problems) {
+        unknownKeys("server", s, SERVER, problems);
+        String host = string(s, "host", "server", problems).orElse("127.0.0.1");
+        long port = integer(s, "port", "server", problems).orElse(8080L);
+        if (port < 0 || port > 65535) {
+            problems.add("server.port", "must be between 0 and 65535, got " + port);
+        }
+        long maxBody = size(s, "max-body-size", "server", problems).orElse(16L * 1024 * 1024);
+        Duration timeout = duration(s, "request-timeout", "server", problems).orElse(Duration.ofMinutes(10));
+        Duration connect = duration(s, "connect-timeout", "server", problems).orElse(Duration.ofSeconds(10));
+        return new GatewayConfig.Server(host, (int) port, maxBody, timeout, connect);
+    }
+
+    private Map<String, GatewayConfig.ProviderEntry> providers(Map<String, Object> p, Problems problems) {
+        Map<String, GatewayConfig.ProviderEntry> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : p.entrySet()) {
+            String name = e.getKey();
+            String path = "providers." + name;
+            if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+                problems.add(path, "provider names may contain letters, digits, '.', '_' and '-' only");
+                continue;
+            }
+            if (!(e.getValue() instanceof Map<?, ?> raw)) {
+                problems.add(path, "expected an object with at least 'type', got " + ConfigView.describe(e.getValue()));
+                continue;
+            }
+            Map<String, Object> entry = new LinkedHashMap<>(cast(raw));
+            Optional<String> type = string(entry, "type", path, problems);
+            if (type.isEmpty()) {
+                problems.add(path + ".type", "is required (for example mock, openai, openai-compatible)");
+                continue;
+            }
+            List<GatewayConfig.KeyEntry> keys = new ArrayList<>();
+            Object rawKeys = entry.get("keys");
+            if (rawKeys != null) {
+                if (!(rawKeys instanceof List<?> list)) {
+                    problems.add(path + ".keys", "expected a list of {value, weight, models}, got "
+                            + ConfigView.describe(rawKeys));
+                } else {
+                    for (int i = 0; i < list.size(); i++) {
+                        String kp = path + ".keys[" + i + "]";
+                        Object k = list.get(i);
+                        if (k instanceof String s) {
+                            keys.add(new GatewayConfig.KeyEntry(name + "#" + i, s, 1, List.of("*")));
+                            continue;
+                        }
+                        if (!(k instanceof Map<?, ?> km)) {
+                            problems.add(kp, "expected {value, weight, models}, got " + ConfigView.describe(k));
+                            continue;
+                        }
+                        Map<String, Object> key = cast(km);
+                        unknownKeys(kp, key, KEY, problems);
+                        Optional<String> value = string(key, "value", kp, problems);
+                        if (value.isEmpty()) {
+                            problems.add(kp + ".value", "is required (write \"${env:NAME}\" to read it from the "
+                                    + "environment)");
+                            continue;
+                        }
+                        double weight = number(key, "weight", kp, problems).orElse(1.0);
+                        if (weight < 0) {
+                            problems.add(kp + ".weight", "must not be negative");
+                        }
+                        List<String> models = strings(key, "models", kp, problems).orElse(List.of("*"));
+                        keys.add(new GatewayConfig.KeyEntry(name + "#" + i, value.get(), weight, models));
+                    }
+                }
+            }
+            entry.remove("type");
+            entry.remove("keys");
+            out.put(name, new GatewayConfig.ProviderEntry(name, type.get(), List.copyOf(keys), entry));
+        }
+        return out;
+    }
+
+    private Map<String, GatewayConfig.Alias> aliases(Map<String, Object> m,
+                                                     Map<String, GatewayConfig.ProviderEntry> providers,
+                                                     Problems problems) {
+        Map<String, GatewayConfig.Alias> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : m.entrySet()) {
+            String path = "models." + e.getKey();
+            if (!(e.getValue() instanceof Map<?, ?> raw)) {
+                problems.add(path, "expected an object with 'targets', got " + ConfigView.describe(e.getValue()));
+                continue;
+            }
+            Map<String, Object> alias = cast(raw);
+            unknownKeys(path, alias, ALIAS, problems);
+            Object rawTargets = alias.get("targets");
+            if (!(rawTargets instanceof List<?> list) || list.isEmpty()) {
+                problems.add(path + ".targets", "expected a non-empty list of {model: <provider>/<model>}");
+                continue;
+            }
+            List<GatewayConfig.AliasTarget> targets = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                String tp = path + ".targets[" + i + "]";
+                Object t = list.get(i);
+                Map<String, Object> target = t instanceof String s ? Map.of("model", s)
+                        : t instanceof Map<?, ?> tm ? cast(tm) : null;
+                if (target == null) {
+                    problems.add(tp, "expected {model: <provider>/<model>}, got " + ConfigView.describe(t));
+                    continue;
+                }
+                unknownKeys(tp, target, TARGET, problems);
+                Optional<String> model = string(target, "model", tp, problems);
+                if (model.isEmpty()) {
+                    problems.add(tp + ".model", "is required, as <provider>/<model>");
+                    continue;
+                }
+                int slash = model.get().indexOf('/');
+                if (slash <= 0 || slash == model.get().length() - 1) {
+                    problems.add(tp + ".model", "must be <provider>/<model>, got '" + model.get() + "'");
+                    continue;
+                }
+                String provider = model.get().substring(0, slash);
+                if (!providers.containsKey(provider)) {
+                    problems.add(tp + ".model", "unknown provider '" + provider + "' (configured: "
+                            + String.join(", ", providers.keySet()) + ")");
+                    continue;
+                }
+                double weight = number(target, "weight", tp, problems).orElse(1.0);
+                long priority = integer(target, "priority", tp, problems).orElse((long) i);
+                targets.add(new GatewayConfig.AliasTarget(provider, model.get().substring(slash + 1), weight,
+                        (int) priority));
+            }
+            out.put(e.getKey(), new GatewayConfig.Alias(e.getKey(), List.copyOf(targets)));
+        }
+        return out;
+    }
+
+    private List<GatewayConfig.PluginEntry> plugins(Object raw, Problems problems) {
+        if (raw == null) {
+            return List.of();
+        }
+        if (!(raw instanceof List<?> list)) {
+            problems.add("plugins", "expected a list of {id, config}, got " + ConfigView.describe(raw));
+            return List.of();
+        }
+        List<GatewayConfig.PluginEntry> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String path = "plugins[" + i + "]";
+            Object p = list.get(i);
+            if (p instanceof String id) {
+                out.add(new GatewayConfig.PluginEntry(id, Map.of(), path));
+            } else if (p instanceof Map<?, ?> m) {
+                plugin(cast(m), path, problems).ifPresent(out::add);
+            } else {
+                problems.add(path, "expected {id, config}, got " + ConfigView.describe(p));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private Optional<GatewayConfig.PluginEntry> plugin(Map<String, Object> m, String path, Problems problems) {
+        unknownKeys(path, m, PLUGIN, problems);
+        Optional<String> id = string(m, "id", path, problems);
+        if (id.isEmpty()) {
+            problems.add(path + ".id", "is required");
+            return Optional.empty();
+        }
+        if (Boolean.FALSE.equals(m.get("enabled"))) {
+            return Optional.empty();
+        }
+        Map<String, Object> config = map(m, "config", path, problems);
+        return Optional.of(new GatewayConfig.PluginEntry(id.get(), config, path + ".config"));
+    }
+
+    // ------------------------------------------------------------------ typed reads
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cast(Map<?, ?> m) {
+        return (Map<String, Object>) m;
+    }
+
+    private static void unknownKeys(String path, Map<String, Object> m, Set<String> known, Problems problems) {
+        for (String key : m.keySet()) {
+            if (!known.contains(key)) {
+                problems.add(ConfigView.join(path, key), "unknown key (accepted: "
+                        + String.join(", ", known.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+
+    private static Map<String, Object> map(Map<String, Object> m, String key, String path, Problems problems) {
+        Object v = m.get(key);
+        if (v == null) {
+            return Map.of();
+        }
+        if (v instanceof Map<?, ?> map) {
+            return cast(map);
+        }
+        problems.add(ConfigView.join(path, key), "expected an object, got " + ConfigView.describe(v));
+        return Map.of();
+    }
+
+    private Optional<String> string(Map<String, Object> m, String key, String path, Problems problems) {
+        Object v = m.get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!(v instanceof String s)) {
+            problems.add(ConfigView.join(path, key), "expected a string, got " + ConfigView.describe(v));
+            return Optional.empty();
+        }
+        if (SecretResolver.hasReference(s) && !key.equals("value")) {
+            StringBuilder missing = new StringBuilder();
+            Optional<String> resolved = secrets.resolve(s, missing);
+            if (resolved.isEmpty()) {
+                problems.add(ConfigView.join(path, key), "environment variable " + missing + " is not set");
+            }
+            return resolved;
+        }
+        return Optional.of(s);
+    }
+
+    private static Optional<Long> integer(Map<String, Object> m, String key, String path, Problems problems) {
+        Object v = m.get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (v instanceof Integer || v instanceof Long) {
+            return Optional.of(((Number) v).longValue());
+        }
+        problems.add(ConfigView.join(path, key), "expected a whole number, got " + ConfigView.describe(v));
+        return Optional.empty();
+    }
+
+    private static Optional<Double> number(Map<String, Object> m, String key, String path, Problems problems) {
+        Object v = m.get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (v instanceof Number n) {
+            return Optional.of(n.doubleValue());
+        }
+        problems.add(ConfigView.join(path, key), "expected a number, got " + ConfigView.describe(v));
+        return Optional.empty();
+    }
+
+    private static Optional<List<String>> strings(Map<String, Object> m, String key, String path,
+                                                  Problems problems) {
+        Object v = m.get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (v instanceof List<?> l && l.stream().allMatch(e -> e instanceof String)) {
+            @SuppressWarnings("unchecked")
+            List<String> s = (List<String>) l;
+            return Optional.of(List.copyOf(s));
+        }
+        problems.add(ConfigView.join(path, key), "expected a list of strings, got " + ConfigView.describe(v));
+        return Optional.empty();
+    }
+
+    private static Optional<Duration> duration(Map<String, Object> m, String key, String path, Problems problems) {
+        Object v = m.get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        Optional<Duration> d = v instanceof String s ? Durations.parse(s) : Optional.empty();
+        if (d.isEmpty()) {
+            problems.add(ConfigView.join(path, key), "expected a duration such as 250ms, 30s, 5m or 1h, got "
+                    + ConfigView.describe(v));
+        }
+        return d;
+    }
+
+    private static Optional<Long> size(Map<String, Object> m, String key, String path, Problems problems) {
+        Object v = m.get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (v instanceof Integer || v instanceof Long) {
+            return Optional.of(((Number) v).longValue());
+        }
+        if (v instanceof String s) {
+            java.util.regex.Matcher mt = java.util.regex.Pattern.compile("(?i)\\s*(\\d+)\\s*(b|kb|kib|mb|mib|gb|gib)?\\s*")
+                    .matcher(s);
+            if (mt.matches()) {
+                long n = Long.parseLong(mt.group(1));
+                String unit = mt.group(2) == null ? "b" : mt.group(2).toLowerCase(java.util.Locale.ROOT);
+                return Optional.of(switch (unit) {
+                    case "kb" -> n * 1000;
+                    case "kib" -> n * 1024;
+                    case "mb" -> n * 1000 * 1000;
+                    case "mib" -> n * 1024 * 1024;
+                    case "gb" -> n * 1000 * 1000 * 1000;
+                    case "gib" -> n * 1024 * 1024 * 1024;
+                    default -> n;
+                });
+            }
+        }
+        problems.add(ConfigView.join(path, key), "expected a size such as 1048576, 512KiB or 16MiB, got "
+                + ConfigView.describe(v));
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,363 @@
+package io.heimdall.core.internal.server;
+
+import io.heimdall.api.GatewayException;
+import io.heimdall.api.model.ChatChunk;
+import io.heimdall.api.model.ChatRequest;
+import io.heimdall.api.model.ChatResponse;
+import io.heimdall.api.model.EmbeddingRequest;
+import io.heimdall.api.model.EmbeddingResponse;
+import io.heimdall.api.model.GatewayError;
+import io.heimdall.core.internal.engine.DefaultRequestContext;
+import io.heimdall.core.internal.engine.Engine;
+import io.heimdall.core.internal.wire.JacksonOpenAiWire;
+import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The OpenAI-compatible HTTP API. Every response carries {@code x-request-id} and, once known,
+ * {@code x-heimdall-provider}; every error is {@code {"error":{...}}} with a fitting status.
+ */
+public final class HttpApi {
+    private static final System.Logger LOG = System.getLogger(HttpApi.class.getName());
+    private static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
+    private static final HeaderName PROVIDER = HeaderNames.create("x-heimdall-provider");
+    private static final Header JSON = HeaderValues.create(HeaderNames.CONTENT_TYPE, "application/json");
+    private static final Header SSE = HeaderValues.create(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+    private static final Header NO_CACHE = HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-cache");
+    private static final Header NO_BUFFERING = HeaderValues.create(HeaderNames.create("x-accel-buffering"), "no");
+    private static final Set<String> HIDDEN_HEADERS = Set.of("authorization", "proxy-authorization", "api-key",
+            "x-api-key", "cookie");
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT_END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final Engine engine;
+    private final JacksonOpenAiWire wire;
+    private final LongSupplier maxBodyBytes;
+    private final Supplier<Duration> requestTimeout;
+
+    /**
+     * Creates the API.
+     *
+     * @param engine         the pipeline
+     * @param wire           the codec
+     * @param maxBodyBytes   the current body size limit (it may change on reload)
+     * @param requestTimeout the current per-request deadline
+     */
+    public HttpApi(Engine engine, JacksonOpenAiWire wire, LongSupplier maxBodyBytes, Supplier<Duration> requestTimeout) {
+        this.engine = engine;
+        this.wire = wire;
+        this.maxBodyBytes = maxBodyBytes;
+        this.requestTimeout = requestTimeout;
+    }
+
+    /** Registers the routes. */
+    public void routing(HttpRouting.Builder routing) {
+        for (String prefix : List.of("/v1", "")) {
+            routing.post(prefix + "/chat/completions", this::chat)
+                    .post(prefix + "/embeddings", this::embeddings)
+                    .get(prefix + "/models", this::models);
+        }
+        routing.get("/health", (req, res) -> {
+            res.header(REQUEST_ID, requestId(req));
+            res.header(JSON);
+            res.send("{\"status\":\"ok\"}");
+        });
+        routing.get("/ready", (req, res) -> {
+            res.header(REQUEST_ID, requestId(req));
+            res.header(JSON);
+            if (engine.current().isPresent()) {
+                res.send("{\"status\":\"ready\"}");
+            } else {
+                res.status(Status.SERVICE_UNAVAILABLE_503);
+                res.send("{\"status\":\"starting\"}");
+            }
+        });
+        routing.any((req, res) -> {
+            String path = req.path().path();
+            boolean known = path.matches("(/v1)?/(chat/completions|embeddings|models)") || path.equals("/health")
+                    || path.equals("/ready");
+            GatewayError error = known
+                    ? GatewayError.of(405, GatewayError.INVALID_REQUEST, "Method " + req.prologue().method().text()
+                    + " is not allowed on " + path, "method_not_allowed")
+                    : GatewayError.of(404, GatewayError.NOT_FOUND, "Unknown path " + sanitize(path)
+                    + "; see /v1/chat/completions, /v1/embeddings, /v1/models", "unknown_url");
+            sendError(req, res, requestId(req), error);
+        });
+    }
+
+    private void chat(ServerRequest req, ServerResponse res) {
+        String requestId = requestId(req);
+        DefaultRequestContext ctx = null;
+        try {
+            byte[] body = readBody(req);
+            ChatRequest request = wire.decodeChatRequest(body);
+            ctx = context(req, requestId);
+            if (request.stream()) {
+                stream(req, res, request, ctx);
+                return;
+            }
+            ChatResponse response = engine.chat(request, ctx);
+            byte[] bytes = wire.encodeChatResponse(response);
+            res.header(REQUEST_ID, requestId);
+            addContextHeaders(res, ctx);
+            res.header(JSON);
+            res.send(bytes);
+        } catch (GatewayException e) {
+            sendError(req, res, requestId, e.error(), ctx);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "Request " + requestId + " failed", e);
+            sendError(req, res, requestId, GatewayError.internal("Internal error; see the gateway log for request "
+                    + requestId), ctx);
+        }
+    }
+
+    private void stream(ServerRequest req, ServerResponse res, ChatRequest request, DefaultRequestContext ctx) {
+        SseWriter writer = new SseWriter(res, ctx);
+        try {
+            engine.stream(request, ctx, writer::chunk);
+            writer.done();
+        } catch (GatewayException e) {
+            if (writer.started()) {
+                writer.error(e.error());
+            } else {
+                sendError(req, res, ctx.requestId(), e.error(), ctx);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "Request " + ctx.requestId() + " failed", e);
+            GatewayError error = GatewayError.internal("Internal error; see the gateway log for request "
+                    + ctx.requestId());
+            if (writer.started()) {
+                writer.error(error);
+            } else {
+                sendError(req, res, ctx.requestId(), error, ctx);
+            }
+        }
+    }
+
+    /** Writes chunks as SSE events, committing the response headers with the first one. */
+    private final class SseWriter {
+        private final ServerResponse res;
+        private final DefaultRequestContext ctx;
+        private OutputStream out;
+        private boolean broken;
+
+        SseWriter(ServerResponse res, DefaultRequestContext ctx) {
+            this.res = res;
+            this.ctx = ctx;
+        }
+
+        boolean started() {
+            return out != null;
+        }
+
+        private void open() {
+            if (out == null) {
+                res.header(REQUEST_ID, ctx.requestId());
+                addContextHeaders(res, ctx);
+                res.header(SSE);
+                res.header(NO_CACHE);
+                res.header(NO_BUFFERING);
+                out = res.outputStream();
+            }
+        }
+
+        void chunk(ChatChunk chunk) {
+            write(wire.encodeChunk(chunk));
+        }
+
+        private void write(byte[] json) {
+            if (broken) {
+                throw clientGone(null);
+            }
+            try {
+                open();
+                out.write(DATA);
+                out.write(json);
+                out.write(EVENT_END);
+                out.flush();
+            } catch (IOException | UncheckedIOException e) {
+                broken = true;
+                throw clientGone(e);
+            }
+        }
+
+        private GatewayException clientGone(Exception cause) {
+            return new GatewayException(GatewayError.of(499, GatewayError.INVALID_REQUEST,
+                    "The client closed the connection", "client_closed_request"), cause);
+        }
+
+        void done() {
+            if (broken) {
+                return;
+            }
+            try {
+                open();
+                out.write(DONE);
+                out.close();
+            } catch (IOException | UncheckedIOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "Client of {0} left before [DONE]", ctx.requestId());
+            }
+        }
+
+        void error(GatewayError error) {
+            if (broken) {
+                return;
+            }
+            try {
+                out.write(DATA);
+                out.write(wire.encodeError(error));
+                out.write(EVENT_END);
+                out.close();
+            } catch (IOException | UncheckedIOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "Client of {0} left before the error event", ctx.requestId());
+            }
+        }
+    }
+
+    private void embeddings(ServerRequest req, ServerResponse res) {
+        String requestId = requestId(req);
+        DefaultRequestContext ctx = null;
+        try {
+            EmbeddingRequest request = wire.decodeEmbeddingRequest(readBody(req));
+            ctx = context(req, requestId);
+            EmbeddingResponse response = engine.embed(request, ctx);
+            boolean base64 = request.encodingFormat().map("base64"::equals).orElse(false);
+            byte[] bytes = wire.encodeEmbeddingResponse(response, base64);
+            res.header(REQUEST_ID, requestId);
+            addContextHeaders(res, ctx);
+            res.header(JSON);
+            res.send(bytes);
+        } catch (GatewayException e) {
+            sendError(req, res, requestId, e.error(), ctx);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "Request " + requestId + " failed", e);
+            sendError(req, res, requestId, GatewayError.internal("Internal error; see the gateway log for request "
+                    + requestId), ctx);
+        }
+    }
+
+    private void models(ServerRequest req, ServerResponse res) {
+        String requestId = requestId(req);
+        try {
+            DefaultRequestContext ctx = context(req, requestId);
+            byte[] bytes = wire.encodeModelList(engine.models(ctx));
+            res.header(REQUEST_ID, requestId);
+            res.header(JSON);
+            res.send(bytes);
+        } catch (GatewayException e) {
+            sendError(req, res, requestId, e.error());
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private byte[] readBody(ServerRequest req) {
+        long limit = maxBodyBytes.getAsLong();
+        if (req.headers().contentLength().isPresent() && req.headers().contentLength().getAsLong() > limit) {
+            throw tooLarge(limit);
+        }
+        if (!req.content().hasEntity()) {
+            throw new GatewayException(GatewayError.invalidRequest("The request body is empty; expected a JSON "
+                    + "object", null));
+        }
+        try (InputStream in = req.content().inputStream()) {
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            if (body.length > limit) {
+                throw tooLarge(limit);
+            }
+            return body;
+        } catch (IOException | UncheckedIOException e) {
+            throw new GatewayException(GatewayError.invalidRequest("The request body could not be read: "
+                    + e.getMessage(), null), e);
+        }
+    }
+
+    private static GatewayException tooLarge(long limit) {
+        return new GatewayException(GatewayError.of(413, GatewayError.INVALID_REQUEST,
+                "The request body is larger than the limit of " + limit + " bytes (server.max-body-size)",
+                "request_too_large"));
+    }
+
+    private DefaultRequestContext context(ServerRequest req, String requestId) {
+        Map<String, List<String>> headers = new HashMap<>();
+        for (Header h : req.headers()) {
+            String name = h.name().toLowerCase(Locale.ROOT);
+            if (!HIDDEN_HEADERS.contains(name)) {
+                headers.put(name, h.allValues());
+            }
+        }
+        return new DefaultRequestContext(requestId, headers, Instant.now().plus(requestTimeout.get()));
+    }
+
+    private static void addContextHeaders(ServerResponse res, DefaultRequestContext ctx) {
+        if (ctx == null) {
+            return;
+        }
+        ctx.servedBy().ifPresent(p -> res.header(PROVIDER, p));
+        for (Map.Entry<String, String> h : ctx.responseHeaders().entrySet()) {
+            res.header(HeaderNames.create(h.getKey()), h.getValue());
+        }
+    }
+
+    private void sendError(ServerRequest req, ServerResponse res, String requestId, GatewayError error) {
+        sendError(req, res, requestId, error, null);
+    }
+
+    private void sendError(ServerRequest req, ServerResponse res, String requestId, GatewayError error,
+                           DefaultRequestContext ctx) {
+        if (res.isSent()) {
+            return;
+        }
+        int status = error.status() == 499 ? 400 : error.status();
+        res.status(Status.create(status));
+        res.header(REQUEST_ID, requestId);
+        addContextHeaders(res, ctx);
+        error.retryAfter().ifPresent(d -> res.header(HeaderNames.RETRY_AFTER,
+                Long.toString(Math.max(1, (d.toMillis() + 999) / 1000))));
+        res.header(JSON);
+        if (req.prologue().method() == Method.HEAD) {
+            res.send();
+        } else {
+            res.send(wire.encodeError(error));
+        }
+    }
+
+    /** The client's request id if it is a sane token, else a new random one. */
+    static String requestId(ServerRequest req) {
+        String given = req.headers().first(REQUEST_ID).orElse(null);
+        if (given != null && given.length() <= 128 && given.matches("[A-Za-z0-9._:@/+=-]+")) {
+            return given;
+        }
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return "req_" + Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
+    }
+
+    private static String sanitize(String path) {
+        String p = path.length() > 100 ? path.substring(0, 100) + "..." : path;
+        return p.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+}

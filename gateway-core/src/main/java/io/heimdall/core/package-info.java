@@ -1,0 +1,2 @@
+/** The gateway as a program and as an embeddable object: {@link io.heimdall.core.Gateway} and its launcher. */
+package io.heimdall.core;
