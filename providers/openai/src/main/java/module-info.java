@@ -1,0 +1,13 @@
+/**
+ * Providers that speak the OpenAI Chat Completions, Embeddings and Models API: type {@code openai} for OpenAI itself
+ * and type {@code openai-compatible} for any server with the same wire format (vLLM, Ollama, Groq, OpenRouter,
+ * DeepSeek, Together, Fireworks, xAI, Cerebras, self-hosted servers). Exports nothing: the core finds the factories
+ * through {@code provides} and uses the HTTP client and JSON codec it lends through the plugin context.
+ */
+module io.heimdall.provider.openai {
+    requires io.heimdall.api;
+
+    provides io.heimdall.api.provider.ProviderFactory with
+            io.heimdall.provider.openai.OpenAiProviderFactory,
+            io.heimdall.provider.openai.OpenAiCompatibleProviderFactory;
+}

@@ -1,0 +1,19 @@
+package io.heimdall.provider.openai;
+
+import io.heimdall.api.plugin.Secret;
+import io.heimdall.api.provider.Provider;
+import io.heimdall.core.StandaloneContext;
+import io.heimdall.testkit.tck.OpenAiWireProviderContract;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** Type {@code openai} against the shared OpenAI-wire contract. */
+class OpenAiContractTest extends OpenAiWireProviderContract {
+    @Override
+    protected Provider createProvider(String baseUrl, Optional<Secret> key) {
+        OpenAiProviderFactory factory = new OpenAiProviderFactory();
+        return factory.create(StandaloneContext.config("providers." + providerName(), Map.of("base-url", baseUrl),
+                factory.configSpec()), StandaloneContext.create(providerName()));
+    }
+}
