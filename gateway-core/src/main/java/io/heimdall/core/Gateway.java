@@ -131,6 +131,45 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
+     * The configuration reference of every loaded factory as Markdown: one table per provider type and plugin id,
+     * generated from the factories' {@code ConfigSpec}s.
+     */
+    public static String configReference(Path pluginsDir) {
+        PluginRegistry registry = new PluginRegistry();
+        PluginLoader loader = new PluginLoader(ModuleLayer.boot());
+        loader.loadBuiltIn(registry);
+        if (pluginsDir != null) {
+            loader.loadAll(pluginsDir, registry);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (PluginRegistry.Kind kind : PluginRegistry.Kind.values()) {
+            for (PluginRegistry.Entry e : registry.all(kind).values()) {
+                String where = kind == PluginRegistry.Kind.PROVIDER ? "providers.<name> with type: " + e.factory().id()
+                        : kind == PluginRegistry.Kind.ROUTER ? "router: { id: " + e.factory().id() + ", config }"
+                        : "plugins: - { id: " + e.factory().id() + ", config }";
+                sb.append("### ").append(kind.name().toLowerCase(java.util.Locale.ROOT)).append(" `")
+                        .append(e.factory().id()).append("`\n\n")
+                        .append(e.factory().description()).append(" (").append(e.origin()).append("; `")
+                        .append(where).append("`)\n\n");
+                var options = e.factory().configSpec().options();
+                if (options.isEmpty()) {
+                    sb.append("No config keys.\n\n");
+                    continue;
+                }
+                sb.append("| key | type | default | description |\n|---|---|---|---|\n");
+                for (var o : options) {
+                    sb.append("| `").append(o.key()).append("` | ")
+                            .append(o.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')).append(" | ")
+                            .append(o.required() ? "required" : o.defaultValue().map(d -> "`" + d + "`").orElse("—"))
+                            .append(" | ").append(o.description().replace("|", "\\|")).append(" |\n");
+                }
+                sb.append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
      * Reads the config file again and applies it if valid: new requests use the new config, requests in flight finish
      * on the old one. A change of server host or port needs a restart and is only logged.
      *

@@ -36,6 +36,7 @@ public final class Main {
         Integer port = null;
         String host = null;
         boolean watch = true;
+        boolean reference = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String value = i + 1 < args.length ? args[i + 1] : null;
@@ -49,6 +50,7 @@ public final class Main {
                               --host HOST         listen address, overrides server.host
                               --plugins-dir DIR   where plugin folders are (default: plugins/)
                               --no-watch          do not reload the config file when it changes
+                              --config-reference  print every loaded plugin's config keys as Markdown and exit
                               --version           print the version
 
                             Environment: HEIMDALL_JAVA_OPTS adds JVM options (bin/heimdall).""");
@@ -59,6 +61,7 @@ public final class Main {
                     return 0;
                 }
                 case "--no-watch" -> watch = false;
+                case "--config-reference" -> reference = true;
                 case "--config", "--port", "--host", "--plugins-dir" -> {
                     if (value == null) {
                         err.println("heimdall: " + a + " needs a value (see --help)");
@@ -87,6 +90,10 @@ public final class Main {
                     return 2;
                 }
             }
+        }
+        if (reference) {
+            out.print(Gateway.configReference(plugins));
+            return 0;
         }
         if (!Files.isRegularFile(config)) {
             err.println("heimdall: config file not found: " + config.toAbsolutePath());
