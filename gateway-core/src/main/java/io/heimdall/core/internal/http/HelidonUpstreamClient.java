@@ -9,6 +9,7 @@ import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.Proxy;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webclient.http1.Http1ClientRequest;
 
@@ -55,6 +56,9 @@ public final class HelidonUpstreamClient implements UpstreamClient {
                 .connectionCacheSize(256)
                 .followRedirects(false)
                 .sendExpectContinue(false)
+                .proxy(Proxy.noProxy())
+                .servicesDiscoverServices(false)
+                .contentEncoding(c -> c.contentEncodingsDiscoverServices(false))
                 .socketOptions(s -> s.tcpNoDelay(true).connectTimeout(connectTimeout))
                 .build();
     }
