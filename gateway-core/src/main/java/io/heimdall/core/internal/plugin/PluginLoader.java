@@ -125,7 +125,13 @@ public final class PluginLoader {
     }
 
     private static String describe(Throwable e) {
-        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return msg.replaceAll("\\s+", " ");
+        String msg = (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()).replaceAll("\\s+", " ");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Module ((?:java|jdk)\\.[\\w.]+) not found")
+                .matcher(msg);
+        if (m.find()) {
+            msg += " (" + m.group(1) + " is a JDK module the gateway did not resolve at start: add it with "
+                    + "HEIMDALL_ADD_MODULES=" + m.group(1) + ")";
+        }
+        return msg;
     }
 }
