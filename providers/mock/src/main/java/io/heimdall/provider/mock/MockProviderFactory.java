@@ -79,6 +79,8 @@ public final class MockProviderFactory implements ProviderFactory {
                     "With failure-status: which requests fail; 1 fails all, 3 fails every third")
             .optional("embedding-dimensions", ConfigType.INTEGER, "64",
                     "Size of embedding vectors when the request does not ask for a size (1-8192)")
+            .optional("base-url", ConfigType.STRING, null,
+                    "Accepted like every provider's base-url, and ignored: the mock makes no network calls")
             .build();
 
     /** Creates the factory; called by {@link java.util.ServiceLoader}. */

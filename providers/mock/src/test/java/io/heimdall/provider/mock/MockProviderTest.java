@@ -122,7 +122,8 @@ class MockProviderTest {
     void configSpec() {
         MockProviderFactory factory = new MockProviderFactory();
         assertEquals("mock", factory.id());
-        assertEquals(List.of("latency", "chunk-delay", "failure-status", "failure-every", "embedding-dimensions"),
+        assertEquals(List.of("latency", "chunk-delay", "failure-status", "failure-every", "embedding-dimensions",
+                        "base-url"),
                 factory.configSpec().options().stream().map(ConfigOption::key).toList());
         assertEquals(Optional.of("64"),
                 factory.configSpec().option("embedding-dimensions").flatMap(ConfigOption::defaultValue));
