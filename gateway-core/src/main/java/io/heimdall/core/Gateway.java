@@ -13,6 +13,7 @@ import io.heimdall.core.internal.plugin.PluginLoader;
 import io.heimdall.core.internal.plugin.PluginRegistry;
 import io.heimdall.core.internal.server.HttpApi;
 import io.heimdall.core.internal.wire.JacksonOpenAiWire;
+import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 
@@ -87,6 +88,10 @@ public final class Gateway implements AutoCloseable {
                 .shutdownHook(false)
                 .shutdownGracePeriod(Duration.ofSeconds(10))
                 .addRouting(routing)
+                .directHandlers(d -> d.addHandler(DirectHandler.EventType.BAD_REQUEST, api.directHandler())
+                        .addHandler(DirectHandler.EventType.PAYLOAD_TOO_LARGE, api.directHandler())
+                        .addHandler(DirectHandler.EventType.OTHER, api.directHandler())
+                        .addHandler(DirectHandler.EventType.INTERNAL_ERROR, api.directHandler()))
                 .build()
                 .start();
         ConfigWatcher w = null;

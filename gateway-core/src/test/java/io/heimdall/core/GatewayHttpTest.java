@@ -267,6 +267,13 @@ class GatewayHttpTest {
         List<String> ids = new ArrayList<>();
         list.get("data").forEach(m -> ids.add(m.get("id").asText()));
         assertTrue(ids.containsAll(List.of("fast", "fallback", "alpha/ok", "beta/ok")), ids.toString());
+
+        HttpResponse<String> one = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/models/beta/ok")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, one.statusCode(), one.body());
+        assertEquals("beta/ok", JSON.readTree(one.body()).get("id").asText());
+        assertError(HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/models/beta/nope")).build(),
+                HttpResponse.BodyHandlers.ofString()), 404, "model", "does not exist");
     }
 
     @Test

@@ -324,24 +324,22 @@ public final class Engine implements GatewayClient, AutoCloseable {
             }
             Generation.ProviderSlot slot = g.providers.get(target.provider());
             ProviderCall call = new ProviderCall(target.provider(), slot.secret(target.keyId()), ctx, n);
+            // Before the call: a stream commits its response headers, which name the provider, with its first chunk.
+            if (ctx instanceof DefaultRequestContext d) {
+                d.servedBy(target.qualifiedModel());
+            }
             long start = System.nanoTime();
             try {
                 T result = attempt.run(slot, target, call);
                 long nanos = System.nanoTime() - start;
                 g.router.record(target, true, nanos);
                 notifyAttempt(g, target, n, nanos, Optional.empty(), ctx);
-                if (ctx instanceof DefaultRequestContext d) {
-                    d.servedBy(target.qualifiedModel());
-                }
                 return result;
             } catch (RuntimeException e) {
                 GatewayException ge = e instanceof GatewayException x ? x : unexpected(target, e);
                 long nanos = System.nanoTime() - start;
                 g.router.record(target, false, nanos);
                 notifyAttempt(g, target, n, nanos, Optional.of(ge.error()), ctx);
-                if (ctx instanceof DefaultRequestContext d) {
-                    d.servedBy(target.qualifiedModel());
-                }
                 if (ge.error().status() == 499 || !ge.error().retryable()
                         || (canFallback != null && !canFallback.getAsBoolean())) {
                     throw ge;

@@ -10,6 +10,7 @@ import io.heimdall.api.model.GatewayError;
 import io.heimdall.core.internal.engine.DefaultRequestContext;
 import io.heimdall.core.internal.engine.Engine;
 import io.heimdall.core.internal.wire.JacksonOpenAiWire;
+import io.helidon.http.DirectHandler;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -79,7 +80,8 @@ public final class HttpApi {
         for (String prefix : List.of("/v1", "")) {
             routing.post(prefix + "/chat/completions", this::chat)
                     .post(prefix + "/embeddings", this::embeddings)
-                    .get(prefix + "/models", this::models);
+                    .get(prefix + "/models", this::models)
+                    .get(prefix + "/models/*", this::model);
         }
         routing.get("/health", (req, res) -> {
             res.header(REQUEST_ID, requestId(req));
@@ -98,7 +100,7 @@ public final class HttpApi {
         });
         routing.any((req, res) -> {
             String path = req.path().path();
-            boolean known = path.matches("(/v1)?/(chat/completions|embeddings|models)") || path.equals("/health")
+            boolean known = path.matches("(/v1)?/(chat/completions|embeddings|models(/.+)?)") || path.equals("/health")
                     || path.equals("/ready");
             GatewayError error = known
                     ? GatewayError.of(405, GatewayError.INVALID_REQUEST, "Method " + req.prologue().method().text()
@@ -270,7 +272,56 @@ public final class HttpApi {
             res.send(bytes);
         } catch (GatewayException e) {
             sendError(req, res, requestId, e.error());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "Request " + requestId + " failed", e);
+            sendError(req, res, requestId, GatewayError.internal("Internal error; see the gateway log for request "
+                    + requestId));
         }
+    }
+
+    /** {@code GET /v1/models/{model}}: one model of the list, where the id may itself contain a slash. */
+    private void model(ServerRequest req, ServerResponse res) {
+        String requestId = requestId(req);
+        try {
+            String path = req.path().path();
+            String id = java.net.URLDecoder.decode(path.substring(path.indexOf("/models/") + "/models/".length()),
+                    StandardCharsets.UTF_8);
+            DefaultRequestContext ctx = context(req, requestId);
+            io.heimdall.api.model.ModelInfo found = engine.models(ctx).stream().filter(m -> m.id().equals(id))
+                    .findFirst().orElseThrow(() -> new GatewayException(GatewayError.modelNotFound(id)));
+            byte[] bytes = wire.encodeModel(found);
+            res.header(REQUEST_ID, requestId);
+            res.header(JSON);
+            res.send(bytes);
+        } catch (GatewayException e) {
+            sendError(req, res, requestId, e.error());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "Request " + requestId + " failed", e);
+            sendError(req, res, requestId, GatewayError.internal("Internal error; see the gateway log for request "
+                    + requestId));
+        }
+    }
+
+    /**
+     * Answers requests that Helidon refuses before routing (malformed request line or headers, headers too large) in
+     * the OpenAI error shape too, with a fresh request id; the connection is closed.
+     */
+    public DirectHandler directHandler() {
+        return (request, eventType, status, headers, message) -> {
+            String requestId = newRequestId();
+            String reason = message == null || message.isBlank() ? status.reasonPhrase() : message;
+            reason = sanitize(reason.length() > 200 ? reason.substring(0, 200) : reason);
+            GatewayError error = GatewayError.of(status.code() < 400 ? 400 : status.code(),
+                    status.code() >= 500 ? GatewayError.API_ERROR : GatewayError.INVALID_REQUEST,
+                    "The HTTP request was refused: " + reason, "bad_http_request");
+            return DirectHandler.TransportResponse.builder()
+                    .status(status)
+                    .header(HeaderNames.CONTENT_TYPE, "application/json")
+                    .header(REQUEST_ID, requestId)
+                    .keepAlive(false)
+                    .entity(wire.encodeError(error))
+                    .build();
+        };
     }
 
     // ------------------------------------------------------------------ helpers
@@ -352,6 +403,10 @@ public final class HttpApi {
         if (given != null && given.length() <= 128 && given.matches("[A-Za-z0-9._:@/+=-]+")) {
             return given;
         }
+        return newRequestId();
+    }
+
+    private static String newRequestId() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         return "req_" + Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
     }

@@ -902,6 +902,18 @@ public final class JacksonOpenAiWire implements OpenAiWire {
         });
     }
 
+    /** Encodes one model for {@code GET /v1/models/{model}}. */
+    public byte[] encodeModel(ModelInfo m) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeStringField("id", m.id());
+            g.writeStringField("object", "model");
+            g.writeNumberField("created", m.created());
+            g.writeStringField("owned_by", m.ownedBy());
+            g.writeEndObject();
+        });
+    }
+
     /** Encodes a model list for {@code GET /v1/models}. */
     public byte[] encodeModelList(List<ModelInfo> models) {
         return write(g -> {
