@@ -141,6 +141,20 @@ public final class HelidonUpstreamClient implements UpstreamClient {
         }
 
         @Override
+        public byte[] readBody(int limit) {
+            // With a Content-Length, read exactly that: one array, no growing buffers.
+            long length = response.headers().contentLength().orElse(-1);
+            try {
+                if (length >= 0 && length <= limit) {
+                    return body().readNBytes((int) length);
+                }
+                return body().readNBytes(limit);
+            } catch (IOException e) {
+                throw translate(e);
+            }
+        }
+
+        @Override
         public void close() {
             response.close();
         }

@@ -335,8 +335,11 @@ public final class HttpApi {
             throw new GatewayException(GatewayError.invalidRequest("The request body is empty; expected a JSON "
                     + "object", null));
         }
+        long declared = req.headers().contentLength().orElse(-1);
         try (InputStream in = req.content().inputStream()) {
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            // With a Content-Length (already checked against the limit), read exactly that; else up to limit + 1.
+            byte[] body = in.readNBytes((int) (declared >= 0 ? declared
+                    : Math.min(Integer.MAX_VALUE - 8, limit + 1)));
             if (body.length > limit) {
                 throw tooLarge(limit);
             }
