@@ -2,7 +2,7 @@
 # Heimdall load benchmark: direct-to-mock vs through Heimdall, in ONE run, on 127.0.0.1 only.
 #
 #   ./mvnw -DskipTests package      # once, from the repository root
-#   bench/run.sh                    # ~2.5 minutes; writes bench/results/latest.md and prints it
+#   bench/run.sh                    # ~4 minutes; writes bench/results/latest.md and prints it
 #
 # Phases (each bounded by `timeout`):
 #   0. start the mock upstream (testkit MockOpenAiMain) and the gateway (distribution bin/heimdall) on free ports
@@ -12,7 +12,7 @@
 # Every figure is a ratio against direct-to-mock measured in the same run: absolute numbers depend on the machine,
 # and here the generator, the gateway and the mock all share its cores.
 #
-# Tunables (environment): BENCH_DURATION (s, default 15), BENCH_WARMUP (s, default 5), BENCH_RATES ("1000 5000"),
+# Tunables (environment): BENCH_DURATION (s, default 15), BENCH_WARMUP (s, default 20: the JIT needs it on 2 shared cores), BENCH_RATES ("1000 5000"),
 # BENCH_WRK_CONNECTIONS (64), BENCH_WRK_THREADS (2), BENCH_LAT_CONNECTIONS (32), BENCH_MOCK_LATENCY_MS (0),
 # HEIMDALL_JAVA_OPTS (the gateway's JVM options; bin/heimdall's default when unset).
 set -euo pipefail
@@ -21,7 +21,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 BENCH=$ROOT/bench
 DIST=$ROOT/distribution/target/heimdall
 DURATION=${BENCH_DURATION:-15}
-WARMUP=${BENCH_WARMUP:-5}
+WARMUP=${BENCH_WARMUP:-20}
 RATES=${BENCH_RATES:-1000 5000}
 WRK_CONNECTIONS=${BENCH_WRK_CONNECTIONS:-64}
 WRK_THREADS=${BENCH_WRK_THREADS:-2}
