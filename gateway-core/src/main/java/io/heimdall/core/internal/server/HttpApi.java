@@ -111,30 +111,50 @@ public final class HttpApi {
         });
     }
 
-    private void chat(ServerRequest req, ServerResponse res) {
+    /** The body of a route: may set {@code ctx.value} once it has a context, and throw GatewayException. */
+    @FunctionalInterface
+    private interface Exchange {
+        void run(String requestId, ContextRef ctx);
+    }
+
+    /** The request context once created, so that errors carry the headers hooks added. */
+    private static final class ContextRef {
+        private DefaultRequestContext value;
+    }
+
+    /** Runs a route, turning every failure into an OpenAI-shaped error response. */
+    private void guarded(ServerRequest req, ServerResponse res, Exchange exchange) {
         String requestId = requestId(req);
-        DefaultRequestContext ctx = null;
+        ContextRef ctx = new ContextRef();
         try {
-            byte[] body = readBody(req);
-            ChatRequest request = wire.decodeChatRequest(body);
-            ctx = context(req, requestId);
-            if (request.stream()) {
-                stream(req, res, request, ctx);
-                return;
-            }
-            ChatResponse response = engine.chat(request, ctx);
-            byte[] bytes = wire.encodeChatResponse(response);
-            res.header(REQUEST_ID, requestId);
-            addContextHeaders(res, ctx);
-            res.header(JSON);
-            res.send(bytes);
+            exchange.run(requestId, ctx);
         } catch (GatewayException e) {
-            sendError(req, res, requestId, e.error(), ctx);
+            sendError(req, res, requestId, e.error(), ctx.value);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "Request " + requestId + " failed", e);
             sendError(req, res, requestId, GatewayError.internal("Internal error; see the gateway log for request "
-                    + requestId), ctx);
+                    + requestId), ctx.value);
         }
+    }
+
+    private static void sendJson(ServerResponse res, String requestId, DefaultRequestContext ctx, byte[] body) {
+        res.header(REQUEST_ID, requestId);
+        addContextHeaders(res, ctx);
+        res.header(JSON);
+        res.send(body);
+    }
+
+    private void chat(ServerRequest req, ServerResponse res) {
+        guarded(req, res, (requestId, ctx) -> {
+            ChatRequest request = wire.decodeChatRequest(readBody(req));
+            ctx.value = context(req, requestId);
+            if (request.stream()) {
+                stream(req, res, request, ctx.value);
+            } else {
+                ChatResponse response = engine.chat(request, ctx.value);
+                sendJson(res, requestId, ctx.value, wire.encodeChatResponse(response));
+            }
+        });
     }
 
     private void stream(ServerRequest req, ServerResponse res, ChatRequest request, DefaultRequestContext ctx) {
@@ -241,65 +261,33 @@ public final class HttpApi {
     }
 
     private void embeddings(ServerRequest req, ServerResponse res) {
-        String requestId = requestId(req);
-        DefaultRequestContext ctx = null;
-        try {
+        guarded(req, res, (requestId, ctx) -> {
             EmbeddingRequest request = wire.decodeEmbeddingRequest(readBody(req));
-            ctx = context(req, requestId);
-            EmbeddingResponse response = engine.embed(request, ctx);
+            ctx.value = context(req, requestId);
+            EmbeddingResponse response = engine.embed(request, ctx.value);
             boolean base64 = request.encodingFormat().map("base64"::equals).orElse(false);
-            byte[] bytes = wire.encodeEmbeddingResponse(response, base64);
-            res.header(REQUEST_ID, requestId);
-            addContextHeaders(res, ctx);
-            res.header(JSON);
-            res.send(bytes);
-        } catch (GatewayException e) {
-            sendError(req, res, requestId, e.error(), ctx);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "Request " + requestId + " failed", e);
-            sendError(req, res, requestId, GatewayError.internal("Internal error; see the gateway log for request "
-                    + requestId), ctx);
-        }
+            sendJson(res, requestId, ctx.value, wire.encodeEmbeddingResponse(response, base64));
+        });
     }
 
     private void models(ServerRequest req, ServerResponse res) {
-        String requestId = requestId(req);
-        try {
-            DefaultRequestContext ctx = context(req, requestId);
-            byte[] bytes = wire.encodeModelList(engine.models(ctx));
-            res.header(REQUEST_ID, requestId);
-            res.header(JSON);
-            res.send(bytes);
-        } catch (GatewayException e) {
-            sendError(req, res, requestId, e.error());
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "Request " + requestId + " failed", e);
-            sendError(req, res, requestId, GatewayError.internal("Internal error; see the gateway log for request "
-                    + requestId));
-        }
+        guarded(req, res, (requestId, ctx) -> {
+            ctx.value = context(req, requestId);
+            sendJson(res, requestId, null, wire.encodeModelList(engine.models(ctx.value)));
+        });
     }
 
     /** {@code GET /v1/models/{model}}: one model of the list, where the id may itself contain a slash. */
     private void model(ServerRequest req, ServerResponse res) {
-        String requestId = requestId(req);
-        try {
+        guarded(req, res, (requestId, ctx) -> {
             String path = req.path().path();
             String id = java.net.URLDecoder.decode(path.substring(path.indexOf("/models/") + "/models/".length()),
                     StandardCharsets.UTF_8);
-            DefaultRequestContext ctx = context(req, requestId);
-            io.heimdall.api.model.ModelInfo found = engine.models(ctx).stream().filter(m -> m.id().equals(id))
+            ctx.value = context(req, requestId);
+            io.heimdall.api.model.ModelInfo found = engine.models(ctx.value).stream().filter(m -> m.id().equals(id))
                     .findFirst().orElseThrow(() -> new GatewayException(GatewayError.modelNotFound(id)));
-            byte[] bytes = wire.encodeModel(found);
-            res.header(REQUEST_ID, requestId);
-            res.header(JSON);
-            res.send(bytes);
-        } catch (GatewayException e) {
-            sendError(req, res, requestId, e.error());
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "Request " + requestId + " failed", e);
-            sendError(req, res, requestId, GatewayError.internal("Internal error; see the gateway log for request "
-                    + requestId));
-        }
+            sendJson(res, requestId, null, wire.encodeModel(found));
+        });
     }
 
     /**

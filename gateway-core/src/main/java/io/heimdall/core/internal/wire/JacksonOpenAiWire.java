@@ -904,14 +904,16 @@ public final class JacksonOpenAiWire implements OpenAiWire {
 
     /** Encodes one model for {@code GET /v1/models/{model}}. */
     public byte[] encodeModel(ModelInfo m) {
-        return write(g -> {
-            g.writeStartObject();
-            g.writeStringField("id", m.id());
-            g.writeStringField("object", "model");
-            g.writeNumberField("created", m.created());
-            g.writeStringField("owned_by", m.ownedBy());
-            g.writeEndObject();
-        });
+        return write(g -> writeModel(g, m));
+    }
+
+    private static void writeModel(JsonGenerator g, ModelInfo m) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", m.id());
+        g.writeStringField("object", "model");
+        g.writeNumberField("created", m.created());
+        g.writeStringField("owned_by", m.ownedBy());
+        g.writeEndObject();
     }
 
     /** Encodes a model list for {@code GET /v1/models}. */
@@ -921,12 +923,7 @@ public final class JacksonOpenAiWire implements OpenAiWire {
             g.writeStringField("object", "list");
             g.writeArrayFieldStart("data");
             for (ModelInfo m : models) {
-                g.writeStartObject();
-                g.writeStringField("id", m.id());
-                g.writeStringField("object", "model");
-                g.writeNumberField("created", m.created());
-                g.writeStringField("owned_by", m.ownedBy());
-                g.writeEndObject();
+                writeModel(g, m);
             }
             g.writeEndArray();
             g.writeEndObject();
