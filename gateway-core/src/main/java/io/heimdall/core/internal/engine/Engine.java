@@ -132,7 +132,7 @@ public final class Engine implements GatewayClient, AutoCloseable {
         Generation g = enter();
         long start = System.nanoTime();
         int status = 500;
-        StreamAccumulator acc = new StreamAccumulator();
+        StreamAccumulator acc = new StreamAccumulator(g.cache.isPresent());
         boolean cached = false;
         notifyStart(g, "chat.stream", request.model(), ctx);
         try {
@@ -163,8 +163,8 @@ public final class Engine implements GatewayClient, AutoCloseable {
                         slot.provider().stream(upstream.withModel(target.model()), call,
                                 chunk -> deliver(g, chunk, clientWantsUsage, acc, sink, ctx));
                         return Boolean.TRUE;
-                    }, () -> acc.chunks().isEmpty());
-                    if (!acc.chunks().isEmpty()) {
+                    }, () -> acc.size() == 0);
+                    if (acc.size() > 0) {
                         store(g, pre.request, new CachedAnswer(acc.response(), acc.chunks()), ctx);
                     }
                 }

@@ -40,16 +40,34 @@ public final class StreamAccumulator {
     }
 
     private final TreeMap<Integer, ChoiceState> choices = new TreeMap<>();
-    private final List<ChatChunk> chunks = new ArrayList<>();
+    private final List<ChatChunk> chunks;
+    private int size;
     private String id = "";
     private String model = "";
     private long created;
     private Usage usage;
     private String fingerprint;
 
+    /** An accumulator that keeps the chunks themselves too (for a cache to replay them). */
+    public StreamAccumulator() {
+        this(true);
+    }
+
+    /**
+     * An accumulator.
+     *
+     * @param keepChunks whether to keep every chunk (only a cache needs them; a long stream's chunks add up)
+     */
+    public StreamAccumulator(boolean keepChunks) {
+        this.chunks = keepChunks ? new ArrayList<>() : null;
+    }
+
     /** Adds the next chunk. */
     public void add(ChatChunk chunk) {
-        chunks.add(chunk);
+        size++;
+        if (chunks != null) {
+            chunks.add(chunk);
+        }
         if (id.isEmpty()) {
             id = chunk.id();
             model = chunk.model();
@@ -76,9 +94,14 @@ public final class StreamAccumulator {
         }
     }
 
-    /** The chunks added so far. */
+    /** The chunks added so far; empty if they are not kept. */
     public List<ChatChunk> chunks() {
-        return List.copyOf(chunks);
+        return chunks == null ? List.of() : List.copyOf(chunks);
+    }
+
+    /** How many chunks were added. */
+    public int size() {
+        return size;
     }
 
     /** Whether any chunk carried a finish reason. */
