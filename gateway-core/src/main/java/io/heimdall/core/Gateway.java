@@ -5,6 +5,7 @@ import io.heimdall.core.internal.config.ConfigException;
 import io.heimdall.core.internal.config.ConfigLoader;
 import io.heimdall.core.internal.config.ConfigWatcher;
 import io.heimdall.core.internal.config.GatewayConfig;
+import io.heimdall.core.internal.config.Problems;
 import io.heimdall.core.internal.config.SecretResolver;
 import io.heimdall.core.internal.engine.Engine;
 import io.heimdall.core.internal.engine.Generation;
@@ -72,8 +73,9 @@ public final class Gateway implements AutoCloseable {
         this.engine = new Engine();
         this.builder = new GenerationBuilder(registry, secrets, wire, engine);
 
-        this.config = loader.load(configFile);
-        engine.install(builder.build(config));
+        Problems problems = new Problems();
+        this.config = loader.load(configFile, problems);
+        engine.install(builder.build(config, problems));
 
         String host = b.host != null ? b.host : config.server().host();
         int port = b.port != null ? b.port : config.server().port();
@@ -94,6 +96,12 @@ public final class Gateway implements AutoCloseable {
                         .addHandler(DirectHandler.EventType.INTERNAL_ERROR, api.directHandler()))
                 .build()
                 .start();
+        if (!server.isRunning() || server.port() <= 0) {
+            server.stop();
+            engine.close();
+            throw new ConfigException("server: cannot listen on " + host + ":" + port
+                    + " (is another process using that port? see the log above)");
+        }
         ConfigWatcher w = null;
         if (b.watch) {
             try {
@@ -184,8 +192,9 @@ public final class Gateway implements AutoCloseable {
         GatewayConfig next;
         Generation generation;
         try {
-            next = loader.load(configFile);
-            generation = builder.build(next);
+            Problems problems = new Problems();
+            next = loader.load(configFile, problems);
+            generation = builder.build(next, problems);
         } catch (ConfigException e) {
             return e.problems();
         }

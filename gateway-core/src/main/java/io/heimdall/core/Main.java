@@ -111,7 +111,7 @@ public final class Main {
         try {
             gateway = b.start();
         } catch (Gateway.GatewayStartException e) {
-            err.println("heimdall: the config " + config + " cannot be used:");
+            err.println("heimdall: cannot start with the config " + config + ":");
             e.problems().forEach(p -> err.println("  " + p));
             return 1;
         }

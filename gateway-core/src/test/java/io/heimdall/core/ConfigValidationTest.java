@@ -18,7 +18,7 @@ class ConfigValidationTest {
         Path file = dir.resolve(name);
         Files.writeString(file, text);
         Gateway.GatewayStartException e = assertThrows(Gateway.GatewayStartException.class, () -> Gateway.builder()
-                .config(file).port(0).watchConfig(false).environment(Map.of())
+                .config(file).watchConfig(false).environment(Map.of())
                 .factory(new ScriptedProviderFactory()).factory(new RejectingHookFactory()).start());
         return e.problems();
     }
@@ -45,7 +45,13 @@ class ConfigValidationTest {
                 "server.request-timeout: expected a duration",
                 "providers.c.keys[0].wieght: unknown key",
                 "models.m.targets[0].model: unknown provider 'ghost'",
-                "models.m.targets[1].model: must be <provider>/<model>");
+                "models.m.targets[1].model: must be <provider>/<model>",
+                // Each plugin's own keys are checked in the same pass.
+                "providers.a.lable: unknown key (accepted: label, delay)",
+                "providers.a.delay: expected a duration",
+                "providers.b.type: unknown provider type 'warp-drive'",
+                "plugins[0].config.words: unknown key (accepted: word)",
+                "plugins[1].id: no loaded plugin has id 'missing-plugin'");
         for (String e : expected) {
             assertTrue(p.stream().anyMatch(s -> s.startsWith(e)), "missing '" + e + "' in " + p);
         }
@@ -69,6 +75,17 @@ class ConfigValidationTest {
                 "plugins[1].id: no loaded plugin has id 'missing-plugin'");
         for (String e : expected) {
             assertTrue(p.stream().anyMatch(s -> s.startsWith(e)), "missing '" + e + "' in " + p);
+        }
+    }
+
+    @Test
+    void aPortInUseIsAStartErrorNotAHang(@TempDir Path dir) throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 5,
+                java.net.InetAddress.getLoopbackAddress())) {
+            List<String> p = problems(dir, "c.yaml", "server: { port: " + taken.getLocalPort()
+                    + " }\nproviders: { a: { type: scripted } }\n");
+            assertTrue(p.getFirst().startsWith("server: cannot listen on 127.0.0.1:" + taken.getLocalPort()),
+                    p.toString());
         }
     }
 

@@ -38,8 +38,20 @@ public final class ConfigLoader {
         this.secrets = secrets;
     }
 
-    /** Reads and validates a config file. */
+    /** Reads and validates a config file; throws {@link ConfigException} listing every structural problem. */
     public GatewayConfig load(Path file) {
+        Problems problems = new Problems();
+        GatewayConfig config = load(file, problems);
+        problems.throwIfAny();
+        return config;
+    }
+
+    /**
+     * Reads a config file, adding every structural problem to {@code problems} and leaving out the entries at fault, so
+     * that later checks (each plugin's own keys) can report theirs in the same pass. Throws {@link ConfigException}
+     * only when the file cannot be read or parsed at all.
+     */
+    public GatewayConfig load(Path file, Problems problems) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -47,11 +59,11 @@ public final class ConfigLoader {
             throw new ConfigException(file + ": cannot read the config file: " + e.getMessage());
         }
         return parse(bytes, file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".json"),
-                file.toString());
+                file.toString(), problems);
     }
 
-    /** Parses and validates config text. */
-    public GatewayConfig parse(byte[] bytes, boolean json, String name) {
+    /** Parses config text, adding structural problems to {@code problems}. */
+    public GatewayConfig parse(byte[] bytes, boolean json, String name, Problems problems) {
         ObjectMapper mapper = json ? new ObjectMapper() : new YAMLMapper();
         Map<String, Object> root;
         try {
@@ -67,7 +79,6 @@ public final class ConfigLoader {
         if (root == null) {
             root = Map.of();
         }
-        Problems problems = new Problems();
         unknownKeys("", root, TOP, problems);
         GatewayConfig.Server server = server(map(root, "server", "", problems), problems);
         Map<String, GatewayConfig.ProviderEntry> providers = providers(map(root, "providers", "", problems),
@@ -83,7 +94,6 @@ public final class ConfigLoader {
                         "router")));
             }
         }
-        problems.throwIfAny();
         return new GatewayConfig(server, providers, models, plugins, router);
     }
 

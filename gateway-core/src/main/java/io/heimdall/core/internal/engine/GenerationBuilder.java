@@ -50,7 +50,14 @@ public final class GenerationBuilder {
 
     /** Builds the generation or throws {@link ConfigException} listing every problem. */
     public Generation build(GatewayConfig config) {
-        Problems problems = new Problems();
+        return build(config, new Problems());
+    }
+
+    /**
+     * Validates every plugin's config, adding to the problems already found (for example by the loader), and builds
+     * the generation only if there are none; else throws {@link ConfigException} listing them all.
+     */
+    public Generation build(GatewayConfig config, Problems problems) {
         validate(config, problems);
         problems.throwIfAny();
 
