@@ -6,8 +6,10 @@
 module io.heimdall.core {
     requires transitive io.heimdall.api;
     requires io.helidon.webserver;
-    requires io.helidon.webclient.http1;
-    requires io.helidon.webclient.api;
+    requires org.apache.httpcomponents.client5.httpclient5;
+    requires org.apache.httpcomponents.core5.httpcore5;
+    // HttpClient 5 is an automatic module and cannot declare that it uses jdk.net (socket options).
+    requires jdk.net;
     requires io.helidon.http;
     requires io.helidon.common.socket;
     requires io.helidon.logging.jul;

@@ -1,2 +1,2 @@
-/** The upstream HTTP client lent to plugins: Helidon's blocking HTTP/1.1 client with a connection pool per host. */
+/** The upstream HTTP client lent to plugins: Apache HttpClient 5, blocking on virtual threads, pooled per base URL. */
 package io.heimdall.core.internal.http;

@@ -1,0 +1,244 @@
+package io.heimdall.core.internal.http;
+
+import io.heimdall.api.GatewayException;
+import io.heimdall.api.http.UpstreamClient;
+import io.heimdall.api.http.UpstreamRequest;
+import io.heimdall.api.http.UpstreamResponse;
+import io.heimdall.api.model.GatewayError;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.HttpHostConnectException;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.Timeout;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An {@link UpstreamClient} for one base URL on Apache HttpClient 5 (classic, blocking I/O, run on the request's
+ * virtual thread): keep-alive connections pooled, no automatic retries, redirects, cookies or decompression, so the
+ * gateway alone decides what happens on failure. Connection failures become 502 {@code upstream_unreachable},
+ * timeouts 504 {@code upstream_timeout}; messages name the provider and the host, never headers.
+ */
+public final class ApacheUpstreamClient implements UpstreamClient {
+    private static final int MAX_CONNECTIONS = 1024;
+
+    private final String provider;
+    private final String baseUrl;
+    private final String authority;
+    private final CloseableHttpClient client;
+    private final Map<Duration, RequestConfig> configs = new ConcurrentHashMap<>();
+
+    /**
+     * Creates a client.
+     *
+     * @param provider       the provider name, for error messages
+     * @param baseUrl        the base URL every request path is appended to
+     * @param connectTimeout how long to wait for a TCP connection
+     */
+    public ApacheUpstreamClient(String provider, String baseUrl, Duration connectTimeout) {
+        this.provider = provider;
+        this.baseUrl = stripTrailingSlash(baseUrl);
+        URI uri = URI.create(this.baseUrl);
+        if (uri.getScheme() == null || uri.getHost() == null
+                || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+            throw new IllegalArgumentException("base-url must be an absolute http(s) URL: " + baseUrl);
+        }
+        this.authority = uri.getAuthority();
+        PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
+                .setMaxConnTotal(MAX_CONNECTIONS)
+                .setMaxConnPerRoute(MAX_CONNECTIONS)
+                .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).build())
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.of(connectTimeout))
+                        .setValidateAfterInactivity(Timeout.ofSeconds(2))
+                        .build())
+                .build();
+        this.client = HttpClients.custom()
+                .setConnectionManager(pool)
+                .disableAutomaticRetries()
+                .disableRedirectHandling()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .disableContentCompression()
+                .disableDefaultUserAgent()
+                .build();
+    }
+
+    private static String stripTrailingSlash(String url) {
+        String u = url.strip();
+        while (u.endsWith("/")) {
+            u = u.substring(0, u.length() - 1);
+        }
+        return u;
+    }
+
+    @Override
+    public UpstreamResponse send(UpstreamRequest request) {
+        String path = request.path().startsWith("/") ? request.path() : "/" + request.path();
+        BasicClassicHttpRequest req = new BasicClassicHttpRequest(request.method(), URI.create(baseUrl + path));
+        for (Map.Entry<String, String> h : request.headers().entrySet()) {
+            if (!h.getKey().equalsIgnoreCase("content-type")) {
+                req.addHeader(h.getKey(), h.getValue());
+            }
+        }
+        if (request.body().length > 0 || request.method().equals("POST")) {
+            String type = request.headers().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("content-type"))
+                    .map(Map.Entry::getValue).findFirst().orElse("application/json");
+            req.setEntity(new ByteArrayEntity(request.body(), null, false));
+            req.setHeader("Content-Type", type);
+        }
+        RequestConfig config = configs.computeIfAbsent(request.timeout(), t -> RequestConfig.custom()
+                .setResponseTimeout(Timeout.of(t))
+                .setRedirectsEnabled(false)
+                .build());
+        org.apache.hc.client5.http.protocol.HttpClientContext context =
+                org.apache.hc.client5.http.protocol.HttpClientContext.create();
+        context.setRequestConfig(config);
+        try {
+            return new Response(client.executeOpen(null, req, context));
+        } catch (IOException | RuntimeException e) {
+            throw translate(e);
+        }
+    }
+
+    private GatewayException translate(Throwable e) {
+        if (e instanceof GatewayException g) {
+            return g;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectTimeoutException) {
+                return new GatewayException(GatewayError.upstreamUnreachable(provider,
+                        "no connection to " + authority + " within the connect timeout"), e);
+            }
+            if (t instanceof SocketTimeoutException) {
+                return new GatewayException(GatewayError.upstreamTimeout(provider), e);
+            }
+            if (t instanceof HttpHostConnectException || t instanceof java.net.ConnectException) {
+                return new GatewayException(GatewayError.upstreamUnreachable(provider,
+                        "connection refused by " + authority), e);
+            }
+        }
+        String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new GatewayException(GatewayError.upstreamUnreachable(provider, sanitize(detail)), e);
+    }
+
+    private static String sanitize(String message) {
+        String oneLine = message.replaceAll("\\s+", " ");
+        return oneLine.length() > 200 ? oneLine.substring(0, 200) + "..." : oneLine;
+    }
+
+    /** Closes pooled connections. */
+    public void close() {
+        client.close(CloseMode.IMMEDIATE);
+    }
+
+    private final class Response implements UpstreamResponse {
+        private final ClassicHttpResponse response;
+        private InputStream body;
+
+        Response(ClassicHttpResponse response) {
+            this.response = response;
+        }
+
+        @Override
+        public int status() {
+            return response.getCode();
+        }
+
+        @Override
+        public Optional<String> header(String name) {
+            Header h = response.getFirstHeader(name);
+            return h == null ? Optional.empty() : Optional.ofNullable(h.getValue());
+        }
+
+        @Override
+        public InputStream body() {
+            if (body == null) {
+                HttpEntity entity = response.getEntity();
+                try {
+                    body = new TranslatingInputStream(entity == null ? InputStream.nullInputStream()
+                            : entity.getContent());
+                } catch (IOException e) {
+                    throw translate(e);
+                }
+            }
+            return body;
+        }
+
+        @Override
+        public byte[] readBody(int limit) {
+            // With a Content-Length, read exactly that: one array, no growing buffers.
+            HttpEntity entity = response.getEntity();
+            long length = entity == null ? 0 : entity.getContentLength();
+            try {
+                return length >= 0 && length <= limit ? body().readNBytes((int) length) : body().readNBytes(limit);
+            } catch (IOException e) {
+                throw translate(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                response.close();
+            } catch (IOException e) {
+                // the connection is dropped instead of returned to the pool
+            }
+        }
+    }
+
+    /** Turns read failures mid-body into the same gateway errors as failures before it. */
+    private final class TranslatingInputStream extends InputStream {
+        private final InputStream in;
+
+        TranslatingInputStream(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() {
+            try {
+                return in.read();
+            } catch (IOException | RuntimeException e) {
+                throw translate(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            try {
+                return in.read(b, off, len);
+            } catch (IOException | RuntimeException e) {
+                throw translate(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                in.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}
