@@ -83,7 +83,7 @@ public final class Engine implements GatewayClient, AutoCloseable {
     }
 
     /** Serves a non-streamed chat request through the whole pipeline. */
-    public ChatResponse chat(ChatRequest request, DefaultRequestContext ctx) {
+    public ChatResponse serveChat(ChatRequest request, DefaultRequestContext ctx) {
         Generation g = enter();
         long start = System.nanoTime();
         int status = 500;
@@ -128,7 +128,7 @@ public final class Engine implements GatewayClient, AutoCloseable {
      * chunk means nothing was sent and the transport answers with an error status; after it, the transport ends the
      * stream with an error event.
      */
-    public void stream(ChatRequest request, DefaultRequestContext ctx, StreamSink sink) {
+    public void serveStream(ChatRequest request, DefaultRequestContext ctx, StreamSink sink) {
         Generation g = enter();
         long start = System.nanoTime();
         int status = 500;
@@ -361,7 +361,7 @@ public final class Engine implements GatewayClient, AutoCloseable {
     // ------------------------------------------------------------------ embeddings and models
 
     /** Serves an embeddings request. */
-    public EmbeddingResponse embed(EmbeddingRequest request, DefaultRequestContext ctx) {
+    public EmbeddingResponse serveEmbeddings(EmbeddingRequest request, DefaultRequestContext ctx) {
         Generation g = enter();
         long start = System.nanoTime();
         int status = 500;
@@ -384,7 +384,7 @@ public final class Engine implements GatewayClient, AutoCloseable {
      * The models clients can ask for: every alias, then each provider's models as {@code provider/model}, asked of all
      * providers at once and bounded by the deadline; a provider that fails to list is skipped (and logged).
      */
-    public List<ModelInfo> models(DefaultRequestContext ctx) {
+    public List<ModelInfo> listModels(DefaultRequestContext ctx) {
         Generation g = enter();
         try {
             List<ModelInfo> out = new ArrayList<>();

@@ -151,7 +151,7 @@ public final class HttpApi {
             if (request.stream()) {
                 stream(req, res, request, ctx.value);
             } else {
-                ChatResponse response = engine.chat(request, ctx.value);
+                ChatResponse response = engine.serveChat(request, ctx.value);
                 sendJson(res, requestId, ctx.value, wire.encodeChatResponse(response));
             }
         });
@@ -160,7 +160,7 @@ public final class HttpApi {
     private void stream(ServerRequest req, ServerResponse res, ChatRequest request, DefaultRequestContext ctx) {
         SseWriter writer = new SseWriter(res, ctx);
         try {
-            engine.stream(request, ctx, writer::chunk);
+            engine.serveStream(request, ctx, writer::chunk);
             writer.done();
         } catch (GatewayException e) {
             if (writer.started()) {
@@ -264,7 +264,7 @@ public final class HttpApi {
         guarded(req, res, (requestId, ctx) -> {
             EmbeddingRequest request = wire.decodeEmbeddingRequest(readBody(req));
             ctx.value = context(req, requestId);
-            EmbeddingResponse response = engine.embed(request, ctx.value);
+            EmbeddingResponse response = engine.serveEmbeddings(request, ctx.value);
             boolean base64 = request.encodingFormat().map("base64"::equals).orElse(false);
             sendJson(res, requestId, ctx.value, wire.encodeEmbeddingResponse(response, base64));
         });
@@ -273,7 +273,7 @@ public final class HttpApi {
     private void models(ServerRequest req, ServerResponse res) {
         guarded(req, res, (requestId, ctx) -> {
             ctx.value = context(req, requestId);
-            sendJson(res, requestId, null, wire.encodeModelList(engine.models(ctx.value)));
+            sendJson(res, requestId, null, wire.encodeModelList(engine.listModels(ctx.value)));
         });
     }
 
@@ -284,7 +284,7 @@ public final class HttpApi {
             String id = java.net.URLDecoder.decode(path.substring(path.indexOf("/models/") + "/models/".length()),
                     StandardCharsets.UTF_8);
             ctx.value = context(req, requestId);
-            io.heimdall.api.model.ModelInfo found = engine.models(ctx.value).stream().filter(m -> m.id().equals(id))
+            io.heimdall.api.model.ModelInfo found = engine.listModels(ctx.value).stream().filter(m -> m.id().equals(id))
                     .findFirst().orElseThrow(() -> new GatewayException(GatewayError.modelNotFound(id)));
             sendJson(res, requestId, null, wire.encodeModel(found));
         });
