@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A running Heimdall gateway: loads plugins into their own module layers, applies the config file, serves the
@@ -328,10 +327,5 @@ public final class Gateway implements AutoCloseable {
         public List<String> problems() {
             return problems;
         }
-    }
-
-    /** The current config's model aliases (for tests and tooling). */
-    Optional<GatewayConfig> config() {
-        return Optional.ofNullable(config);
     }
 }

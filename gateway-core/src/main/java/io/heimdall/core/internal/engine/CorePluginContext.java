@@ -1,14 +1,23 @@
 package io.heimdall.core.internal.engine;
 
+import io.heimdall.api.GatewayException;
+import io.heimdall.api.RequestContext;
 import io.heimdall.api.http.UpstreamClient;
+import io.heimdall.api.model.ChatRequest;
+import io.heimdall.api.model.ChatResponse;
+import io.heimdall.api.model.EmbeddingRequest;
+import io.heimdall.api.model.EmbeddingResponse;
+import io.heimdall.api.model.GatewayError;
 import io.heimdall.api.plugin.GatewayClient;
 import io.heimdall.api.plugin.Metrics;
 import io.heimdall.api.plugin.PluginContext;
 import io.heimdall.api.plugin.Secret;
+import io.heimdall.api.provider.ChunkSink;
 import io.heimdall.api.wire.OpenAiWire;
 import io.heimdall.core.internal.config.SecretResolver;
 
 import java.time.Clock;
+import java.time.Duration;
 
 /** The {@link PluginContext} the core gives each plugin instance. */
 public final class CorePluginContext implements PluginContext {
@@ -35,32 +44,28 @@ public final class CorePluginContext implements PluginContext {
      */
     public static CorePluginContext standalone(String name, io.heimdall.api.wire.OpenAiWire wire) {
         GatewayClient none = new GatewayClient() {
-            private io.heimdall.api.GatewayException unavailable() {
-                return new io.heimdall.api.GatewayException(io.heimdall.api.model.GatewayError.of(503,
-                        io.heimdall.api.model.GatewayError.API_ERROR, "No gateway in a standalone context",
-                        "not_ready"));
+            private GatewayException unavailable() {
+                return new GatewayException(GatewayError.of(503, GatewayError.API_ERROR,
+                        "No gateway in a standalone context", "not_ready"));
             }
 
             @Override
-            public io.heimdall.api.model.ChatResponse chat(io.heimdall.api.model.ChatRequest request,
-                                                           io.heimdall.api.RequestContext context) {
+            public ChatResponse chat(ChatRequest request, RequestContext context) {
                 throw unavailable();
             }
 
             @Override
-            public void stream(io.heimdall.api.model.ChatRequest request, io.heimdall.api.RequestContext context,
-                               io.heimdall.api.provider.ChunkSink sink) {
+            public void stream(ChatRequest request, RequestContext context, ChunkSink sink) {
                 throw unavailable();
             }
 
             @Override
-            public io.heimdall.api.model.EmbeddingResponse embed(io.heimdall.api.model.EmbeddingRequest request,
-                                                                 io.heimdall.api.RequestContext context) {
+            public EmbeddingResponse embed(EmbeddingRequest request, RequestContext context) {
                 throw unavailable();
             }
         };
-        return new CorePluginContext(name, SecretResolver.system(), new UpstreamClients(java.time.Duration.ofSeconds(10)),
-                wire, Metrics.noop(), none);
+        return new CorePluginContext(name, SecretResolver.system(), new UpstreamClients(Duration.ofSeconds(10)), wire,
+                Metrics.noop(), none);
     }
 
     @Override
