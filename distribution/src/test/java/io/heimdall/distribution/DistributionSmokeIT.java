@@ -296,11 +296,16 @@ class DistributionSmokeIT {
     record Gateway(Process process, String baseUrl, List<String> stdout, List<String> stderr) {
 
         static Gateway start(Path dist, Path workDir, String... args) throws Exception {
+            return start(dist, workDir, Map.of(), args);
+        }
+
+        static Gateway start(Path dist, Path workDir, Map<String, String> env, String... args) throws Exception {
             List<String> command = new ArrayList<>();
             command.add(dist.resolve("bin/heimdall").toString());
             command.addAll(List.of(args));
             ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
             java17FirstOnPath(builder.environment());
+            builder.environment().putAll(env);
             Process process = builder.start();
             List<String> stdout = new ArrayList<>();
             List<String> stderr = new ArrayList<>();
