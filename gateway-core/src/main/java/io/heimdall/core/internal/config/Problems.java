@@ -12,11 +12,6 @@ public final class Problems {
         list.add((path.isEmpty() ? "(root)" : path) + ": " + reason);
     }
 
-    /** Whether any problem was recorded. */
-    public boolean any() {
-        return !list.isEmpty();
-    }
-
     /** Throws a {@link ConfigException} if any problem was recorded. */
     public void throwIfAny() {
         if (!list.isEmpty()) {

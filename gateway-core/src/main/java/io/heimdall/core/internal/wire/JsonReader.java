@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Typed reads from a JSON tree with path-precise errors. {@code strict} readers (for client requests) reject wrong
@@ -137,10 +136,6 @@ final class JsonReader {
             }
         }
         return extra == null ? Map.of() : extra;
-    }
-
-    static <T> Optional<T> map(Optional<JsonNode> node, Function<JsonNode, T> f) {
-        return node.map(f);
     }
 
     static String join(String path, String field) {
