@@ -6,17 +6,17 @@ module io.heimdall.api {
     exports io.heimdall.api;
     exports io.heimdall.api.model;
     exports io.heimdall.api.provider;
+    exports io.heimdall.api.plugin;
     exports io.heimdall.api.hook;
     exports io.heimdall.api.cache;
     exports io.heimdall.api.route;
-    exports io.heimdall.api.plugin;
+    exports io.heimdall.api.observe;
+    exports io.heimdall.api.auth;
+    exports io.heimdall.api.endpoint;
+    exports io.heimdall.api.metrics;
     exports io.heimdall.api.http;
     exports io.heimdall.api.wire;
-    exports io.heimdall.api.observe;
 
     uses io.heimdall.api.provider.ProviderFactory;
-    uses io.heimdall.api.hook.HookFactory;
-    uses io.heimdall.api.cache.CacheFactory;
-    uses io.heimdall.api.route.RouterFactory;
-    uses io.heimdall.api.observe.ObserverFactory;
+    uses io.heimdall.api.plugin.PluginFactory;
 }

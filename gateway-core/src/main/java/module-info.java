@@ -21,8 +21,5 @@ module io.heimdall.core {
     exports io.heimdall.core;
 
     uses io.heimdall.api.provider.ProviderFactory;
-    uses io.heimdall.api.hook.HookFactory;
-    uses io.heimdall.api.cache.CacheFactory;
-    uses io.heimdall.api.route.RouterFactory;
-    uses io.heimdall.api.observe.ObserverFactory;
+    uses io.heimdall.api.plugin.PluginFactory;
 }

@@ -5,5 +5,5 @@
 module io.heimdall.plugin.exampleheaderhook {
     requires io.heimdall.api;
 
-    provides io.heimdall.api.hook.HookFactory with io.heimdall.plugin.exampleheaderhook.HeaderHookFactory;
+    provides io.heimdall.api.plugin.PluginFactory with io.heimdall.plugin.exampleheaderhook.HeaderHookFactory;
 }

@@ -9,11 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heimdall.api.RequestContext;
 import io.heimdall.api.hook.Hook;
-import io.heimdall.api.hook.HookFactory;
 import io.heimdall.api.hook.HookOutcome;
 import io.heimdall.api.model.ChatChunk;
 import io.heimdall.api.plugin.PluginConfig;
+import io.heimdall.api.plugin.Plugin;
 import io.heimdall.api.plugin.PluginContext;
+import io.heimdall.api.plugin.PluginFactory;
 import io.heimdall.core.Gateway;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -419,19 +420,25 @@ class HostileInputIT {
     // ------------------------------------------------------------------------------------------------ helpers
 
     /** A hook that counts the chunks of each stream, by request id. */
-    static final class ChunkCounterFactory implements HookFactory {
+    static final class ChunkCounterFactory implements PluginFactory {
         @Override
         public String id() {
             return "chunk-counter";
         }
 
         @Override
-        public Hook create(PluginConfig config, PluginContext context) {
-            return new Hook() {
+        public Plugin create(PluginConfig config, PluginContext context) {
+            Hook hook = new Hook() {
                 @Override
                 public HookOutcome<ChatChunk> onChunk(ChatChunk chunk, RequestContext ctx) {
                     CHUNKS.computeIfAbsent(ctx.requestId(), k -> new AtomicInteger()).incrementAndGet();
                     return HookOutcome.proceed(chunk);
+                }
+            };
+            return new Plugin() {
+                @Override
+                public java.util.Optional<Hook> hook() {
+                    return java.util.Optional.of(hook);
                 }
             };
         }

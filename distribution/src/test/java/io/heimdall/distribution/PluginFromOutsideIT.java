@@ -60,6 +60,7 @@ class PluginFromOutsideIT {
     static Path apiJar;
     static Path plugins;
     static Gateway gateway;
+    static final String ACME_KEY = "acme-key-canary-0123456789abcdef";
     static HttpClient http;
 
     @BeforeAll
@@ -81,8 +82,8 @@ class PluginFromOutsideIT {
         Path sources = project.resolve("src/main/java");
         Files.createDirectories(sources.resolve("com/acme/guard"));
         Files.writeString(sources.resolve("module-info.java"), codeBlock(markdown, "module com.acme.guard"));
-        Files.writeString(sources.resolve("com/acme/guard/GuardHookFactory.java"),
-                codeBlock(markdown, "class GuardHookFactory"));
+        Files.writeString(sources.resolve("com/acme/guard/GuardFactory.java"),
+                codeBlock(markdown, "class GuardFactory"));
         Path guardClasses = compile(sources, project.resolve("out"), apiJar.toString());
         plugins = Files.createDirectories(tmp.resolve("plugins"));
         jar(guardClasses, Files.createDirectories(plugins.resolve("acme-guard")).resolve("acme-guard.jar"));
@@ -99,17 +100,17 @@ class PluginFromOutsideIT {
                 module com.acme.broken {
                     requires io.heimdall.api;
                     requires com.acme.missing;
-                    provides io.heimdall.api.hook.HookFactory with com.acme.broken.BrokenHookFactory;
+                    provides io.heimdall.api.plugin.PluginFactory with com.acme.broken.BrokenHookFactory;
                 }""");
         write(brokenSources.resolve("com/acme/broken/BrokenHookFactory.java"), """
                 package com.acme.broken;
-                public final class BrokenHookFactory implements io.heimdall.api.hook.HookFactory {
+                public final class BrokenHookFactory implements io.heimdall.api.plugin.PluginFactory {
                     public BrokenHookFactory() {
                     }
                     @Override public String id() { return "acme-broken-" + com.acme.missing.Helper.word(); }
-                    @Override public io.heimdall.api.hook.Hook create(io.heimdall.api.plugin.PluginConfig config,
+                    @Override public io.heimdall.api.plugin.Plugin create(io.heimdall.api.plugin.PluginConfig config,
                             io.heimdall.api.plugin.PluginContext context) {
-                        return new io.heimdall.api.hook.Hook() { };
+                        return new io.heimdall.api.plugin.Plugin() { };
                     }
                 }""");
         Path brokenClasses = compile(brokenSources, tmp.resolve("broken/out"),
@@ -139,7 +140,8 @@ class PluginFromOutsideIT {
                 """ + pluginsYaml + """
                   - { id: example-header-hook, config: { header: x-company, value: acme } }
                 """);
-        gateway = Gateway.builder().config(config).pluginsDir(plugins).port(0).watchConfig(false).start();
+        gateway = Gateway.builder().config(config).pluginsDir(plugins).port(0).watchConfig(false)
+                .environment(Map.of("ACME_KEY", ACME_KEY)).start();
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
                 .build();
     }
@@ -204,9 +206,36 @@ class PluginFromOutsideIT {
     }
 
     @Test
+    void theDocsRouteCountsRefusalsBehindTheDocsAuthenticator() throws Exception {
+        String markdown = Files.readString(doc);
+        long before = JSON.readTree(get("/acme/guard/stats", ACME_KEY).body()).path("refused").asLong(-1);
+        assertTrue(before >= 0, "the route answers with a count");
+        assertEquals(400, post(chatBody(false, Map.of("role", "user", "content", "falcon?")), null).statusCode());
+        HttpResponse<String> stats = get("/acme/guard/stats", ACME_KEY);
+        assertEquals(200, stats.statusCode(), stats.body());
+        assertEquals(before + 1, JSON.readTree(stats.body()).path("refused").asLong(), stats.body());
+        assertTrue(stats.headers().firstValue("x-request-id").isPresent(), "plugin routes get a request id");
+
+        // No key: 401 exactly as the doc shows; a wrong key: 401 too, and the key is never echoed.
+        Matcher example = Pattern.compile("curl -s localhost:8080/acme/guard/stats\\n# (\\{.*})").matcher(markdown);
+        assertTrue(example.find(), "the doc's unauthenticated example");
+        HttpResponse<String> anonymous = get("/acme/guard/stats", null);
+        assertEquals(401, anonymous.statusCode(), anonymous.body());
+        assertEquals(JSON.readTree(example.group(1)), JSON.readTree(anonymous.body()));
+        HttpResponse<String> wrong = get("/acme/guard/stats", "sk-wrong-canary-0000");
+        assertEquals(401, wrong.statusCode(), wrong.body());
+        assertFalse(wrong.body().contains("canary"), wrong.body());
+        HttpResponse<String> chat = http.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl()
+                + "/v1/chat/completions")).timeout(TIMEOUT).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(chatBody(false, Map.of("role", "user", "content", "hi"))))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, chat.statusCode(), "the core's routes are authenticated too: " + chat.body());
+    }
+
+    @Test
     void theGuardAndTheShippedPluginsAreLoadedSideBySide() {
         Map<String, List<String>> factories = gateway.loadedFactories();
-        assertTrue(factories.get("hook").containsAll(List.of("acme-guard", "example-header-hook")),
+        assertTrue(factories.get("plugin").containsAll(List.of("acme-guard", "example-header-hook")),
                 factories.toString());
         assertTrue(factories.get("provider").containsAll(List.of("mock", "openai", "openai-compatible")),
                 factories.toString());
@@ -218,7 +247,7 @@ class PluginFromOutsideIT {
         assertEquals(1, failures.size(), failures.toString());
         String failure = failures.getFirst();
         assertEquals("acme-broken: Module com.acme.missing not found, required by com.acme.broken", failure);
-        assertFalse(gateway.loadedFactories().get("hook").stream().anyMatch(id -> id.startsWith("acme-broken")));
+        assertFalse(gateway.loadedFactories().get("plugin").stream().anyMatch(id -> id.startsWith("acme-broken")));
 
         HttpResponse<String> res = post(chatBody(false, Map.of("role", "user", "content", "still serving")), null);
         assertEquals(200, res.statusCode(), res.body());
@@ -327,9 +356,17 @@ class PluginFromOutsideIT {
         return JSON.writeValueAsString(Map.of("model", "mock/echo", "stream", stream, "messages", List.of(messages)));
     }
 
+    private static HttpResponse<String> get(String path, String key) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + path)).timeout(TIMEOUT);
+        if (key != null) {
+            b.header("authorization", "Bearer " + key);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static HttpResponse<String> post(String body, String requestId) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/chat/completions"))
-                .timeout(TIMEOUT).header("content-type", "application/json")
+                .timeout(TIMEOUT).header("content-type", "application/json").header("x-api-key", ACME_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (requestId != null) {
             b.header("x-request-id", requestId);

@@ -1,5 +1,7 @@
 package io.heimdall.api;
 
+import io.heimdall.api.auth.Caller;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -7,13 +9,14 @@ import java.util.Optional;
 
 /**
  * What the gateway knows about the client request being served, shared by every plugin that takes part in it. One
- * instance per client request; it is safe to use from the request's virtual thread. Header names are lower case.
+ * instance per client request (and per child request a plugin makes through
+ * {@link io.heimdall.api.plugin.GatewayClient}); safe to use from any thread. Header names are lower case.
  */
 public interface RequestContext {
     /** The request id: the client's {@code x-request-id} if it sent one, else one the gateway generated. */
     String requestId();
 
-    /** The client's request headers, names in lower case. Authorization headers are removed. */
+    /** The client's request headers, names in lower case. Credentials ({@code authorization}, ...) are removed. */
     Map<String, List<String>> headers();
 
     /** The first value of a client request header. */
@@ -22,21 +25,34 @@ public interface RequestContext {
         return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.getFirst());
     }
 
-    /** When the gateway gives up on this request; providers should not wait on upstreams past it. */
+    /** When the gateway gives up on this request; nothing waits on an upstream past it. */
     Instant deadline();
 
-    /** A stable, non-secret name of the caller (for example a virtual key's name), if the request was authenticated. */
-    Optional<String> caller();
+    /** Who is calling: what the authenticator established, or {@link Caller#anonymous()} with none configured. */
+    Caller caller();
+
+    /** The client's IP address, or {@code in-process} for an embedded gateway. */
+    String clientAddress();
+
+    /** For a child request a plugin made while serving another request: that request. */
+    Optional<RequestContext> parent();
 
     /** Mutable per-request attributes for plugins to pass values to each other; keys should be prefixed by plugin id. */
     Map<String, Object> attributes();
 
-    /** Adds a header to the response the client receives. */
-    void addResponseHeader(String name, String value);
+    /**
+     * Sets a header on the response the client receives, replacing an earlier value of that name (case-insensitive).
+     *
+     * @throws IllegalStateException if the response headers were already sent (a stream has begun)
+     */
+    void setResponseHeader(String name, String value);
 
-    /** Adds a header to every upstream request made for this client request (providers honour these). */
-    void addUpstreamHeader(String name, String value);
+    /**
+     * Sets a header on every upstream request made for this client request, replacing an earlier value of that name;
+     * the HTTP client the core lends providers applies them.
+     */
+    void setUpstreamHeader(String name, String value);
 
-    /** The headers added with {@link #addUpstreamHeader}, in insertion order. */
+    /** The headers set with {@link #setUpstreamHeader}, in insertion order. */
     Map<String, String> upstreamHeaders();
 }

@@ -1,6 +1,6 @@
 package io.heimdall.core;
 
-import io.heimdall.api.plugin.PluginFactory;
+import io.heimdall.api.plugin.Factory;
 import io.heimdall.core.internal.config.ConfigException;
 import io.heimdall.core.internal.config.ConfigLoader;
 import io.heimdall.core.internal.config.ConfigWatcher;
@@ -10,6 +10,7 @@ import io.heimdall.core.internal.config.SecretResolver;
 import io.heimdall.core.internal.engine.Engine;
 import io.heimdall.core.internal.engine.Generation;
 import io.heimdall.core.internal.engine.GenerationBuilder;
+import io.heimdall.core.internal.metrics.MetricsRegistry;
 import io.heimdall.core.internal.plugin.PluginLoader;
 import io.heimdall.core.internal.plugin.PluginRegistry;
 import io.heimdall.core.internal.server.HttpApi;
@@ -45,6 +46,7 @@ public final class Gateway implements AutoCloseable {
     private final GenerationBuilder builder;
     private final Engine engine;
     private final PluginRegistry registry;
+    private final MetricsRegistry metrics = new MetricsRegistry();
     private final WebServer server;
     private final ConfigWatcher watcher;
     private volatile GatewayConfig config;
@@ -56,7 +58,7 @@ public final class Gateway implements AutoCloseable {
         this.registry = new PluginRegistry();
         PluginLoader plugins = new PluginLoader(ModuleLayer.boot());
         plugins.loadBuiltIn(registry);
-        for (PluginFactory<?> f : b.factories) {
+        for (Factory<?> f : b.factories) {
             addFactory(f);
         }
         if (b.pluginsDir != null) {
@@ -69,8 +71,8 @@ public final class Gateway implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "Plugins loaded: {0}", String.join(", ", registry.loadedFolders()));
         }
         JacksonOpenAiWire wire = new JacksonOpenAiWire();
-        this.engine = new Engine();
-        this.builder = new GenerationBuilder(registry, secrets, wire, engine);
+        this.engine = new Engine(metrics);
+        this.builder = new GenerationBuilder(() -> registry, secrets, wire, engine.children(), engine, metrics);
 
         Problems problems = new Problems();
         this.config = loader.load(configFile, problems);
@@ -79,7 +81,7 @@ public final class Gateway implements AutoCloseable {
         String host = b.host != null ? b.host : config.server().host();
         int port = b.port != null ? b.port : config.server().port();
         HttpApi api = new HttpApi(engine, wire, () -> config.server().maxBodyBytes(),
-                () -> config.server().requestTimeout());
+                () -> config.server().requestTimeout(), () -> config.server().requestTimeout());
         HttpRouting.Builder routing = HttpRouting.builder();
         api.routing(routing);
         this.server = WebServer.builder()
@@ -157,7 +159,6 @@ public final class Gateway implements AutoCloseable {
         for (PluginRegistry.Kind kind : PluginRegistry.Kind.values()) {
             for (PluginRegistry.Entry e : registry.all(kind).values()) {
                 String where = kind == PluginRegistry.Kind.PROVIDER ? "providers.<name> with type: " + e.factory().id()
-                        : kind == PluginRegistry.Kind.ROUTER ? "router: { id: " + e.factory().id() + ", config }"
                         : "plugins: - { id: " + e.factory().id() + ", config }";
                 sb.append("### ").append(kind.name().toLowerCase(java.util.Locale.ROOT)).append(" `")
                         .append(e.factory().id()).append("`\n\n")
@@ -187,7 +188,7 @@ public final class Gateway implements AutoCloseable {
      *
      * @return the problems that prevented the change, empty if it was applied
      */
-    public List<String> reload() {
+    public synchronized List<String> reload() {
         GatewayConfig next;
         Generation generation;
         try {
@@ -195,8 +196,10 @@ public final class Gateway implements AutoCloseable {
             next = loader.load(configFile, problems);
             generation = builder.build(next, problems);
         } catch (ConfigException e) {
+            engine.metrics().reload("refused");
             return e.problems();
         }
+        engine.metrics().reload("applied");
         GatewayConfig previous = this.config;
         if (!next.server().host().equals(previous.server().host())
                 || next.server().port() != previous.server().port()) {
@@ -217,7 +220,7 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private void addFactory(PluginFactory<?> f) {
+    private void addFactory(Factory<?> f) {
         for (PluginRegistry.Kind k : PluginRegistry.Kind.values()) {
             if (k.type().isInstance(f)) {
                 registry.add(k, f, "built-in").ifPresent(msg -> {
@@ -226,7 +229,7 @@ public final class Gateway implements AutoCloseable {
                 return;
             }
         }
-        throw new IllegalArgumentException("not a provider, hook, cache, observer or router factory: " + f);
+        throw new IllegalArgumentException("not a ProviderFactory or PluginFactory: " + f);
     }
 
     /** Stops accepting requests, lets requests in flight finish (up to 10 s), and closes every plugin. */
@@ -247,7 +250,7 @@ public final class Gateway implements AutoCloseable {
         private Integer port;
         private boolean watch = true;
         private Map<String, String> env = System.getenv();
-        private final List<PluginFactory<?>> factories = new ArrayList<>();
+        private final List<Factory<?>> factories = new ArrayList<>();
 
         private Builder() {
         }
@@ -289,7 +292,7 @@ public final class Gateway implements AutoCloseable {
         }
 
         /** Adds a factory directly, as if a plugin provided it (for embedding and tests). */
-        public Builder factory(PluginFactory<?> factory) {
+        public Builder factory(Factory<?> factory) {
             this.factories.add(factory);
             return this;
         }

@@ -1,6 +1,7 @@
 package io.heimdall.testkit;
 
 import io.heimdall.api.RequestContext;
+import io.heimdall.api.auth.Caller;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +34,9 @@ public final class TestRequestContext implements RequestContext {
     private final Map<String, List<String>> responseHeaders = new LinkedHashMap<>();
     private final Map<String, String> upstreamHeaders = new LinkedHashMap<>();
     private Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-    private String caller;
+    private Caller caller = Caller.anonymous();
+    private RequestContext parent;
+    private boolean committed;
 
     /** A context with a generated request id ({@code test-req-<n>}) and a deadline 60 s from now. */
     public TestRequestContext() {
@@ -63,9 +66,27 @@ public final class TestRequestContext implements RequestContext {
         return deadline(Instant.now().plus(timeout));
     }
 
-    /** Sets the caller name. */
+    /** Sets the caller: an authenticated caller of this id that may use every model. */
     public synchronized TestRequestContext caller(String value) {
+        this.caller = Caller.of(Objects.requireNonNull(value, "caller"));
+        return this;
+    }
+
+    /** Sets the caller. */
+    public synchronized TestRequestContext caller(Caller value) {
         this.caller = Objects.requireNonNull(value, "caller");
+        return this;
+    }
+
+    /** Makes this a child request of {@code value}. */
+    public synchronized TestRequestContext parent(RequestContext value) {
+        this.parent = Objects.requireNonNull(value, "parent");
+        return this;
+    }
+
+    /** Marks the response headers as sent, as a stream's first chunk does: later header changes then fail. */
+    public synchronized TestRequestContext commitResponse() {
+        this.committed = true;
         return this;
     }
 
@@ -85,8 +106,18 @@ public final class TestRequestContext implements RequestContext {
     }
 
     @Override
-    public synchronized Optional<String> caller() {
-        return Optional.ofNullable(caller);
+    public synchronized Caller caller() {
+        return caller;
+    }
+
+    @Override
+    public String clientAddress() {
+        return "127.0.0.1";
+    }
+
+    @Override
+    public synchronized Optional<RequestContext> parent() {
+        return Optional.ofNullable(parent);
     }
 
     @Override
@@ -94,15 +125,25 @@ public final class TestRequestContext implements RequestContext {
         return attributes;
     }
 
+    /** Sets a response header, replacing an earlier value of that name, exactly as the gateway does. */
     @Override
-    public synchronized void addResponseHeader(String name, String value) {
-        responseHeaders.computeIfAbsent(Objects.requireNonNull(name, "name"), k -> new ArrayList<>())
-                .add(Objects.requireNonNull(value, "value"));
+    public synchronized void setResponseHeader(String name, String value) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(value, "value");
+        if (committed) {
+            throw new IllegalStateException("response header '" + name + "' set after the response headers of "
+                    + "request " + requestId + " were sent");
+        }
+        responseHeaders.keySet().removeIf(k -> k.equalsIgnoreCase(name));
+        responseHeaders.put(name, new ArrayList<>(List.of(value)));
     }
 
     @Override
-    public synchronized void addUpstreamHeader(String name, String value) {
-        upstreamHeaders.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+    public synchronized void setUpstreamHeader(String name, String value) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(value, "value");
+        upstreamHeaders.keySet().removeIf(k -> k.equalsIgnoreCase(name));
+        upstreamHeaders.put(name, value);
     }
 
     @Override
@@ -110,7 +151,7 @@ public final class TestRequestContext implements RequestContext {
         return Collections.unmodifiableMap(new LinkedHashMap<>(upstreamHeaders));
     }
 
-    /** The headers added with {@link #addResponseHeader}, in insertion order, names as given. */
+    /** The headers set with {@link #setResponseHeader}, in insertion order, names as given. */
     public synchronized Map<String, List<String>> responseHeaders() {
         return copy(responseHeaders);
     }

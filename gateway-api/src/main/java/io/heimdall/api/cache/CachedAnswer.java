@@ -12,11 +12,19 @@ import java.util.Objects;
  *
  * @param response the complete response
  * @param chunks   the original chunks, in order
+ * @param tier     which tier answered, for metrics and the {@code x-heimdall-cache} header (for example {@code exact}
+ *                 or {@code semantic})
  */
-public record CachedAnswer(ChatResponse response, List<ChatChunk> chunks) {
+public record CachedAnswer(ChatResponse response, List<ChatChunk> chunks, String tier) {
     /** Validates and copies the fields. */
     public CachedAnswer {
         Objects.requireNonNull(response, "response");
-        chunks = chunks == null ? List.of() : List.copyOf(chunks);
+        chunks = List.copyOf(chunks);
+        Objects.requireNonNull(tier, "tier");
+    }
+
+    /** An answer from the {@code exact} tier. */
+    public CachedAnswer(ChatResponse response, List<ChatChunk> chunks) {
+        this(response, chunks, "exact");
     }
 }

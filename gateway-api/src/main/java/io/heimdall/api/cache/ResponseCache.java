@@ -6,11 +6,11 @@ import io.heimdall.api.model.ChatRequest;
 import java.util.Optional;
 
 /**
- * A chat response cache: exact or semantic. Lookups run on the request path after the pre-hooks; stores run off it,
- * after the client has its answer. Implementations decide what part of the request forms the key and must be safe for
+ * A chat response cache, exact or semantic: the {@link io.heimdall.api.plugin.Plugin#cache()} role. Lookups run on
+ * the request path after the pre-hooks; stores run off it, after the client has its answer. Implementations decide what part of the request forms the key and must be safe for
  * concurrent use.
  */
-public interface ResponseCache extends AutoCloseable {
+public interface ResponseCache {
     /** A stored answer for this request, if one fits. */
     Optional<CachedAnswer> lookup(ChatRequest request, RequestContext context);
 
@@ -25,7 +25,4 @@ public interface ResponseCache extends AutoCloseable {
     default void clear() {
     }
 
-    @Override
-    default void close() {
-    }
 }

@@ -1,27 +1,22 @@
 package io.heimdall.api.hook;
 
-import io.heimdall.api.model.ChatResponse;
 import io.heimdall.api.model.GatewayError;
 
 import java.util.Objects;
 
 /**
- * What a hook decided: go on with a (possibly changed) value, answer the request itself, or reject it with an error.
+ * What a hook decided about a response, a stream chunk or an embeddings request: go on with a (possibly changed) value,
+ * or reject with an error. A request hook has more choices: {@link RequestOutcome}.
  *
- * @param <T> the value the hook saw: a request, response or chunk
+ * @param <T> the value the hook saw
  */
-public sealed interface HookOutcome<T> permits HookOutcome.Proceed, HookOutcome.Answer, HookOutcome.Reject {
+public sealed interface HookOutcome<T> permits HookOutcome.Proceed, HookOutcome.Reject {
     /** Go on with this value. */
     static <T> HookOutcome<T> proceed(T value) {
         return new Proceed<>(value);
     }
 
-    /** Answer the client with this response; nothing after this hook runs. */
-    static <T> HookOutcome<T> answer(ChatResponse response) {
-        return new Answer<>(response);
-    }
-
-    /** Fail the request with this error. */
+    /** Fail with this error. */
     static <T> HookOutcome<T> reject(GatewayError error) {
         return new Reject<>(error);
     }
@@ -36,19 +31,6 @@ public sealed interface HookOutcome<T> permits HookOutcome.Proceed, HookOutcome.
         /** Validates the value. */
         public Proceed {
             Objects.requireNonNull(value, "value");
-        }
-    }
-
-    /**
-     * Answer now.
-     *
-     * @param response the response for the client
-     * @param <T>      the value type
-     */
-    record Answer<T>(ChatResponse response) implements HookOutcome<T> {
-        /** Validates the response. */
-        public Answer {
-            Objects.requireNonNull(response, "response");
         }
     }
 

@@ -1,32 +1,28 @@
 package io.heimdall.api.observe;
 
 import io.heimdall.api.RequestContext;
-import io.heimdall.api.model.GatewayError;
-import io.heimdall.api.model.Usage;
-import io.heimdall.api.route.Target;
-
-import java.util.Optional;
+import io.heimdall.api.route.Attempt;
 
 /**
- * Sees every client request and every upstream attempt, for metrics, tracing and logs. Called on the request path:
- * must be fast and must not throw (exceptions are logged and ignored).
+ * Sees every client request and every upstream attempt, for metrics, tracing and logs: the
+ * {@link io.heimdall.api.plugin.Plugin#observer()} role. Called on the request path: must be fast and must not throw
+ * (exceptions are logged and ignored). A plugin calling the gateway itself makes a child request
+ * ({@link RequestContext#parent()} is set), observed like any other.
  */
-public interface Observer extends AutoCloseable {
+public interface Observer {
     /** A client request arrived, for an operation such as {@code chat}, {@code chat.stream} or {@code embeddings}. */
     default void requestStarted(String operation, String model, RequestContext context) {
     }
 
-    /** One attempt at a target ended; {@code error} is empty on success. */
-    default void attemptFinished(Target target, int attempt, long nanos, Optional<GatewayError> error,
-                                 RequestContext context) {
+    /** An upstream attempt is about to start. */
+    default void attemptStarted(AttemptStart start) {
     }
 
-    /** The client request ended with this status; usage when known; {@code cached} when the cache answered. */
-    default void requestFinished(int status, long nanos, Optional<Usage> usage, boolean cached,
-                                 RequestContext context) {
+    /** An upstream attempt ended. */
+    default void attemptFinished(Attempt attempt, RequestContext context) {
     }
 
-    @Override
-    default void close() {
+    /** The client request ended. */
+    default void requestFinished(RequestSummary summary, RequestContext context) {
     }
 }

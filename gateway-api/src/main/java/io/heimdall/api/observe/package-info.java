@@ -1,2 +1,2 @@
-/** The observer extension point: metrics and tracing plugins are told about every request and every attempt. */
+/** The observer role: told about every request and every upstream attempt, for metrics, traces and logs. */
 package io.heimdall.api.observe;

@@ -14,8 +14,10 @@ public interface PluginContext {
     Secret resolveSecret(String reference);
 
     /**
-     * A pooled HTTP/1.1 client for one upstream base URL; clients are shared per base URL and closed with the config
-     * generation that opened them.
+     * A pooled HTTP/1.1 client for one upstream base URL, owned by this instance (it survives config reloads with it
+     * and is closed with it). It applies the request's and the attempt's upstream headers, forwards the client's
+     * {@code x-request-id}, aborts the call when the client goes away or the deadline passes, and reports the time to
+     * first byte of each attempt.
      */
     UpstreamClient http(String baseUrl);
 
@@ -25,12 +27,15 @@ public interface PluginContext {
     /** The clock to use for timestamps and TTLs (tests may fix it). */
     Clock clock();
 
-    /** Where to record metrics. */
+    /** The gateway's metrics registry: record here, or read every metric for exposition. */
     Metrics metrics();
 
     /** A logger named after the plugin. */
     System.Logger logger();
 
-    /** The gateway calling itself, with the config in force at the time of each call. */
+    /** The gateway calling itself without hooks or cache (child requests), with the config in force at each call. */
     GatewayClient gateway();
+
+    /** The whole pipeline with hooks and cache, for routes that serve another API surface. */
+    Pipeline pipeline();
 }

@@ -1,2 +1,2 @@
-/** The router extension point: order the candidate targets of a request. */
+/** The router role: order the candidate targets of a request, and learn from how each attempt ended. */
 package io.heimdall.api.route;

@@ -126,7 +126,7 @@ public abstract class OpenAiWireProviderContract {
 
     /** A call for a client request, with the contract's key, attempt 1. */
     protected final ProviderCall call(TestRequestContext context) {
-        return new ProviderCall(providerName(), Optional.of(key), context, 1);
+        return ProviderCall.withKey(providerName(), key, context, 1);
     }
 
     /** Starts the mock upstream and creates the provider. */
@@ -346,12 +346,12 @@ public abstract class OpenAiWireProviderContract {
         assertEquals(2, sent.size());
     }
 
-    /** Headers added with {@code RequestContext.addUpstreamHeader} reach the upstream, for chat and stream. */
+    /** Headers added with {@code RequestContext.setUpstreamHeader} reach the upstream, for chat and stream. */
     @Test
     public void upstreamHeadersAreForwarded() {
         TestRequestContext context = new TestRequestContext();
-        context.addUpstreamHeader("x-tck-trace", "trace-123");
-        context.addUpstreamHeader("X-Tck-Tenant", "blue");
+        context.setUpstreamHeader("x-tck-trace", "trace-123");
+        context.setUpstreamHeader("X-Tck-Tenant", "blue");
 
         provider.chat(chat("headers", false), call(context));
         provider.stream(chat("headers", true), call(context), chunk -> {

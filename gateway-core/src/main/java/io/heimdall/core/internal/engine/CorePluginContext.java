@@ -2,70 +2,59 @@ package io.heimdall.core.internal.engine;
 
 import io.heimdall.api.GatewayException;
 import io.heimdall.api.RequestContext;
-import io.heimdall.api.http.UpstreamClient;
 import io.heimdall.api.model.ChatRequest;
 import io.heimdall.api.model.ChatResponse;
 import io.heimdall.api.model.EmbeddingRequest;
 import io.heimdall.api.model.EmbeddingResponse;
 import io.heimdall.api.model.GatewayError;
+import io.heimdall.api.model.ModelInfo;
 import io.heimdall.api.plugin.GatewayClient;
 import io.heimdall.api.plugin.Metrics;
+import io.heimdall.api.plugin.Pipeline;
 import io.heimdall.api.plugin.PluginContext;
 import io.heimdall.api.plugin.Secret;
+import io.heimdall.api.http.UpstreamClient;
 import io.heimdall.api.provider.ChunkSink;
 import io.heimdall.api.wire.OpenAiWire;
 import io.heimdall.core.internal.config.SecretResolver;
+import io.heimdall.core.internal.metrics.MetricsRegistry;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
-/** The {@link PluginContext} the core gives each plugin instance. */
-public final class CorePluginContext implements PluginContext {
+/**
+ * The {@link PluginContext} the core gives each provider or plugin instance. It owns the instance's upstream clients
+ * and is closed with the instance.
+ */
+public final class CorePluginContext implements PluginContext, AutoCloseable {
     private final String name;
     private final SecretResolver secrets;
     private final UpstreamClients clients;
     private final OpenAiWire wire;
     private final Metrics metrics;
     private final GatewayClient gateway;
+    private final Pipeline pipeline;
 
     CorePluginContext(String name, SecretResolver secrets, UpstreamClients clients, OpenAiWire wire, Metrics metrics,
-                      GatewayClient gateway) {
+                      GatewayClient gateway, Pipeline pipeline) {
         this.name = name;
         this.secrets = secrets;
         this.clients = clients;
         this.wire = wire;
         this.metrics = metrics;
         this.gateway = gateway;
+        this.pipeline = pipeline;
     }
 
     /**
      * A context outside any gateway: its own upstream clients (never closed before the JVM exits), the Jackson codec,
-     * no-op metrics, and a gateway client that answers 503. For the testkit and tools.
+     * a registry of its own, and a gateway and pipeline that answer 503. For the testkit and tools.
      */
-    public static CorePluginContext standalone(String name, io.heimdall.api.wire.OpenAiWire wire) {
-        GatewayClient none = new GatewayClient() {
-            private GatewayException unavailable() {
-                return new GatewayException(GatewayError.of(503, GatewayError.API_ERROR,
-                        "No gateway in a standalone context", "not_ready"));
-            }
-
-            @Override
-            public ChatResponse chat(ChatRequest request, RequestContext context) {
-                throw unavailable();
-            }
-
-            @Override
-            public void stream(ChatRequest request, RequestContext context, ChunkSink sink) {
-                throw unavailable();
-            }
-
-            @Override
-            public EmbeddingResponse embed(EmbeddingRequest request, RequestContext context) {
-                throw unavailable();
-            }
-        };
-        return new CorePluginContext(name, SecretResolver.system(), new UpstreamClients(Duration.ofSeconds(10)), wire,
-                Metrics.noop(), none);
+    public static CorePluginContext standalone(String name, OpenAiWire wire) {
+        Detached none = new Detached();
+        return new CorePluginContext(name, SecretResolver.system(), new UpstreamClients(Duration.ofSeconds(10), 1024),
+                wire, new MetricsRegistry(), none, none);
     }
 
     @Override
@@ -106,5 +95,43 @@ public final class CorePluginContext implements PluginContext {
     @Override
     public GatewayClient gateway() {
         return gateway;
+    }
+
+    @Override
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+
+    @Override
+    public void close() {
+        clients.close();
+    }
+
+    /** The gateway and pipeline of a standalone context: there is none, so every call answers 503. */
+    private static final class Detached implements GatewayClient, Pipeline {
+        private static GatewayException unavailable() {
+            return new GatewayException(GatewayError.of(503, GatewayError.API_ERROR,
+                    "No gateway in a standalone context", "not_ready"));
+        }
+
+        @Override
+        public ChatResponse chat(ChatRequest request, RequestContext context) {
+            throw unavailable();
+        }
+
+        @Override
+        public void stream(ChatRequest request, RequestContext context, ChunkSink sink) {
+            throw unavailable();
+        }
+
+        @Override
+        public EmbeddingResponse embed(EmbeddingRequest request, RequestContext context) {
+            throw unavailable();
+        }
+
+        @Override
+        public List<ModelInfo> models(RequestContext context) {
+            throw unavailable();
+        }
     }
 }

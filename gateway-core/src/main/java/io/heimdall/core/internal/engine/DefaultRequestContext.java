@@ -1,36 +1,83 @@
 package io.heimdall.core.internal.engine;
 
 import io.heimdall.api.RequestContext;
+import io.heimdall.api.auth.Caller;
 
 import java.time.Instant;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** The gateway's {@link RequestContext}: one per client request. */
+/** The gateway's {@link RequestContext}: one per client request, and one per child request a plugin makes. */
 public final class DefaultRequestContext implements RequestContext {
     private final String requestId;
     private final Map<String, List<String>> headers;
     private final Instant deadline;
+    private final Caller caller;
+    private final String clientAddress;
+    private final Optional<RequestContext> parent;
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
-    private final Map<String, String> responseHeaders = Collections.synchronizedMap(new LinkedHashMap<>());
-    private final Map<String, String> upstreamHeaders = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, String[]> responseHeaders = new LinkedHashMap<>();
+    private final Map<String, String[]> upstreamHeaders = new LinkedHashMap<>();
+    private final AtomicInteger children = new AtomicInteger();
+    private volatile boolean committed;
     private volatile String servedBy;
+    private volatile int attempts;
 
     /**
      * Creates a context.
      *
-     * @param requestId the request id
-     * @param headers   the client headers, lower-case names, credentials removed
-     * @param deadline  when the request times out
+     * @param requestId     the request id
+     * @param headers       the client headers, lower-case names, credentials removed
+     * @param deadline      when the request times out
+     * @param caller        who is calling
+     * @param clientAddress the client's address
      */
-    public DefaultRequestContext(String requestId, Map<String, List<String>> headers, Instant deadline) {
+    public DefaultRequestContext(String requestId, Map<String, List<String>> headers, Instant deadline, Caller caller,
+                                 String clientAddress) {
+        this(requestId, headers, deadline, caller, clientAddress, Optional.empty());
+    }
+
+    private DefaultRequestContext(String requestId, Map<String, List<String>> headers, Instant deadline, Caller caller,
+                                  String clientAddress, Optional<RequestContext> parent) {
         this.requestId = requestId;
         this.headers = Map.copyOf(headers);
         this.deadline = deadline;
+        this.caller = caller;
+        this.clientAddress = clientAddress;
+        this.parent = parent;
+    }
+
+    /** A context for an application calling an embedded gateway. */
+    public static DefaultRequestContext inProcess(String requestId, Instant deadline) {
+        return new DefaultRequestContext(requestId, Map.of(), deadline, Caller.anonymous(), "in-process");
+    }
+
+    /**
+     * A child request of {@code parent}: request id {@code <parent>.<n>}, the parent's caller, headers and deadline;
+     * response headers it sets go nowhere (the parent's response is the client's).
+     */
+    public static DefaultRequestContext childOf(RequestContext parent) {
+        int n = parent instanceof DefaultRequestContext d ? d.children.incrementAndGet() : 1;
+        DefaultRequestContext child = new DefaultRequestContext(parent.requestId() + "." + n, parent.headers(),
+                parent.deadline(), parent.caller(), parent.clientAddress(), Optional.of(parent));
+        parent.upstreamHeaders().forEach(child::setUpstreamHeader);
+        return child;
+    }
+
+    /** A context of the gateway's own for a request a plugin built on a foreign context (same id, caller, deadline). */
+    public static DefaultRequestContext adopt(RequestContext context) {
+        if (context instanceof DefaultRequestContext d) {
+            return d;
+        }
+        DefaultRequestContext c = new DefaultRequestContext(context.requestId(), context.headers(), context.deadline(),
+                context.caller(), context.clientAddress(), context.parent());
+        context.upstreamHeaders().forEach(c::setUpstreamHeader);
+        return c;
     }
 
     @Override
@@ -49,8 +96,18 @@ public final class DefaultRequestContext implements RequestContext {
     }
 
     @Override
-    public Optional<String> caller() {
-        return Optional.empty();
+    public Caller caller() {
+        return caller;
+    }
+
+    @Override
+    public String clientAddress() {
+        return clientAddress;
+    }
+
+    @Override
+    public Optional<RequestContext> parent() {
+        return parent;
     }
 
     @Override
@@ -59,26 +116,48 @@ public final class DefaultRequestContext implements RequestContext {
     }
 
     @Override
-    public void addResponseHeader(String name, String value) {
-        responseHeaders.put(name, value);
+    public void setResponseHeader(String name, String value) {
+        synchronized (responseHeaders) {
+            if (committed) {
+                throw new IllegalStateException("response header '" + name + "' set after the response headers of "
+                        + "request " + requestId + " were sent");
+            }
+            responseHeaders.put(name.toLowerCase(Locale.ROOT), new String[]{name, value});
+        }
     }
 
     @Override
-    public void addUpstreamHeader(String name, String value) {
-        upstreamHeaders.put(name, value);
+    public void setUpstreamHeader(String name, String value) {
+        synchronized (upstreamHeaders) {
+            upstreamHeaders.put(name.toLowerCase(Locale.ROOT), new String[]{name, value});
+        }
     }
 
     @Override
     public Map<String, String> upstreamHeaders() {
         synchronized (upstreamHeaders) {
-            return Map.copyOf(upstreamHeaders);
+            if (upstreamHeaders.isEmpty()) {
+                return Map.of();
+            }
+            Map<String, String> out = new LinkedHashMap<>();
+            upstreamHeaders.values().forEach(h -> out.put(h[0], h[1]));
+            return out;
         }
     }
 
-    /** The headers hooks added for the client response. */
-    public Map<String, String> responseHeaders() {
+    /**
+     * The headers hooks set for the client response, and marks them sent: a later
+     * {@link #setResponseHeader} fails loudly.
+     */
+    public Map<String, String> commitResponseHeaders() {
         synchronized (responseHeaders) {
-            return new LinkedHashMap<>(responseHeaders);
+            committed = true;
+            if (responseHeaders.isEmpty()) {
+                return Map.of();
+            }
+            Map<String, String> out = new LinkedHashMap<>();
+            responseHeaders.values().forEach(h -> out.put(h[0], h[1]));
+            return out;
         }
     }
 
@@ -87,8 +166,18 @@ public final class DefaultRequestContext implements RequestContext {
         this.servedBy = qualifiedModel;
     }
 
-    /** Which {@code provider/model} served the request, or {@code cache}, if known. */
+    /** Which {@code provider/model} served the request, or {@code cache} / {@code hook}, if known. */
     public Optional<String> servedBy() {
         return Optional.ofNullable(servedBy);
+    }
+
+    /** Counts one more upstream attempt and returns its number. */
+    int nextAttempt() {
+        return ++attempts;
+    }
+
+    /** The upstream attempts made so far. */
+    public int attempts() {
+        return attempts;
     }
 }

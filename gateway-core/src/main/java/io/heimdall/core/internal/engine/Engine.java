@@ -4,7 +4,9 @@ import io.heimdall.api.GatewayException;
 import io.heimdall.api.RequestContext;
 import io.heimdall.api.cache.CachedAnswer;
 import io.heimdall.api.cache.ResponseCache;
+import io.heimdall.api.hook.Hook;
 import io.heimdall.api.hook.HookOutcome;
+import io.heimdall.api.hook.RequestOutcome;
 import io.heimdall.api.model.ChatChunk;
 import io.heimdall.api.model.ChatRequest;
 import io.heimdall.api.model.ChatResponse;
@@ -13,42 +15,47 @@ import io.heimdall.api.model.EmbeddingResponse;
 import io.heimdall.api.model.GatewayError;
 import io.heimdall.api.model.ModelInfo;
 import io.heimdall.api.model.StreamOptions;
-import io.heimdall.api.model.Usage;
-import io.heimdall.api.observe.Observer;
 import io.heimdall.api.plugin.GatewayClient;
+import io.heimdall.api.plugin.Pipeline;
 import io.heimdall.api.provider.ChunkSink;
-import io.heimdall.api.provider.ProviderCall;
-import io.heimdall.api.route.Target;
+import io.heimdall.core.internal.metrics.MetricsRegistry;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The request pipeline over the current {@link Generation}: pre-hooks in order, cache lookup, the router's plan,
- * attempts with fallback on retryable errors (for streams only before the first chunk reached the client), post-hooks
- * in reverse order, cache store off the response path. Transport-agnostic: the HTTP layer decodes and encodes.
+ * The request pipeline over the current {@link Generation}: the caller's model allow-list, pre-hooks in order (which
+ * may answer, also with a stream), cache lookup, attempts over the router's plan (see {@link AttemptRunner}),
+ * post-hooks in reverse order, cache store off the response path, and every hook told when the request ended.
+ * Transport-agnostic: the HTTP layer decodes and encodes; plugins run it as {@link Pipeline}, and call the providers
+ * without hooks as {@link GatewayClient} (child requests).
  */
-public final class Engine implements GatewayClient, AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Engine.class.getName());
-
+public final class Engine implements Pipeline, AutoCloseable {
     private final AtomicReference<Generation> current = new AtomicReference<>();
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
+    private final CoreMetrics metrics;
+    private final Observers observers;
+    private final AttemptRunner runner;
+    private final ModelLister lister;
 
-    /** An engine with no generation yet; {@link #install} one before serving. */
-    public Engine() {
+    /** An engine recording into {@code registry}, with no generation yet; {@link #install} one before serving. */
+    public Engine(MetricsRegistry registry) {
+        this.metrics = new CoreMetrics(registry);
+        this.observers = new Observers(metrics);
+        this.runner = new AttemptRunner(observers);
+        this.lister = new ModelLister(background);
     }
 
-    /** Installs a generation; the previous one is retired and closes when its last request ends. */
+    /** The core's metrics. */
+    public CoreMetrics metrics() {
+        return metrics;
+    }
+
+    /** Installs a generation; the previous one is retired and lets go of its instances when its last request ends. */
     public void install(Generation next) {
         Generation previous = current.getAndSet(next);
         if (previous != null) {
@@ -61,7 +68,8 @@ public final class Engine implements GatewayClient, AutoCloseable {
         return Optional.ofNullable(current.get());
     }
 
-    private Generation enter() {
+    /** Enters the current generation; the caller must {@link Generation#exit()} it. */
+    Generation enter() {
         while (true) {
             Generation g = current.get();
             if (g == null) {
@@ -74,9 +82,19 @@ public final class Engine implements GatewayClient, AutoCloseable {
         }
     }
 
+    /** Runs {@code work} inside the current generation (for plugin routes, whose handlers belong to it). */
+    public void within(java.util.function.Consumer<Generation> work) {
+        Generation g = enter();
+        try {
+            work.accept(g);
+        } finally {
+            g.exit();
+        }
+    }
+
     // ------------------------------------------------------------------ chat
 
-    /** A sink for a streamed response, told when the stream opens so the transport can commit its headers. */
+    /** A sink for a streamed response. */
     public interface StreamSink {
         /** Sends one chunk to the client. Throws GatewayException 499 if the client has gone. */
         void chunk(ChatChunk chunk);
@@ -85,40 +103,46 @@ public final class Engine implements GatewayClient, AutoCloseable {
     /** Serves a non-streamed chat request through the whole pipeline. */
     public ChatResponse serveChat(ChatRequest request, DefaultRequestContext ctx) {
         Generation g = enter();
-        long start = System.nanoTime();
-        int status = 500;
-        Optional<Usage> usage = Optional.empty();
-        boolean cached = false;
-        notifyStart(g, "chat", request.model(), ctx);
+        Run run = new Run(g, observers, metrics, "chat", request.model(), ctx);
         try {
-            Pre pre = preHooks(g, request, ctx);
+            checkAllowed(ctx, request.model());
+            Pre pre = preHooks(g, request, ctx, run);
             ChatResponse response;
-            if (pre.answer != null) {
-                response = pre.answer;
-                ctx.servedBy("hook");
-            } else {
-                Optional<CachedAnswer> hit = lookup(g, pre.request, ctx);
-                if (hit.isPresent()) {
-                    response = hit.get().response();
-                    cached = true;
-                    ctx.servedBy("cache");
-                    ctx.addResponseHeader("x-heimdall-cache", "hit");
-                } else {
-                    ChatRequest routed = pre.request;
-                    response = attempts(g, routed.model(), ctx, (slot, target, call) ->
-                            slot.provider().chat(routed.withModel(target.model()), call), null);
-                    store(g, routed, new CachedAnswer(response, List.of()), ctx);
+            switch (pre.outcome) {
+                case RequestOutcome.Answer a -> {
+                    response = a.response();
+                    run.servedBy("hook");
+                }
+                case RequestOutcome.Stream s -> {
+                    StreamAccumulator acc = new StreamAccumulator(false);
+                    s.answer().stream(acc::add);
+                    response = acc.response();
+                    run.servedBy("hook");
+                }
+                default -> {
+                    Optional<CachedAnswer> hit = lookup(g, pre.request, ctx);
+                    if (hit.isPresent()) {
+                        response = hit.get().response();
+                        run.cached(hit.get().tier());
+                    } else {
+                        ChatRequest routed = Fallbacks.strip(pre.request);
+                        List<String> fallbacks = Fallbacks.of(pre.request, ctx);
+                        response = runner.run(g, routed.model(), fallbacks, ctx, (slot, target, call, state) -> {
+                            ChatResponse r = slot.provider().chat(routed.withModel(target.model()), call);
+                            state.usage(r.usage());
+                            return r;
+                        }, () -> true);
+                        store(g, routed, new CachedAnswer(response, List.of()), ctx);
+                    }
                 }
             }
-            response = postHooks(g, pre.ran, pre.request, response, ctx);
-            status = 200;
-            usage = response.usage();
+            response = postHooks(g, pre.ran, pre.request, response, ctx, run);
+            run.succeeded(response.usage());
             return response;
-        } catch (GatewayException e) {
-            status = e.error().status();
-            throw e;
+        } catch (RuntimeException e) {
+            throw run.failed(e);
         } finally {
-            notifyFinish(g, status, System.nanoTime() - start, usage, cached, ctx);
+            run.end();
             g.exit();
         }
     }
@@ -130,167 +154,202 @@ public final class Engine implements GatewayClient, AutoCloseable {
      */
     public void serveStream(ChatRequest request, DefaultRequestContext ctx, StreamSink sink) {
         Generation g = enter();
-        long start = System.nanoTime();
-        int status = 500;
+        Run run = new Run(g, observers, metrics, "chat.stream", request.model(), ctx);
         StreamAccumulator acc = new StreamAccumulator(g.cache.isPresent());
-        boolean cached = false;
-        notifyStart(g, "chat.stream", request.model(), ctx);
         try {
-            Pre pre = preHooks(g, request, ctx);
-            boolean clientWantsUsage = pre.request.includeUsage();
-            if (pre.answer != null) {
-                ctx.servedBy("hook");
-                for (ChatChunk c : ChunkReplay.chunks(pre.answer)) {
-                    deliver(g, c, clientWantsUsage, acc, sink, ctx);
-                }
-            } else {
-                Optional<CachedAnswer> hit = lookup(g, pre.request, ctx);
-                if (hit.isPresent()) {
-                    cached = true;
-                    ctx.servedBy("cache");
-                    ctx.addResponseHeader("x-heimdall-cache", "hit");
-                    List<ChatChunk> chunks = hit.get().chunks().isEmpty()
-                            ? ChunkReplay.chunks(hit.get().response()) : hit.get().chunks();
-                    for (ChatChunk c : chunks) {
-                        deliver(g, c, clientWantsUsage, acc, sink, ctx);
+            checkAllowed(ctx, request.model());
+            Pre pre = preHooks(g, request, ctx, run);
+            Delivery delivery = new Delivery(g, pre.ran, pre.request.includeUsage(), acc, sink, ctx, run);
+            switch (pre.outcome) {
+                case RequestOutcome.Answer a -> {
+                    run.servedBy("hook");
+                    for (ChatChunk c : ChunkReplay.chunks(a.response())) {
+                        delivery.accept(c);
                     }
-                } else {
-                    // Always ask the upstream for usage (for metrics and logs); drop the usage chunk if the client
-                    // did not ask for it.
-                    ChatRequest upstream = pre.request.toBuilder().stream(true).streamOptions(new StreamOptions(true,
-                            pre.request.streamOptions().map(StreamOptions::extra).orElse(Map.of()))).build();
-                    attempts(g, upstream.model(), ctx, (slot, target, call) -> {
-                        slot.provider().stream(upstream.withModel(target.model()), call,
-                                chunk -> deliver(g, chunk, clientWantsUsage, acc, sink, ctx));
-                        return Boolean.TRUE;
-                    }, () -> acc.size() == 0);
-                    if (acc.size() > 0) {
-                        store(g, pre.request, new CachedAnswer(acc.response(), acc.chunks()), ctx);
+                }
+                case RequestOutcome.Stream s -> {
+                    run.servedBy("hook");
+                    s.answer().stream(delivery);
+                }
+                default -> {
+                    Optional<CachedAnswer> hit = lookup(g, pre.request, ctx);
+                    if (hit.isPresent()) {
+                        run.cached(hit.get().tier());
+                        List<ChatChunk> chunks = hit.get().chunks().isEmpty()
+                                ? ChunkReplay.chunks(hit.get().response()) : hit.get().chunks();
+                        for (ChatChunk c : chunks) {
+                            delivery.accept(c);
+                        }
+                    } else {
+                        streamFromProviders(g, pre.request, ctx, delivery, acc);
                     }
                 }
             }
-            observePostHooks(g, pre, acc.response(), ctx);
-            status = 200;
-        } catch (GatewayException e) {
-            status = e.error().status();
-            throw e;
+            ChatResponse rebuilt = acc.response();
+            observePostHooks(g, pre, rebuilt, ctx, run);
+            run.succeeded(acc.usage());
+        } catch (RuntimeException e) {
+            run.usage(acc.usage());
+            throw run.failed(e);
         } finally {
-            notifyFinish(g, status, System.nanoTime() - start, acc.usage(), cached, ctx);
+            run.end();
             g.exit();
         }
     }
 
-    private void deliver(Generation g, ChatChunk chunk, boolean clientWantsUsage, StreamAccumulator acc,
-                         StreamSink sink, RequestContext ctx) {
-        ChatChunk c = chunk;
-        for (Generation.NamedHook h : g.hooks) {
-            HookOutcome<ChatChunk> outcome = h.hook().onChunk(c, ctx);
-            switch (outcome) {
-                case HookOutcome.Proceed<ChatChunk> p -> c = p.value();
-                case HookOutcome.Reject<ChatChunk> r -> throw new GatewayException(r.error());
-                case HookOutcome.Answer<ChatChunk> a -> throw new GatewayException(GatewayError.internal(
-                        "Hook '" + h.id() + "' answered a stream chunk, which hooks cannot do"));
+    private void streamFromProviders(Generation g, ChatRequest request, DefaultRequestContext ctx, Delivery delivery,
+                                     StreamAccumulator acc) {
+        // Always ask the upstream for usage (for metrics and logs); the usage chunk is dropped if the client did not
+        // ask for it.
+        ChatRequest upstream = Fallbacks.strip(request).toBuilder().stream(true).streamOptions(new StreamOptions(true,
+                request.streamOptions().map(StreamOptions::extra).orElse(Map.of()))).build();
+        List<String> fallbacks = Fallbacks.of(request, ctx);
+        runner.run(g, upstream.model(), fallbacks, ctx, (slot, target, call, state) -> {
+            slot.provider().stream(upstream.withModel(target.model()), call, chunk -> {
+                state.chunk();
+                try {
+                    delivery.accept(chunk);
+                } catch (RuntimeException e) {
+                    throw state.sinkFailed(e);
+                }
+            });
+            state.usage(acc.usage());
+            return Boolean.TRUE;
+        }, () -> acc.size() == 0);
+        if (acc.size() > 0) {
+            store(g, request, new CachedAnswer(acc.response(), acc.chunks()), ctx);
+        }
+    }
+
+    /** Passes each chunk through the hooks that ran, rebuilds the response, and writes the chunk to the client. */
+    private static final class Delivery implements ChunkSink {
+        private final Generation g;
+        private final int ran;
+        private final boolean clientWantsUsage;
+        private final StreamAccumulator acc;
+        private final StreamSink sink;
+        private final DefaultRequestContext ctx;
+        private final Run run;
+
+        Delivery(Generation g, int ran, boolean clientWantsUsage, StreamAccumulator acc, StreamSink sink,
+                 DefaultRequestContext ctx, Run run) {
+            this.g = g;
+            this.ran = ran;
+            this.clientWantsUsage = clientWantsUsage;
+            this.acc = acc;
+            this.sink = sink;
+            this.ctx = ctx;
+            this.run = run;
+        }
+
+        @Override
+        public void accept(ChatChunk chunk) {
+            ChatChunk c = chunk;
+            for (int i = 0; i < ran; i++) {
+                Generation.Named<Hook> h = g.hooks.get(i);
+                ChatChunk current = c;
+                switch (Hooks.run(h, run, () -> h.role().onChunk(current, ctx))) {
+                    case HookOutcome.Proceed<ChatChunk> p -> c = p.value();
+                    case HookOutcome.Reject<ChatChunk> r -> throw new GatewayException(r.error());
+                }
             }
+            acc.add(c);
+            if (c.choices().isEmpty() && c.usage().isPresent() && !clientWantsUsage) {
+                return;
+            }
+            run.firstToken();
+            sink.chunk(c);
         }
-        acc.add(c);
-        if (c.choices().isEmpty() && c.usage().isPresent() && !clientWantsUsage) {
-            return;
-        }
-        sink.chunk(c);
     }
 
-    private record Pre(ChatRequest request, ChatResponse answer, int ran) {
+    private record Pre(ChatRequest request, RequestOutcome outcome, int ran) {
     }
 
-    private Pre preHooks(Generation g, ChatRequest request, RequestContext ctx) {
+    private Pre preHooks(Generation g, ChatRequest request, DefaultRequestContext ctx, Run run) {
         ChatRequest r = request;
         for (int i = 0; i < g.hooks.size(); i++) {
-            Generation.NamedHook h = g.hooks.get(i);
+            Generation.Named<Hook> h = g.hooks.get(i);
             ChatRequest current = r;
-            HookOutcome<ChatRequest> outcome = runHook(h, () -> h.hook().onRequest(current, ctx));
+            run.hookRan(i + 1);
+            RequestOutcome outcome = Hooks.run(h, run, () -> h.role().onRequest(current, ctx));
             switch (outcome) {
-                case HookOutcome.Proceed<ChatRequest> p -> r = p.value();
-                case HookOutcome.Answer<ChatRequest> a -> {
-                    return new Pre(r, a.response(), i + 1);
+                case RequestOutcome.Proceed p -> r = p.request();
+                case RequestOutcome.Reject rej -> throw new GatewayException(rej.error());
+                case RequestOutcome.Answer a -> {
+                    return new Pre(r, a, i + 1);
                 }
-                case HookOutcome.Reject<ChatRequest> rej -> throw new GatewayException(rej.error());
+                case RequestOutcome.Stream s -> {
+                    return new Pre(r, s, i + 1);
+                }
+            }
+            if (!r.model().equals(current.model())) {
+                checkAllowed(ctx, r.model());
             }
         }
-        return new Pre(r, null, g.hooks.size());
+        return new Pre(r, RequestOutcome.proceed(r), g.hooks.size());
     }
 
-    private ChatResponse postHooks(Generation g, int ran, ChatRequest request, ChatResponse response,
-                                   RequestContext ctx) {
+    private static ChatResponse postHooks(Generation g, int ran, ChatRequest request, ChatResponse response,
+                                          DefaultRequestContext ctx, Run run) {
         ChatResponse r = response;
         for (int i = ran - 1; i >= 0; i--) {
-            Generation.NamedHook h = g.hooks.get(i);
+            Generation.Named<Hook> h = g.hooks.get(i);
             ChatResponse current = r;
-            HookOutcome<ChatResponse> outcome = runHook(h, () -> h.hook().onResponse(request, current, ctx));
-            switch (outcome) {
+            switch (Hooks.run(h, run, () -> h.role().onResponse(request, current, ctx))) {
                 case HookOutcome.Proceed<ChatResponse> p -> r = p.value();
-                case HookOutcome.Answer<ChatResponse> a -> r = a.response();
                 case HookOutcome.Reject<ChatResponse> rej -> throw new GatewayException(rej.error());
             }
         }
         return r;
     }
 
-    private void observePostHooks(Generation g, Pre pre, ChatResponse response, RequestContext ctx) {
+    private static void observePostHooks(Generation g, Pre pre, ChatResponse response, DefaultRequestContext ctx,
+                                         Run run) {
         for (int i = pre.ran - 1; i >= 0; i--) {
-            Generation.NamedHook h = g.hooks.get(i);
+            Generation.Named<Hook> h = g.hooks.get(i);
             try {
-                HookOutcome<ChatResponse> outcome = h.hook().onResponse(pre.request, response, ctx);
-                if (outcome instanceof HookOutcome.Reject<ChatResponse> rej) {
-                    LOG.log(System.Logger.Level.WARNING, "Hook {0} rejected streamed response of request {1} after "
-                            + "it was sent: {2}", h.id(), ctx.requestId(), rej.error().message());
+                if (Hooks.run(h, run, () -> h.role().onResponse(pre.request, response, ctx))
+                        instanceof HookOutcome.Reject<ChatResponse> rej) {
+                    Hooks.LOG.log(System.Logger.Level.WARNING, "Hook {0} rejected the streamed response of request "
+                            + "{1} after it was sent: {2}", h.id(), ctx.requestId(), rej.error().message());
                 }
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "Hook " + h.id() + " failed on a streamed response", e);
+            } catch (GatewayException e) {
+                // logged by Hooks.run
             }
         }
     }
 
-    private static <T> HookOutcome<T> runHook(Generation.NamedHook h, java.util.function.Supplier<HookOutcome<T>> f) {
-        try {
-            HookOutcome<T> outcome = f.get();
-            if (outcome == null) {
-                throw new GatewayException(GatewayError.internal("Hook '" + h.id() + "' returned no outcome"));
-            }
-            return outcome;
-        } catch (GatewayException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "Hook " + h.id() + " failed", e);
-            throw new GatewayException(GatewayError.internal("Hook '" + h.id() + "' failed"), e);
+    private static void checkAllowed(DefaultRequestContext ctx, String model) {
+        if (!ctx.caller().allows(model)) {
+            throw new GatewayException(new GatewayError(403, GatewayError.PERMISSION, "Caller '" + ctx.caller().id()
+                    + "' may not use model '" + model + "'", Optional.of("model"), Optional.of("model_not_allowed"),
+                    Optional.empty()));
         }
     }
 
-    private Optional<CachedAnswer> lookup(Generation g, ChatRequest request, RequestContext ctx) {
+    private static Optional<CachedAnswer> lookup(Generation g, ChatRequest request, RequestContext ctx) {
         if (g.cache.isEmpty()) {
             return Optional.empty();
         }
         try {
-            return g.cache.get().lookup(request, ctx);
+            return g.cache.get().role().lookup(request, ctx);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "Cache lookup failed; answering from the provider", e);
+            Hooks.LOG.log(System.Logger.Level.WARNING, "Cache lookup failed; answering from the provider", e);
             return Optional.empty();
         }
     }
 
     private void store(Generation g, ChatRequest request, CachedAnswer answer, RequestContext ctx) {
-        if (g.cache.isEmpty()) {
+        if (g.cache.isEmpty() || !g.enter()) {
             return;
         }
-        ResponseCache cache = g.cache.get();
-        if (!g.enter()) {
-            return;
-        }
+        ResponseCache cache = g.cache.get().role();
         try {
             background.submit(() -> {
                 try {
                     cache.store(request, answer, ctx);
                 } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "Cache store failed", e);
+                    Hooks.LOG.log(System.Logger.Level.WARNING, "Cache store failed", e);
                 } finally {
                     g.exit();
                 }
@@ -300,199 +359,84 @@ public final class Engine implements GatewayClient, AutoCloseable {
         }
     }
 
-    // ------------------------------------------------------------------ attempts
-
-    @FunctionalInterface
-    private interface Attempt<T> {
-        T run(Generation.ProviderSlot slot, Target target, ProviderCall call);
-    }
-
-    private <T> T attempts(Generation g, String model, RequestContext ctx, Attempt<T> attempt,
-                           java.util.function.BooleanSupplier canFallback) {
-        List<Target> plan = g.router.plan(model, g.candidates(model), ctx);
-        if (plan.isEmpty()) {
-            throw new GatewayException(GatewayError.of(503, GatewayError.API_ERROR,
-                    "No target is available for model '" + model + "'", "no_target"));
-        }
-        GatewayException last = null;
-        int n = 0;
-        for (Target target : plan) {
-            n++;
-            if (Instant.now().isAfter(ctx.deadline())) {
-                throw new GatewayException(GatewayError.of(504, GatewayError.TIMEOUT,
-                        "The request timed out after " + (n - 1) + " attempt(s)", "request_timeout"));
-            }
-            Generation.ProviderSlot slot = g.providers.get(target.provider());
-            ProviderCall call = new ProviderCall(target.provider(), slot.secret(target.keyId()), ctx, n);
-            // Before the call: a stream commits its response headers, which name the provider, with its first chunk.
-            if (ctx instanceof DefaultRequestContext d) {
-                d.servedBy(target.qualifiedModel());
-            }
-            long start = System.nanoTime();
-            try {
-                T result = attempt.run(slot, target, call);
-                long nanos = System.nanoTime() - start;
-                g.router.record(target, true, nanos);
-                notifyAttempt(g, target, n, nanos, Optional.empty(), ctx);
-                return result;
-            } catch (RuntimeException e) {
-                GatewayException ge = e instanceof GatewayException x ? x : unexpected(target, e);
-                long nanos = System.nanoTime() - start;
-                g.router.record(target, false, nanos);
-                notifyAttempt(g, target, n, nanos, Optional.of(ge.error()), ctx);
-                if (ge.error().status() == 499 || !ge.error().retryable()
-                        || (canFallback != null && !canFallback.getAsBoolean())) {
-                    throw ge;
-                }
-                LOG.log(System.Logger.Level.DEBUG, "Request {0}: attempt {1} on {2} failed ({3}), trying the next "
-                        + "target", ctx.requestId(), n, target.qualifiedModel(), ge.error().status());
-                last = ge;
-            }
-        }
-        throw last;
-    }
-
-    private static GatewayException unexpected(Target target, RuntimeException e) {
-        LOG.log(System.Logger.Level.ERROR, "Provider " + target.provider() + " failed unexpectedly", e);
-        return new GatewayException(GatewayError.of(500, GatewayError.API_ERROR,
-                "Provider '" + target.provider() + "' failed unexpectedly", "provider_error"), e);
-    }
-
     // ------------------------------------------------------------------ embeddings and models
 
     /** Serves an embeddings request. */
     public EmbeddingResponse serveEmbeddings(EmbeddingRequest request, DefaultRequestContext ctx) {
         Generation g = enter();
-        long start = System.nanoTime();
-        int status = 500;
-        notifyStart(g, "embeddings", request.model(), ctx);
+        Run run = new Run(g, observers, metrics, "embeddings", request.model(), ctx);
         try {
-            EmbeddingResponse r = attempts(g, request.model(), ctx, (slot, target, call) ->
-                    slot.provider().embed(request.withModel(target.model()), call), null);
-            status = 200;
-            return r;
-        } catch (GatewayException e) {
-            status = e.error().status();
-            throw e;
+            checkAllowed(ctx, request.model());
+            EmbeddingRequest r = request;
+            for (int i = 0; i < g.hooks.size(); i++) {
+                Generation.Named<Hook> h = g.hooks.get(i);
+                EmbeddingRequest current = r;
+                run.hookRan(i + 1);
+                switch (Hooks.run(h, run, () -> h.role().onEmbeddings(current, ctx))) {
+                    case HookOutcome.Proceed<EmbeddingRequest> p -> r = p.value();
+                    case HookOutcome.Reject<EmbeddingRequest> rej -> throw new GatewayException(rej.error());
+                }
+            }
+            EmbeddingRequest routed = r;
+            checkAllowed(ctx, routed.model());
+            EmbeddingResponse response = runner.run(g, routed.model(), List.of(), ctx, (slot, target, call, state) ->
+                    slot.provider().embed(routed.withModel(target.model()), call), () -> true);
+            run.succeeded(Optional.empty());
+            return response;
+        } catch (RuntimeException e) {
+            throw run.failed(e);
         } finally {
-            notifyFinish(g, status, System.nanoTime() - start, Optional.empty(), false, ctx);
+            run.end();
             g.exit();
         }
     }
 
     /**
-     * The models clients can ask for: every alias, then each provider's models as {@code provider/model}, asked of all
-     * providers at once and bounded by the deadline; a provider that fails to list is skipped (and logged).
+     * The models the caller may use: every alias, then each provider's models as {@code provider/model}, asked of all
+     * providers at once and bounded by the deadline, filtered by the caller's allow-list and the hooks.
      */
     public List<ModelInfo> listModels(DefaultRequestContext ctx) {
         Generation g = enter();
         try {
-            List<ModelInfo> out = new ArrayList<>();
-            long now = System.currentTimeMillis() / 1000;
-            for (String alias : g.config.models().keySet()) {
-                out.add(new ModelInfo(alias, now, "heimdall"));
+            List<ModelInfo> models = lister.list(g, ctx).stream().filter(m -> ctx.caller().allows(m.id())).toList();
+            for (Generation.Named<Hook> h : g.hooks) {
+                List<ModelInfo> current = models;
+                models = List.copyOf(Hooks.runPlain(h, metrics, () -> h.role().onModels(current, ctx)));
             }
-            Map<String, Future<List<ModelInfo>>> futures = new LinkedHashMap<>();
-            for (Generation.ProviderSlot slot : g.providers.values()) {
-                Optional<io.heimdall.api.plugin.Secret> key = slot.keys().stream()
-                        .filter(k -> k.problem().isEmpty()).findFirst().map(Generation.KeySlot::secret);
-                ProviderCall call = new ProviderCall(slot.name(), key, ctx, 1);
-                futures.put(slot.name(), background.submit(() -> slot.provider().listModels(call)));
-            }
-            for (Map.Entry<String, Future<List<ModelInfo>>> f : futures.entrySet()) {
-                try {
-                    long wait = Math.max(1, java.time.Duration.between(Instant.now(),
-                            ctx.deadline()).toMillis());
-                    for (ModelInfo m : f.getValue().get(Math.min(wait, 10_000), TimeUnit.MILLISECONDS)) {
-                        out.add(new ModelInfo(f.getKey() + "/" + m.id(), m.created(), m.ownedBy()));
-                    }
-                } catch (Exception e) {
-                    f.getValue().cancel(true);
-                    LOG.log(System.Logger.Level.INFO, "Provider {0} could not list its models: {1}", f.getKey(),
-                            e instanceof java.util.concurrent.ExecutionException ee && ee.getCause() != null
-                                    ? ee.getCause().getMessage() : e.toString());
-                }
-            }
-            out.sort(Comparator.comparing((ModelInfo m) -> !m.ownedBy().equals("heimdall")));
-            return out;
+            return models;
         } finally {
             g.exit();
         }
     }
 
-    // ------------------------------------------------------------------ GatewayClient (plugins calling back)
+    // ------------------------------------------------------------------ Pipeline (plugin routes, embedding)
 
     @Override
     public ChatResponse chat(ChatRequest request, RequestContext context) {
-        Generation g = enter();
-        try {
-            return attempts(g, request.model(), context, (slot, target, call) ->
-                    slot.provider().chat(request.withModel(target.model()), call), null);
-        } finally {
-            g.exit();
+        if (context.parent().isPresent() || !(context instanceof DefaultRequestContext)) {
+            return serveChat(request, DefaultRequestContext.adopt(context));
         }
+        return serveChat(request, (DefaultRequestContext) context);
     }
 
     @Override
     public void stream(ChatRequest request, RequestContext context, ChunkSink sink) {
-        Generation g = enter();
-        try {
-            boolean[] started = {false};
-            attempts(g, request.model(), context, (slot, target, call) -> {
-                slot.provider().stream(request.withModel(target.model()), call, chunk -> {
-                    started[0] = true;
-                    sink.accept(chunk);
-                });
-                return Boolean.TRUE;
-            }, () -> !started[0]);
-        } finally {
-            g.exit();
-        }
+        serveStream(request.toBuilder().stream(true).build(), DefaultRequestContext.adopt(context), sink::accept);
     }
 
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request, RequestContext context) {
-        Generation g = enter();
-        try {
-            return attempts(g, request.model(), context, (slot, target, call) ->
-                    slot.provider().embed(request.withModel(target.model()), call), null);
-        } finally {
-            g.exit();
-        }
+        return serveEmbeddings(request, DefaultRequestContext.adopt(context));
     }
 
-    // ------------------------------------------------------------------ observers
-
-    private static void notifyStart(Generation g, String operation, String model, RequestContext ctx) {
-        for (Observer o : g.observers) {
-            try {
-                o.requestStarted(operation, model, ctx);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "Observer failed", e);
-            }
-        }
+    @Override
+    public List<ModelInfo> models(RequestContext context) {
+        return listModels(DefaultRequestContext.adopt(context));
     }
 
-    private static void notifyAttempt(Generation g, Target target, int attempt, long nanos,
-                                      Optional<GatewayError> error, RequestContext ctx) {
-        for (Observer o : g.observers) {
-            try {
-                o.attemptFinished(target, attempt, nanos, error, ctx);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "Observer failed", e);
-            }
-        }
-    }
-
-    private static void notifyFinish(Generation g, int status, long nanos, Optional<Usage> usage, boolean cached,
-                                     RequestContext ctx) {
-        for (Observer o : g.observers) {
-            try {
-                o.requestFinished(status, nanos, usage, cached, ctx);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "Observer failed", e);
-            }
-        }
+    /** The gateway calling itself: child requests without hooks or cache. */
+    public GatewayClient children() {
+        return new ChildRequests(this, runner, observers, metrics);
     }
 
     @Override

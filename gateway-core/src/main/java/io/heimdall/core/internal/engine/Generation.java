@@ -1,11 +1,12 @@
 package io.heimdall.core.internal.engine;
 
 import io.heimdall.api.GatewayException;
+import io.heimdall.api.auth.Authenticator;
 import io.heimdall.api.cache.ResponseCache;
 import io.heimdall.api.hook.Hook;
 import io.heimdall.api.model.GatewayError;
 import io.heimdall.api.observe.Observer;
-import io.heimdall.api.plugin.Secret;
+import io.heimdall.api.provider.ApiKey;
 import io.heimdall.api.provider.Provider;
 import io.heimdall.api.route.Router;
 import io.heimdall.api.route.Target;
@@ -19,12 +20,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One applied config: the live providers, hooks, cache, router and observers built from it. Requests hold the
- * generation they started on; a reload installs a new one and the old one is closed when its last request ends.
+ * One applied config: the providers, hooks, cache, router, observers, authenticators and plugin routes in force.
+ * Requests hold the generation they started on; a reload installs a new one and the old one lets go of its instances
+ * when its last request ends (instances the new generation shares stay open).
  */
 public final class Generation {
-    private static final System.Logger LOG = System.getLogger(Generation.class.getName());
-
     /**
      * A configured provider.
      *
@@ -34,10 +34,10 @@ public final class Generation {
      * @param keys     its keys
      */
     record ProviderSlot(String name, String type, Provider provider, List<KeySlot> keys) {
-        Optional<Secret> secret(String keyId) {
+        Optional<ApiKey> key(String keyName) {
             for (KeySlot k : keys) {
-                if (k.entry().id().equals(keyId)) {
-                    return Optional.of(k.secret());
+                if (k.entry().id().equals(keyName)) {
+                    return Optional.of(k.apiKey());
                 }
             }
             return Optional.empty();
@@ -47,47 +47,79 @@ public final class Generation {
     /**
      * A resolved key.
      *
-     * @param entry    the config entry
-     * @param secret   the value
-     * @param problem  why it cannot be used (for example an unset variable), if so
+     * @param entry   the config entry
+     * @param apiKey  the resolved credential
+     * @param problem why it cannot be used (for example an unset variable), if so
      */
-    record KeySlot(GatewayConfig.KeyEntry entry, Secret secret, Optional<String> problem) {
+    record KeySlot(GatewayConfig.KeyEntry entry, ApiKey apiKey, Optional<String> problem) {
     }
 
     /**
-     * A hook with its id.
+     * A role with the id of the plugin that plays it.
      *
      * @param id   the plugin id
-     * @param hook the instance
+     * @param role the role
+     * @param <T>  the role type
      */
-    record NamedHook(String id, Hook hook) {
+    record Named<T>(String id, T role) {
     }
 
     final GatewayConfig config;
     final Map<String, ProviderSlot> providers;
-    final List<NamedHook> hooks;
-    final Optional<ResponseCache> cache;
+    final List<Named<Hook>> hooks;
+    final Optional<Named<ResponseCache>> cache;
     final Router router;
-    final List<Observer> observers;
-    private final List<AutoCloseable> resources;
+    final List<Named<Observer>> observers;
+    final List<Named<Authenticator>> authenticators;
+    final PluginRoutes routes;
+    private final List<NamedAuthenticator> authList;
+    private final List<Instances.Lease<?>> leases;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean retired = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    Generation(GatewayConfig config, Map<String, ProviderSlot> providers, List<NamedHook> hooks,
-               Optional<ResponseCache> cache, Router router, List<Observer> observers, List<AutoCloseable> resources) {
+    Generation(GatewayConfig config, Map<String, ProviderSlot> providers, List<Named<Hook>> hooks,
+               Optional<Named<ResponseCache>> cache, Router router, List<Named<Observer>> observers,
+               List<Named<Authenticator>> authenticators, PluginRoutes routes, List<Instances.Lease<?>> leases) {
         this.config = config;
         this.providers = providers;
         this.hooks = hooks;
         this.cache = cache;
         this.router = router;
         this.observers = observers;
-        this.resources = resources;
+        this.authenticators = authenticators;
+        this.authList = authenticators.stream().map(a -> new NamedAuthenticator(a.id(), a.role())).toList();
+        this.routes = routes;
+        this.leases = leases;
     }
 
     /** The config this generation was built from. */
     public GatewayConfig config() {
         return config;
+    }
+
+    /** The plugin routes of this generation. */
+    public PluginRoutes routes() {
+        return routes;
+    }
+
+    /** Whether any authenticator is configured. */
+    public boolean authenticates() {
+        return !authenticators.isEmpty();
+    }
+
+    /**
+     * An authenticator with the id of its plugin.
+     *
+     * @param id            the plugin id
+     * @param authenticator the authenticator
+     */
+    public record NamedAuthenticator(String id, Authenticator authenticator) {
+    }
+
+    /** The authenticators, in config order. */
+    public List<NamedAuthenticator> authenticatorList() {
+        return authList;
     }
 
     /** Counts a request in; false if the generation was retired meanwhile (the caller takes the new one). */
@@ -120,25 +152,19 @@ public final class Generation {
         return inFlight.get();
     }
 
-    /** Closes every instance, in reverse order of creation. Idempotent. */
+    /** Lets go of every instance, in reverse order of creation; those no other generation holds are closed. */
     void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        List<AutoCloseable> reversed = new ArrayList<>(resources);
-        java.util.Collections.reverse(reversed);
-        for (AutoCloseable c : reversed) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.log(System.Logger.Level.WARNING, "Closing " + c.getClass().getName() + " failed", e);
-            }
+        for (int i = leases.size() - 1; i >= 0; i--) {
+            leases.get(i).release();
         }
     }
 
     /**
-     * The candidate targets of a model name: an alias's targets, or {@code provider/model}. Each provider target is
-     * expanded to one target per key that serves the model.
+     * The candidate targets of a model name: an alias's targets then its fallbacks (each a further priority group),
+     * or {@code provider/model}. Each provider target is expanded to one target per key that serves the model.
      */
     List<Target> candidates(String model) {
         GatewayConfig.Alias alias = config.models().get(model);
@@ -164,11 +190,24 @@ public final class Generation {
         return out;
     }
 
+    /** The problems of keys that could not be used for a model, to explain a failure to the client. */
+    List<String> keyProblems(String model) {
+        List<String> problems = new ArrayList<>();
+        for (ProviderSlot slot : providers.values()) {
+            for (KeySlot k : slot.keys()) {
+                if (k.problem().isPresent() && k.entry().serves(model)) {
+                    problems.add(k.entry().id() + ": " + k.problem().get());
+                }
+            }
+        }
+        return problems;
+    }
+
     private void expand(String provider, String model, double weight, int priority, List<Target> out,
                         List<String> keyProblems) {
         ProviderSlot slot = providers.get(provider);
         if (slot.keys().isEmpty()) {
-            out.add(new Target(provider, model, "", weight, priority, true));
+            out.add(new Target(provider, model, "", weight, priority));
             return;
         }
         for (KeySlot k : slot.keys()) {
@@ -179,7 +218,7 @@ public final class Generation {
                 keyProblems.add(k.entry().id() + ": " + k.problem().get());
                 continue;
             }
-            out.add(new Target(provider, model, k.entry().id(), weight * k.entry().weight(), priority, true));
+            out.add(new Target(provider, model, k.entry().id(), weight * k.entry().weight(), priority));
         }
     }
 }

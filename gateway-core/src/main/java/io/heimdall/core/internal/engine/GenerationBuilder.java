@@ -1,25 +1,27 @@
 package io.heimdall.core.internal.engine;
 
-import io.heimdall.api.cache.CacheFactory;
+import io.heimdall.api.auth.Authenticator;
 import io.heimdall.api.cache.ResponseCache;
+import io.heimdall.api.endpoint.Endpoint;
 import io.heimdall.api.hook.Hook;
-import io.heimdall.api.hook.HookFactory;
 import io.heimdall.api.observe.Observer;
-import io.heimdall.api.observe.ObserverFactory;
+import io.heimdall.api.plugin.Factory;
 import io.heimdall.api.plugin.GatewayClient;
-import io.heimdall.api.plugin.Metrics;
+import io.heimdall.api.plugin.Pipeline;
+import io.heimdall.api.plugin.Plugin;
 import io.heimdall.api.plugin.PluginFactory;
 import io.heimdall.api.plugin.Secret;
+import io.heimdall.api.provider.ApiKey;
 import io.heimdall.api.provider.Provider;
 import io.heimdall.api.provider.ProviderFactory;
 import io.heimdall.api.route.Router;
-import io.heimdall.api.route.RouterFactory;
 import io.heimdall.api.wire.OpenAiWire;
 import io.heimdall.core.internal.config.ConfigException;
 import io.heimdall.core.internal.config.ConfigView;
 import io.heimdall.core.internal.config.GatewayConfig;
 import io.heimdall.core.internal.config.Problems;
 import io.heimdall.core.internal.config.SecretResolver;
+import io.heimdall.core.internal.metrics.MetricsRegistry;
 import io.heimdall.core.internal.plugin.PluginRegistry;
 
 import java.util.ArrayList;
@@ -27,25 +29,42 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * Builds a {@link Generation} from a config: finds each factory, validates each plugin's config against its spec,
- * then creates the instances. Reports every problem at once with its path; on failure nothing is left open.
+ * Builds a {@link Generation} from a config: finds each factory, validates each entry's config against its spec,
+ * then takes the instances — the live ones for entries that did not change, new ones for the others — and wires each
+ * plugin's declared roles. Reports every problem at once with its path; on failure nothing new is left open.
  */
 public final class GenerationBuilder {
     private static final System.Logger LOG = System.getLogger(GenerationBuilder.class.getName());
 
-    private final PluginRegistry registry;
+    private final Supplier<PluginRegistry> registry;
     private final SecretResolver secrets;
     private final OpenAiWire wire;
     private final GatewayClient gateway;
+    private final Pipeline pipeline;
+    private final MetricsRegistry metrics;
+    private final Instances instances = new Instances();
 
-    /** A builder using the given factories, secrets, codec and self-client for plugin contexts. */
-    public GenerationBuilder(PluginRegistry registry, SecretResolver secrets, OpenAiWire wire, GatewayClient gateway) {
+    /**
+     * A builder.
+     *
+     * @param registry the factories in force (they may change when plugin folders are reloaded)
+     * @param secrets  resolves {@code ${env:...}}
+     * @param wire     the codec lent to plugins
+     * @param gateway  the gateway calling itself, lent to plugins
+     * @param pipeline the whole pipeline, lent to plugins
+     * @param metrics  the registry lent to plugins
+     */
+    public GenerationBuilder(Supplier<PluginRegistry> registry, SecretResolver secrets, OpenAiWire wire,
+                             GatewayClient gateway, Pipeline pipeline, MetricsRegistry metrics) {
         this.registry = registry;
         this.secrets = secrets;
         this.wire = wire;
         this.gateway = gateway;
+        this.pipeline = pipeline;
+        this.metrics = metrics;
     }
 
     /** Builds the generation or throws {@link ConfigException} listing every problem. */
@@ -53,146 +72,202 @@ public final class GenerationBuilder {
         return build(config, new Problems());
     }
 
+    /** Live provider and plugin instances across all generations (for tests). */
+    public int liveInstances() {
+        return instances.size();
+    }
+
     /**
-     * Validates every plugin's config, adding to the problems already found (for example by the loader), and builds
+     * Validates every entry's config, adding to the problems already found (for example by the loader), and builds
      * the generation only if there are none; else throws {@link ConfigException} listing them all.
      */
     public Generation build(GatewayConfig config, Problems problems) {
-        validate(config, problems);
+        PluginRegistry factories = registry.get();
+        List<GatewayConfig.PluginEntry> pluginEntries = new ArrayList<>(config.plugins());
+        config.router().ifPresent(pluginEntries::add);
+        validate(factories, config, pluginEntries, problems);
         problems.throwIfAny();
 
-        List<AutoCloseable> resources = new ArrayList<>();
-        UpstreamClients clients = new UpstreamClients(config.server().connectTimeout());
-        resources.add(clients);
+        List<Instances.Lease<?>> leases = new ArrayList<>();
         try {
             Map<String, Generation.ProviderSlot> providers = new LinkedHashMap<>();
             for (GatewayConfig.ProviderEntry p : config.providers().values()) {
                 String path = "providers." + p.name();
-                ProviderFactory factory = (ProviderFactory) registry.find(PluginRegistry.Kind.PROVIDER, p.type())
+                ProviderFactory factory = (ProviderFactory) factories.find(PluginRegistry.Kind.PROVIDER, p.type())
                         .orElseThrow().factory();
-                Optional<Provider> provider = create(factory, path, p.config(), p.name(), clients, problems);
-                if (provider.isEmpty()) {
+                Object fingerprint = List.of(p.type(), p.config(), config.server().connectTimeout());
+                Optional<Instances.Lease<Provider>> lease = lease("provider", p.name(), factory, fingerprint, path,
+                        p.config(), p.name(), config, problems);
+                if (lease.isEmpty()) {
                     continue;
                 }
-                resources.add(provider.get());
-                List<Generation.KeySlot> keys = new ArrayList<>();
-                for (GatewayConfig.KeyEntry k : p.keys()) {
-                    StringBuilder missing = new StringBuilder();
-                    Optional<String> value = secrets.resolve(k.reference(), missing);
-                    Optional<String> problem = value.isEmpty()
-                            ? Optional.of("environment variable " + missing + " is not set")
-                            : value.get().isEmpty() ? Optional.of("the key is empty") : Optional.empty();
-                    problem.ifPresent(why -> LOG.log(System.Logger.Level.WARNING,
-                            "Key {0} cannot be used: {1}", k.id(), why));
-                    keys.add(new Generation.KeySlot(k, Secret.of(value.orElse("")), problem));
-                }
-                providers.put(p.name(), new Generation.ProviderSlot(p.name(), p.type(), provider.get(),
-                        List.copyOf(keys)));
+                leases.add(lease.get());
+                providers.put(p.name(), new Generation.ProviderSlot(p.name(), p.type(), lease.get().instance(),
+                        keys(p)));
             }
-            List<Generation.NamedHook> hooks = new ArrayList<>();
-            List<Observer> observers = new ArrayList<>();
-            ResponseCache cache = null;
-            for (GatewayConfig.PluginEntry e : config.plugins()) {
-                PluginRegistry.Entry entry = pluginEntry(e.id()).orElseThrow();
-                Optional<? extends AutoCloseable> made = create(entry.factory(), e.path(), e.config(), e.id(),
-                        clients, problems);
-                if (made.isEmpty()) {
+            List<Generation.Named<Hook>> hooks = new ArrayList<>();
+            List<Generation.Named<Observer>> observers = new ArrayList<>();
+            List<Generation.Named<Authenticator>> authenticators = new ArrayList<>();
+            Generation.Named<ResponseCache> cache = null;
+            Generation.Named<Router> router = null;
+            PluginRoutes routes = new PluginRoutes();
+            Map<String, Integer> seen = new LinkedHashMap<>();
+            for (GatewayConfig.PluginEntry e : pluginEntries) {
+                // Identity across reloads: the id and its occurrence, so moving an entry in the list keeps it.
+                String name = e.id() + "#" + seen.merge(e.id(), 1, Integer::sum);
+                PluginFactory factory = (PluginFactory) factories.find(PluginRegistry.Kind.PLUGIN, e.id())
+                        .orElseThrow().factory();
+                Optional<Instances.Lease<Plugin>> lease = lease("plugin", name, factory,
+                        List.of(e.id(), e.config()), e.path(), e.config(), e.id(), config, problems);
+                if (lease.isEmpty()) {
                     continue;
                 }
-                resources.add(made.get());
-                switch (made.get()) {
-                    case Hook h -> hooks.add(new Generation.NamedHook(e.id(), h));
-                    case ResponseCache c -> {
-                        if (cache == null) {
-                            cache = c;
+                leases.add(lease.get());
+                Plugin plugin = lease.get().instance();
+                String id = e.id();
+                int roles = 0;
+                try {
+                    Optional<Hook> hook = plugin.hook();
+                    if (hook.isPresent()) {
+                        hooks.add(new Generation.Named<>(id, hook.get()));
+                        roles++;
+                    }
+                    Optional<Observer> observer = plugin.observer();
+                    if (observer.isPresent()) {
+                        observers.add(new Generation.Named<>(id, observer.get()));
+                        roles++;
+                    }
+                    Optional<Authenticator> auth = plugin.authenticator();
+                    if (auth.isPresent()) {
+                        authenticators.add(new Generation.Named<>(id, auth.get()));
+                        roles++;
+                    }
+                    Optional<ResponseCache> c = plugin.cache();
+                    if (c.isPresent()) {
+                        roles++;
+                        if (cache != null) {
+                            problems.add(e.path(), "plugins '" + cache.id() + "' and '" + id + "' are both caches; "
+                                    + "only one cache may be configured");
                         } else {
-                            problems.add(e.path(), "only one cache plugin may be configured");
+                            cache = new Generation.Named<>(id, c.get());
                         }
                     }
-                    case Observer o -> observers.add(o);
-                    default -> problems.add(e.path(), "plugin '" + e.id() + "' is not a hook, cache or observer");
+                    Optional<Router> r = plugin.router();
+                    if (r.isPresent()) {
+                        roles++;
+                        if (router != null) {
+                            problems.add(e.path(), "plugins '" + router.id() + "' and '" + id + "' are both routers; "
+                                    + "only one router may be configured");
+                        } else {
+                            router = new Generation.Named<>(id, r.get());
+                        }
+                    }
+                    for (Endpoint endpoint : plugin.endpoints()) {
+                        roles++;
+                        routes.add(id, endpoint).ifPresent(msg -> problems.add(e.path(), msg));
+                    }
+                } catch (RuntimeException ex) {
+                    problems.add(e.path(), "plugin '" + id + "' failed to declare its roles: " + message(ex));
+                    continue;
                 }
-            }
-            Router router = new WeightedRouter();
-            if (config.router().isPresent()) {
-                GatewayConfig.PluginEntry r = config.router().get();
-                RouterFactory factory = (RouterFactory) registry.find(PluginRegistry.Kind.ROUTER, r.id())
-                        .orElseThrow().factory();
-                Optional<Router> made = create(factory, r.path(), r.config(), r.id(), clients, problems);
-                if (made.isPresent()) {
-                    router = made.get();
-                    resources.add(router);
+                if (roles == 0) {
+                    LOG.log(System.Logger.Level.WARNING, "Plugin {0} at {1} takes no role (no hook, cache, observer, "
+                            + "router, authenticator or route)", id, e.path());
                 }
             }
             problems.throwIfAny();
+            for (PluginRoutes.Route r : routes.all()) {
+                LOG.log(System.Logger.Level.DEBUG, "Route {0} served by plugin {1}", r.endpoint().describe(),
+                        r.pluginId());
+            }
             return new Generation(config, Map.copyOf(providers), List.copyOf(hooks), Optional.ofNullable(cache),
-                    router, List.copyOf(observers), resources);
+                    router == null ? new WeightedRouter() : router.role(), List.copyOf(observers),
+                    List.copyOf(authenticators), routes, List.copyOf(leases));
         } catch (RuntimeException e) {
-            new Generation(config, Map.of(), List.of(), Optional.empty(), new WeightedRouter(), List.of(), resources)
-                    .close();
+            for (int i = leases.size() - 1; i >= 0; i--) {
+                leases.get(i).release();
+            }
             throw e;
         }
     }
 
-    private <T extends AutoCloseable> Optional<T> create(PluginFactory<T> factory, String path,
-                                                         Map<String, Object> config, String name,
-                                                         UpstreamClients clients, Problems problems) {
-        ConfigView view = new ConfigView(path, config, factory.configSpec(), secrets);
-        CorePluginContext context = new CorePluginContext(name, secrets, clients, wire, Metrics.noop(), gateway);
+    private List<Generation.KeySlot> keys(GatewayConfig.ProviderEntry p) {
+        List<Generation.KeySlot> keys = new ArrayList<>();
+        for (GatewayConfig.KeyEntry k : p.keys()) {
+            StringBuilder missing = new StringBuilder();
+            Optional<String> value = secrets.resolve(k.reference(), missing);
+            Optional<String> problem = value.isEmpty()
+                    ? Optional.of("environment variable " + missing + " is not set")
+                    : value.get().isEmpty() ? Optional.of("the key is empty") : Optional.empty();
+            problem.ifPresent(why -> LOG.log(System.Logger.Level.WARNING, "Key {0} cannot be used: {1}", k.id(), why));
+            ApiKey apiKey = new ApiKey(k.id(), value.map(Secret::of), Map.of());
+            keys.add(new Generation.KeySlot(k, apiKey, problem));
+        }
+        return List.copyOf(keys);
+    }
+
+    private <T extends AutoCloseable> Optional<Instances.Lease<T>> lease(String kind, String name, Factory<T> factory,
+                                                                      Object fingerprint, String path,
+                                                                      Map<String, Object> config, String contextName,
+                                                                      GatewayConfig gatewayConfig,
+                                                                      Problems problems) {
+        Instances.Key key = new Instances.Key(kind, name, factory, fingerprint);
         try {
-            return Optional.of(factory.create(view, context));
+            return Optional.of(instances.acquire(key, () -> {
+                ConfigView view = new ConfigView(path, config, factory.configSpec(), secrets);
+                CorePluginContext context = new CorePluginContext(contextName, secrets,
+                        new UpstreamClients(gatewayConfig.server().connectTimeout(), 1024), wire, metrics, gateway,
+                        pipeline);
+                try {
+                    T instance = factory.create(view, context);
+                    if (instance == null) {
+                        throw new IllegalStateException(factory.getClass().getName() + ".create returned null");
+                    }
+                    return new Instances.Made<>(instance, context);
+                } catch (RuntimeException e) {
+                    context.close();
+                    throw e;
+                }
+            }));
         } catch (RuntimeException e) {
-            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            problems.add(path, "could not be created: " + msg);
+            problems.add(path, "could not be created: " + message(e));
             LOG.log(System.Logger.Level.DEBUG, "Creating " + path + " failed", e);
             return Optional.empty();
         }
     }
 
-    private Optional<PluginRegistry.Entry> pluginEntry(String id) {
-        return registry.find(PluginRegistry.Kind.HOOK, id)
-                .or(() -> registry.find(PluginRegistry.Kind.CACHE, id))
-                .or(() -> registry.find(PluginRegistry.Kind.OBSERVER, id));
+    private static String message(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
-    private void validate(GatewayConfig config, Problems problems) {
+    private void validate(PluginRegistry factories, GatewayConfig config, List<GatewayConfig.PluginEntry> plugins,
+                          Problems problems) {
         for (GatewayConfig.ProviderEntry p : config.providers().values()) {
             String path = "providers." + p.name();
-            Optional<PluginRegistry.Entry> f = registry.find(PluginRegistry.Kind.PROVIDER, p.type());
+            Optional<PluginRegistry.Entry> f = factories.find(PluginRegistry.Kind.PROVIDER, p.type());
             if (f.isEmpty()) {
                 problems.add(path + ".type", "unknown provider type '" + p.type() + "' (available: "
-                        + String.join(", ", registry.all(PluginRegistry.Kind.PROVIDER).keySet()) + ")"
-                        + failureHint(p.type()));
+                        + String.join(", ", factories.all(PluginRegistry.Kind.PROVIDER).keySet()) + ")"
+                        + failureHint(factories, p.type()));
                 continue;
             }
             ConfigView.validate(path, p.config(), f.get().factory().configSpec(), secrets, problems);
         }
-        for (GatewayConfig.PluginEntry e : config.plugins()) {
-            Optional<PluginRegistry.Entry> f = pluginEntry(e.id());
+        for (GatewayConfig.PluginEntry e : plugins) {
+            Optional<PluginRegistry.Entry> f = factories.find(PluginRegistry.Kind.PLUGIN, e.id());
             if (f.isEmpty()) {
-                List<String> ids = new ArrayList<>();
-                ids.addAll(registry.all(PluginRegistry.Kind.HOOK).keySet());
-                ids.addAll(registry.all(PluginRegistry.Kind.CACHE).keySet());
-                ids.addAll(registry.all(PluginRegistry.Kind.OBSERVER).keySet());
-                problems.add(e.path().replaceFirst("\\.config$", ".id"), "no loaded plugin has id '" + e.id()
+                List<String> ids = new ArrayList<>(factories.all(PluginRegistry.Kind.PLUGIN).keySet());
+                problems.add(e.path().replaceFirst("\\.config$", "") + ".id", "no loaded plugin has id '" + e.id()
                         + "' (available: " + (ids.isEmpty() ? "none" : String.join(", ", ids)) + ")"
-                        + failureHint(e.id()));
+                        + failureHint(factories, e.id()));
                 continue;
             }
             ConfigView.validate(e.path(), e.config(), f.get().factory().configSpec(), secrets, problems);
         }
-        config.router().ifPresent(r -> {
-            Optional<PluginRegistry.Entry> f = registry.find(PluginRegistry.Kind.ROUTER, r.id());
-            if (f.isEmpty()) {
-                problems.add("router.id", "no loaded router has id '" + r.id() + "'" + failureHint(r.id()));
-            } else {
-                ConfigView.validate(r.path(), r.config(), f.get().factory().configSpec(), secrets, problems);
-            }
-        });
     }
 
-    private String failureHint(String id) {
-        return registry.failureFor(id).map(f -> "; plugin folder '" + f.folder() + "' failed to load: " + f.reason())
-                .orElse("");
+    private static String failureHint(PluginRegistry factories, String id) {
+        return factories.failureFor(id).map(f -> "; plugin folder '" + f.folder() + "' failed to load: "
+                + f.reason()).orElse("");
     }
 }

@@ -11,7 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The built-in router: fallback groups by ascending priority; inside a group a weighted random order (each target's
- * chance to come first is proportional to its weight), healthy targets before unhealthy ones, weight-0 targets last.
+ * chance to come first is proportional to its weight); weight-0 targets last.
  */
 public final class WeightedRouter implements Router {
     @Override
@@ -29,7 +29,6 @@ public final class WeightedRouter implements Router {
             keyed.add(new Keyed(t, key));
         }
         keyed.sort(Comparator.comparingInt((Keyed k) -> k.target().priority())
-                .thenComparing(k -> !k.target().healthy())
                 .thenComparing(Comparator.comparingDouble(Keyed::key).reversed()));
         List<Target> out = new ArrayList<>(keyed.size());
         for (Keyed k : keyed) {

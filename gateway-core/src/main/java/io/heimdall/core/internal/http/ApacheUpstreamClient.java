@@ -39,8 +39,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * timeouts 504 {@code upstream_timeout}; messages name the provider and the host, never headers.
  */
 public final class ApacheUpstreamClient implements UpstreamClient {
-    private static final int MAX_CONNECTIONS = 1024;
-
     private final String provider;
     private final String baseUrl;
     private final String authority;
@@ -53,8 +51,9 @@ public final class ApacheUpstreamClient implements UpstreamClient {
      * @param provider       the provider name, for error messages
      * @param baseUrl        the base URL every request path is appended to
      * @param connectTimeout how long to wait for a TCP connection
+     * @param maxConnections the cap on pooled connections to this upstream
      */
-    public ApacheUpstreamClient(String provider, String baseUrl, Duration connectTimeout) {
+    public ApacheUpstreamClient(String provider, String baseUrl, Duration connectTimeout, int maxConnections) {
         this.provider = provider;
         this.baseUrl = stripTrailingSlash(baseUrl);
         URI uri = URI.create(this.baseUrl);
@@ -64,8 +63,8 @@ public final class ApacheUpstreamClient implements UpstreamClient {
         }
         this.authority = uri.getAuthority();
         PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
-                .setMaxConnTotal(MAX_CONNECTIONS)
-                .setMaxConnPerRoute(MAX_CONNECTIONS)
+                .setMaxConnTotal(maxConnections)
+                .setMaxConnPerRoute(maxConnections)
                 .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).build())
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.of(connectTimeout))
@@ -106,15 +105,32 @@ public final class ApacheUpstreamClient implements UpstreamClient {
             req.setEntity(new ByteArrayEntity(request.body(), null, false));
             req.setHeader("Content-Type", type);
         }
-        RequestConfig config = configs.computeIfAbsent(request.timeout(), t -> RequestConfig.custom()
-                .setResponseTimeout(Timeout.of(t))
-                .setRedirectsEnabled(false)
-                .build());
+        Optional<UpstreamScope> scope = UpstreamScope.current();
+        RequestConfig config;
+        if (scope.isPresent()) {
+            UpstreamScope s = scope.get();
+            s.applyTo(request.headers(), req::addHeader);
+            // No wait may pass the request's deadline: not for a pooled connection, not for the response.
+            config = RequestConfig.custom()
+                    .setResponseTimeout(Timeout.of(s.responseTimeout(request.timeout())))
+                    .setConnectionRequestTimeout(Timeout.of(s.remaining()))
+                    .setRedirectsEnabled(false)
+                    .build();
+        } else {
+            config = configs.computeIfAbsent(request.timeout(), t -> RequestConfig.custom()
+                    .setResponseTimeout(Timeout.of(t))
+                    .setConnectionRequestTimeout(Timeout.of(t))
+                    .setRedirectsEnabled(false)
+                    .build());
+        }
         org.apache.hc.client5.http.protocol.HttpClientContext context =
                 org.apache.hc.client5.http.protocol.HttpClientContext.create();
         context.setRequestConfig(config);
         try {
-            return new Response(client.executeOpen(null, req, context));
+            ClassicHttpResponse response = client.executeOpen(null, req, context);
+            scope.ifPresent(s -> s.responseArrived(() -> java.util.Arrays.stream(response.getHeaders())
+                    .map(h -> Map.entry(h.getName(), h.getValue())).iterator()));
+            return new Response(response);
         } catch (IOException | RuntimeException e) {
             throw translate(e);
         }

@@ -1,6 +1,6 @@
 package io.heimdall.core.internal.plugin;
 
-import io.heimdall.api.plugin.PluginFactory;
+import io.heimdall.api.plugin.Factory;
 
 import java.io.IOException;
 import java.lang.module.Configuration;
@@ -72,20 +72,20 @@ public final class PluginLoader {
             List<String> problems = new ArrayList<>();
             int found = 0;
             for (PluginRegistry.Kind kind : PluginRegistry.Kind.values()) {
-                for (ServiceLoader.Provider<? extends PluginFactory<?>> p
+                for (ServiceLoader.Provider<? extends Factory<?>> p
                         : ServiceLoader.load(layer, kind.type()).stream().toList()) {
                     if (p.type().getModule().getLayer() != layer) {
                         continue;
                     }
-                    PluginFactory<?> factory = p.get();
+                    Factory<?> factory = p.get();
                     found++;
                     registry.add(kind, factory, "plugin folder '" + name + "'").ifPresent(problems::add);
                 }
             }
             if (found == 0) {
                 registry.fail(name, "no module in it provides a Heimdall factory (a module-info.java with "
-                        + "'provides io.heimdall.api.provider.ProviderFactory with ...' or a hook, cache, observer "
-                        + "or router factory)");
+                        + "'provides io.heimdall.api.provider.ProviderFactory with ...' or "
+                        + "'provides io.heimdall.api.plugin.PluginFactory with ...')");
             } else if (!problems.isEmpty()) {
                 registry.fail(name, String.join("; ", problems));
             } else {
@@ -126,6 +126,15 @@ public final class PluginLoader {
 
     private static String describe(Throwable e) {
         String msg = (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()).replaceAll("\\s+", " ");
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != e) {
+            // A factory whose constructor threw: ServiceLoader's wrapper names the class, the cause says why.
+            msg += ": " + root.getClass().getSimpleName()
+                    + (root.getMessage() == null ? "" : ": " + root.getMessage().replaceAll("\\s+", " "));
+        }
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("Module ((?:java|jdk)\\.[\\w.]+) not found")
                 .matcher(msg);
         if (m.find()) {

@@ -1,11 +1,8 @@
 package io.heimdall.core.internal.plugin;
 
-import io.heimdall.api.cache.CacheFactory;
-import io.heimdall.api.hook.HookFactory;
-import io.heimdall.api.observe.ObserverFactory;
+import io.heimdall.api.plugin.Factory;
 import io.heimdall.api.plugin.PluginFactory;
 import io.heimdall.api.provider.ProviderFactory;
-import io.heimdall.api.route.RouterFactory;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,16 +20,10 @@ public final class PluginRegistry {
     public enum Kind {
         /** Providers, referred to by {@code providers.<name>.type}. */
         PROVIDER(ProviderFactory.class),
-        /** Hooks, referred to by {@code plugins[].id}. */
-        HOOK(HookFactory.class),
-        /** Caches, referred to by {@code plugins[].id}. */
-        CACHE(CacheFactory.class),
-        /** Observers, referred to by {@code plugins[].id}. */
-        OBSERVER(ObserverFactory.class),
-        /** Routers, referred to by {@code router.id}. */
-        ROUTER(RouterFactory.class);
+        /** Plugins (hooks, caches, observers, routers, authenticators, routes), referred to by {@code plugins[].id}. */
+        PLUGIN(PluginFactory.class);
 
-        final Class<? extends PluginFactory<?>> type;
+        final Class<? extends Factory<?>> type;
 
         @SuppressWarnings({"unchecked", "rawtypes"})
         Kind(Class type) {
@@ -40,7 +31,7 @@ public final class PluginRegistry {
         }
 
         /** The SPI interface. */
-        public Class<? extends PluginFactory<?>> type() {
+        public Class<? extends Factory<?>> type() {
             return type;
         }
     }
@@ -52,7 +43,7 @@ public final class PluginRegistry {
      * @param factory the factory
      * @param origin  the plugin folder name, or {@code built-in}
      */
-    public record Entry(Kind kind, PluginFactory<?> factory, String origin) {
+    public record Entry(Kind kind, Factory<?> factory, String origin) {
     }
 
     /**
@@ -76,7 +67,7 @@ public final class PluginRegistry {
     }
 
     /** Adds a factory; returns an error message if the id is already taken for that kind. */
-    public Optional<String> add(Kind kind, PluginFactory<?> factory, String origin) {
+    public Optional<String> add(Kind kind, Factory<?> factory, String origin) {
         Entry existing = entries.get(kind).get(factory.id());
         if (existing != null) {
             return Optional.of(kind.name().toLowerCase(java.util.Locale.ROOT) + " '" + factory.id()

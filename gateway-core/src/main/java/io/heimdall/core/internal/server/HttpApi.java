@@ -7,8 +7,13 @@ import io.heimdall.api.model.ChatResponse;
 import io.heimdall.api.model.EmbeddingRequest;
 import io.heimdall.api.model.EmbeddingResponse;
 import io.heimdall.api.model.GatewayError;
+import io.heimdall.api.auth.Caller;
+import io.heimdall.api.endpoint.Access;
+import io.heimdall.api.endpoint.Endpoint;
 import io.heimdall.core.internal.engine.DefaultRequestContext;
 import io.heimdall.core.internal.engine.Engine;
+import io.heimdall.core.internal.engine.Generation;
+import io.heimdall.core.internal.engine.PluginRoutes;
 import io.heimdall.core.internal.wire.JacksonOpenAiWire;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.Header;
@@ -32,6 +37,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
@@ -45,6 +51,8 @@ public final class HttpApi {
     private static final System.Logger LOG = System.getLogger(HttpApi.class.getName());
     private static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
     private static final HeaderName PROVIDER = HeaderNames.create("x-heimdall-provider");
+    private static final HeaderName ATTEMPTS = HeaderNames.create("x-heimdall-attempts");
+    private static final HeaderName TIMEOUT_HEADER = HeaderNames.create("x-heimdall-timeout");
     private static final Header JSON = HeaderValues.create(HeaderNames.CONTENT_TYPE, "application/json");
     private static final Header SSE = HeaderValues.create(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
     private static final Header NO_CACHE = HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-cache");
@@ -59,6 +67,7 @@ public final class HttpApi {
     private final JacksonOpenAiWire wire;
     private final LongSupplier maxBodyBytes;
     private final Supplier<Duration> requestTimeout;
+    private final Supplier<Duration> maxClientTimeout;
 
     /**
      * Creates the API.
@@ -66,13 +75,16 @@ public final class HttpApi {
      * @param engine         the pipeline
      * @param wire           the codec
      * @param maxBodyBytes   the current body size limit (it may change on reload)
-     * @param requestTimeout the current per-request deadline
+     * @param requestTimeout   the current per-request deadline
+     * @param maxClientTimeout the cap on a deadline a client asks for with {@code x-heimdall-timeout}
      */
-    public HttpApi(Engine engine, JacksonOpenAiWire wire, LongSupplier maxBodyBytes, Supplier<Duration> requestTimeout) {
+    public HttpApi(Engine engine, JacksonOpenAiWire wire, LongSupplier maxBodyBytes, Supplier<Duration> requestTimeout,
+                   Supplier<Duration> maxClientTimeout) {
         this.engine = engine;
         this.wire = wire;
         this.maxBodyBytes = maxBodyBytes;
         this.requestTimeout = requestTimeout;
+        this.maxClientTimeout = maxClientTimeout;
     }
 
     /** Registers the routes. */
@@ -98,17 +110,79 @@ public final class HttpApi {
                 res.send("{\"status\":\"starting\"}");
             }
         });
-        routing.any((req, res) -> {
-            String path = req.path().path();
-            boolean known = path.matches("(/v1)?/(chat/completions|embeddings|models(/.+)?)") || path.equals("/health")
-                    || path.equals("/ready");
-            GatewayError error = known
-                    ? GatewayError.of(405, GatewayError.INVALID_REQUEST, "Method " + req.prologue().method().text()
-                    + " is not allowed on " + path, "method_not_allowed")
-                    : GatewayError.of(404, GatewayError.NOT_FOUND, "Unknown path " + sanitize(path)
+        routing.any(this::fallthrough);
+    }
+
+    /** Plugin routes, else 404 for unknown paths and 405 (with {@code Allow}) for known paths. */
+    private void fallthrough(ServerRequest req, ServerResponse res) {
+        String path = req.path().path();
+        String method = req.prologue().method().text();
+        Optional<Generation> generation = engine.current();
+        if (generation.isPresent()) {
+            Optional<PluginRoutes.Match> match = generation.get().routes().find(method, path);
+            if (match.isEmpty() && method.equals("HEAD")) {
+                match = generation.get().routes().find("GET", path);
+            }
+            if (match.isPresent()) {
+                PluginRoutes.Match m = match.get();
+                guarded(req, res, (requestId, ctx) -> engine.within(g -> servePlugin(req, res, requestId, ctx, g,
+                        m)));
+                return;
+            }
+        }
+        boolean known = path.matches("(/v1)?/(chat/completions|embeddings|models(/.+)?)") || path.equals("/health")
+                || path.equals("/ready");
+        java.util.Set<String> pluginMethods = generation.map(g -> g.routes().methods(path)).orElse(java.util.Set.of());
+        GatewayError error;
+        if (known || !pluginMethods.isEmpty()) {
+            String allow = known ? allowedCoreMethods(path) : String.join(", ", pluginMethods);
+            res.header(HeaderNames.ALLOW, allow);
+            error = GatewayError.of(405, GatewayError.INVALID_REQUEST, "Method " + sanitize(method)
+                    + " is not allowed on " + sanitize(path) + " (allowed: " + allow + ")", "method_not_allowed");
+        } else {
+            error = GatewayError.of(404, GatewayError.NOT_FOUND, "Unknown path " + sanitize(path)
                     + "; see /v1/chat/completions, /v1/embeddings, /v1/models", "unknown_url");
-            sendError(req, res, requestId(req), error);
-        });
+        }
+        sendError(req, res, requestId(req), error);
+    }
+
+    private static String allowedCoreMethods(String path) {
+        return path.endsWith("/chat/completions") || path.endsWith("/embeddings") ? "POST" : "GET, HEAD";
+    }
+
+    private void servePlugin(ServerRequest req, ServerResponse res, String requestId, ContextRef ref, Generation g,
+                             PluginRoutes.Match m) {
+        Endpoint endpoint = m.route().endpoint();
+        DefaultRequestContext ctx = context(req, requestId, endpoint.access() == Access.CALLER);
+        ref.value = ctx;
+        PluginEndpoint exchange = new PluginEndpoint(req, res, ctx, m.params(), () -> readBody(req),
+                () -> {
+                    res.header(REQUEST_ID, requestId);
+                    addContextHeaders(res, ctx);
+                });
+        try {
+            endpoint.handler().handle(exchange, exchange);
+        } catch (GatewayException e) {
+            if (!exchange.committed()) {
+                throw e;
+            }
+            LOG.log(System.Logger.Level.DEBUG, "Route {0} of plugin {1} failed after its response began: {2}",
+                    endpoint.describe(), m.route().pluginId(), e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            engine.metrics().pluginError(m.route().pluginId(), "endpoint");
+            if (!exchange.committed()) {
+                LOG.log(System.Logger.Level.ERROR, "Route " + endpoint.describe() + " of plugin "
+                        + m.route().pluginId() + " failed on request " + requestId, e);
+                throw new GatewayException(GatewayError.internal("Route " + endpoint.describe() + " failed; see the "
+                        + "gateway log for request " + requestId), e);
+            }
+            LOG.log(System.Logger.Level.ERROR, "Route " + endpoint.describe() + " failed mid-response", e);
+            return;
+        }
+        if (!exchange.committed()) {
+            exchange.sendEmpty();
+        }
     }
 
     /** The body of a route: may set {@code ctx.value} once it has a context, and throw GatewayException. */
@@ -146,8 +220,8 @@ public final class HttpApi {
 
     private void chat(ServerRequest req, ServerResponse res) {
         guarded(req, res, (requestId, ctx) -> {
-            ChatRequest request = wire.decodeChatRequest(readBody(req));
             ctx.value = context(req, requestId);
+            ChatRequest request = wire.decodeChatRequest(readBody(req));
             if (request.stream()) {
                 stream(req, res, request, ctx.value);
             } else {
@@ -262,8 +336,8 @@ public final class HttpApi {
 
     private void embeddings(ServerRequest req, ServerResponse res) {
         guarded(req, res, (requestId, ctx) -> {
-            EmbeddingRequest request = wire.decodeEmbeddingRequest(readBody(req));
             ctx.value = context(req, requestId);
+            EmbeddingRequest request = wire.decodeEmbeddingRequest(readBody(req));
             EmbeddingResponse response = engine.serveEmbeddings(request, ctx.value);
             boolean base64 = request.encodingFormat().map("base64"::equals).orElse(false);
             sendJson(res, requestId, ctx.value, wire.encodeEmbeddingResponse(response, base64));
@@ -345,6 +419,11 @@ public final class HttpApi {
     }
 
     private DefaultRequestContext context(ServerRequest req, String requestId) {
+        return context(req, requestId, true);
+    }
+
+    /** The request's context: headers without credentials, the caller (authenticated if asked), the deadline. */
+    private DefaultRequestContext context(ServerRequest req, String requestId, boolean authenticate) {
         Map<String, List<String>> headers = new HashMap<>();
         for (Header h : req.headers()) {
             String name = h.name().toLowerCase(Locale.ROOT);
@@ -352,7 +431,39 @@ public final class HttpApi {
                 headers.put(name, h.allValues());
             }
         }
-        return new DefaultRequestContext(requestId, headers, Instant.now().plus(requestTimeout.get()));
+        Caller caller = Caller.anonymous();
+        if (authenticate) {
+            Optional<Generation> g = engine.current();
+            if (g.isPresent()) {
+                caller = CallerAuth.authenticate(g.get(), req, headers);
+            }
+        }
+        return new DefaultRequestContext(requestId, headers, Instant.now().plus(deadline(req)), caller,
+                CallerAuth.clientAddress(req));
+    }
+
+    /** The request's time budget: the configured one, shortened by {@code x-heimdall-timeout} within the cap. */
+    private Duration deadline(ServerRequest req) {
+        Duration configured = requestTimeout.get();
+        Optional<String> asked = req.headers().first(TIMEOUT_HEADER);
+        if (asked.isEmpty()) {
+            return configured;
+        }
+        double seconds;
+        try {
+            seconds = Double.parseDouble(asked.get().strip());
+        } catch (NumberFormatException e) {
+            seconds = Double.NaN;
+        }
+        if (!(seconds > 0) || Double.isInfinite(seconds)) {
+            throw new GatewayException(GatewayError.invalidRequest("Header x-heimdall-timeout must be a positive "
+                    + "number of seconds (decimals allowed), got '" + sanitize(asked.get()) + "'",
+                    "x-heimdall-timeout"));
+        }
+        Duration wanted = Duration.ofNanos((long) Math.min(seconds * 1e9, Long.MAX_VALUE / 2.0));
+        Duration cap = maxClientTimeout.get();
+        Duration limit = cap.compareTo(configured) < 0 ? cap : configured;
+        return wanted.compareTo(limit) < 0 ? wanted : limit;
     }
 
     private static void addContextHeaders(ServerResponse res, DefaultRequestContext ctx) {
@@ -360,7 +471,10 @@ public final class HttpApi {
             return;
         }
         ctx.servedBy().ifPresent(p -> res.header(PROVIDER, p));
-        for (Map.Entry<String, String> h : ctx.responseHeaders().entrySet()) {
+        if (ctx.attempts() > 0) {
+            res.header(ATTEMPTS, Integer.toString(ctx.attempts()));
+        }
+        for (Map.Entry<String, String> h : ctx.commitResponseHeaders().entrySet()) {
             res.header(HeaderNames.create(h.getKey()), h.getValue());
         }
     }

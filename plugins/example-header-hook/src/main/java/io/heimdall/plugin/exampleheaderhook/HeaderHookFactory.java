@@ -2,14 +2,18 @@ package io.heimdall.plugin.exampleheaderhook;
 
 import io.heimdall.api.RequestContext;
 import io.heimdall.api.hook.Hook;
-import io.heimdall.api.hook.HookFactory;
 import io.heimdall.api.hook.HookOutcome;
+import io.heimdall.api.hook.RequestOutcome;
 import io.heimdall.api.model.ChatRequest;
 import io.heimdall.api.model.ChatResponse;
 import io.heimdall.api.plugin.ConfigSpec;
 import io.heimdall.api.plugin.ConfigType;
 import io.heimdall.api.plugin.PluginConfig;
+import io.heimdall.api.plugin.Plugin;
 import io.heimdall.api.plugin.PluginContext;
+import io.heimdall.api.plugin.PluginFactory;
+
+import java.util.Optional;
 
 /**
  * Creates the {@code example-header-hook}: config {@code header} (the header name) and {@code value}. Before the
@@ -20,7 +24,7 @@ import io.heimdall.api.plugin.PluginContext;
  *   - { id: example-header-hook, config: { header: x-company, value: acme } }
  * }</pre>
  */
-public final class HeaderHookFactory implements HookFactory {
+public final class HeaderHookFactory implements PluginFactory {
     /** The plugin id used in config. */
     public static final String ID = "example-header-hook";
 
@@ -48,7 +52,7 @@ public final class HeaderHookFactory implements HookFactory {
     }
 
     @Override
-    public Hook create(PluginConfig config, PluginContext context) {
+    public Plugin create(PluginConfig config, PluginContext context) {
         String header = config.string("header").orElseThrow();
         if (!header.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
             throw new IllegalArgumentException("'" + header + "' is not a valid HTTP header name");
@@ -61,21 +65,30 @@ public final class HeaderHookFactory implements HookFactory {
         return new HeaderHook(header, value, upstream);
     }
 
-    /** The hook: stateless, so safe for concurrent use. */
-    private record HeaderHook(String header, String value, boolean upstream) implements Hook {
+    /** The plugin takes one role, a hook; stateless, so safe for concurrent use. */
+    private record HeaderHook(String header, String value, boolean upstream) implements Plugin, Hook {
         @Override
-        public HookOutcome<ChatRequest> onRequest(ChatRequest request, RequestContext context) {
+        public Optional<Hook> hook() {
+            return Optional.of(this);
+        }
+
+        @Override
+        public RequestOutcome onRequest(ChatRequest request, RequestContext context) {
             if (upstream) {
-                context.addUpstreamHeader(header, value);
+                context.setUpstreamHeader(header, value);
             }
-            context.addResponseHeader(header, value);
-            return HookOutcome.proceed(request);
+            context.setResponseHeader(header, value);
+            return RequestOutcome.proceed(request);
         }
 
         @Override
         public HookOutcome<ChatResponse> onResponse(ChatRequest request, ChatResponse response,
                                                     RequestContext context) {
-            context.addResponseHeader(header, value);
+            try {
+                context.setResponseHeader(header, value);
+            } catch (IllegalStateException streamed) {
+                // a stream's headers went out with its first chunk; onRequest already set this one
+            }
             return HookOutcome.proceed(response);
         }
     }

@@ -94,7 +94,7 @@ class OpenAiProviderTest {
     }
 
     private static ProviderCall call(Optional<Secret> key, TestRequestContext context) {
-        return new ProviderCall("test", key, context, 1);
+        return new ProviderCall("test", key.map(k -> io.heimdall.api.provider.ApiKey.of("test#0", k)), context, 1);
     }
 
     private static ChatRequest chat(String text, boolean stream) {
@@ -228,9 +228,9 @@ class OpenAiProviderTest {
     void requestHeadersOverrideStaticOnesButNotTheKey() {
         Provider provider = openai(Map.of("headers", Map.of("X-Team", "static")));
         TestRequestContext context = new TestRequestContext();
-        context.addUpstreamHeader("x-team", "from-hook");
-        context.addUpstreamHeader("Authorization", "Bearer hook-key");
-        context.addUpstreamHeader("Content-Length", "99999");
+        context.setUpstreamHeader("x-team", "from-hook");
+        context.setUpstreamHeader("Authorization", "Bearer hook-key");
+        context.setUpstreamHeader("Content-Length", "99999");
 
         ChatResponse response = provider.chat(chat("hi", false), call(Optional.of(KEY), context));
 

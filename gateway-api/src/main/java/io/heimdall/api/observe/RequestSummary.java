@@ -1,0 +1,44 @@
+package io.heimdall.api.observe;
+
+import io.heimdall.api.model.GatewayError;
+import io.heimdall.api.model.Usage;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How one client request ended, for observers and hooks.
+ *
+ * @param operation      {@code chat}, {@code chat.stream}, {@code embeddings}, {@code models} or a plugin route's
+ *                       {@code METHOD path}
+ * @param model          the model the client asked for, empty when there is none
+ * @param status         the status the client got (499 if it went away first; for a stream that failed after its
+ *                       first chunk, the error's status)
+ * @param error          the error, empty on success
+ * @param latency        from arrival to the end of the response
+ * @param servedBy       {@code provider/model} that answered, {@code cache} or {@code hook}, if any did
+ * @param attempts       the number of upstream attempts made
+ * @param usage          token usage, when known
+ * @param cached         whether the cache answered
+ * @param timeToFirstToken for streams: until the first chunk was written to the client
+ */
+public record RequestSummary(String operation, Optional<String> model, int status, Optional<GatewayError> error,
+                             Duration latency, Optional<String> servedBy, int attempts, Optional<Usage> usage,
+                             boolean cached, Optional<Duration> timeToFirstToken) {
+    /** Validates the fields. */
+    public RequestSummary {
+        Objects.requireNonNull(operation, "operation");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(error, "error");
+        Objects.requireNonNull(latency, "latency");
+        Objects.requireNonNull(servedBy, "servedBy");
+        Objects.requireNonNull(usage, "usage");
+        Objects.requireNonNull(timeToFirstToken, "timeToFirstToken");
+    }
+
+    /** Whether the client went away before the response was complete. */
+    public boolean clientAborted() {
+        return status == 499;
+    }
+}

@@ -1,0 +1,104 @@
+package io.heimdall.core.internal.http;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+/**
+ * What the core knows about the upstream attempt running on this thread, for the HTTP client it lends providers:
+ * headers to add (the request's, the attempt's, the client's {@code x-request-id}), the deadline no wait may pass, and
+ * where to report the time to first byte and the upstream headers worth passing on to the client. Bound with
+ * {@link #CURRENT} around each attempt, so every provider gets this without code of its own.
+ */
+public final class UpstreamScope {
+    /** The scope of the attempt running on this thread. */
+    public static final ScopedValue<UpstreamScope> CURRENT = ScopedValue.newInstance();
+
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private final Instant deadline;
+    private final long startNanos;
+    private final Duration firstByteTimeout;
+    private final Map<String, String> passOn = new LinkedHashMap<>();
+    private volatile long firstByteNanos = -1;
+
+    /**
+     * A scope.
+     *
+     * @param deadline         the request's deadline
+     * @param firstByteTimeout the longest wait for response headers
+     * @param startNanos       when the attempt started ({@link System#nanoTime()})
+     */
+    public UpstreamScope(Instant deadline, Duration firstByteTimeout, long startNanos) {
+        this.deadline = deadline;
+        this.firstByteTimeout = firstByteTimeout;
+        this.startNanos = startNanos;
+    }
+
+    /** The scope bound to this thread, if any. */
+    public static Optional<UpstreamScope> current() {
+        return CURRENT.isBound() ? Optional.of(CURRENT.get()) : Optional.empty();
+    }
+
+    /** Sets a header for every upstream request of this attempt. */
+    public synchronized void header(String name, String value) {
+        headers.put(name, value);
+    }
+
+    /** Applies the headers to a request, without replacing headers the provider set itself. */
+    public synchronized void applyTo(Map<String, String> providerHeaders, BiConsumer<String, String> add) {
+        for (Map.Entry<String, String> h : headers.entrySet()) {
+            boolean taken = providerHeaders.keySet().stream().anyMatch(k -> k.equalsIgnoreCase(h.getKey()));
+            if (!taken) {
+                add.accept(h.getKey(), h.getValue());
+            }
+        }
+    }
+
+    /** How long the next wait may last: the remaining time to the deadline, at least 1 ms. */
+    public Duration remaining() {
+        Duration d = Duration.between(Instant.now(), deadline);
+        return d.isNegative() || d.isZero() ? Duration.ofMillis(1) : d;
+    }
+
+    /** The wait for response headers: the smaller of the first-byte timeout, the provider's, and the remaining time. */
+    public Duration responseTimeout(Duration providerTimeout) {
+        Duration t = providerTimeout.compareTo(firstByteTimeout) < 0 ? providerTimeout : firstByteTimeout;
+        Duration r = remaining();
+        return r.compareTo(t) < 0 ? r : t;
+    }
+
+    /** Called when an upstream's status line and headers arrived. */
+    public void responseArrived(Iterable<Map.Entry<String, String>> responseHeaders) {
+        if (firstByteNanos < 0) {
+            firstByteNanos = System.nanoTime() - startNanos;
+        }
+        synchronized (passOn) {
+            for (Map.Entry<String, String> h : responseHeaders) {
+                String name = h.getKey().toLowerCase(Locale.ROOT);
+                if (name.startsWith("x-ratelimit-") || name.startsWith("anthropic-ratelimit-")) {
+                    passOn.put(name, h.getValue());
+                } else if (name.equals("x-request-id") || name.equals("request-id")
+                        || name.equals("x-amzn-requestid")) {
+                    passOn.put("x-upstream-request-id", h.getValue());
+                }
+            }
+        }
+    }
+
+    /** The time to first byte of this attempt, if a response arrived. */
+    public Optional<Duration> timeToFirstByte() {
+        long n = firstByteNanos;
+        return n < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(n));
+    }
+
+    /** The upstream headers to pass on to the client (rate limits, the upstream's request id). */
+    public Map<String, String> passOn() {
+        synchronized (passOn) {
+            return Map.copyOf(passOn);
+        }
+    }
+}
