@@ -177,6 +177,11 @@ public final class Bulkhead {
         return rejected.get();
     }
 
+    /** Threads parked in the semaphore's line (for tests: {@link #queued()} also counts callers about to park). */
+    int parked() {
+        return slots.getQueueLength();
+    }
+
     /** The gauges and limits, for an admin API or metrics. */
     public BulkheadSnapshot snapshot() {
         BulkheadSettings s = settings;

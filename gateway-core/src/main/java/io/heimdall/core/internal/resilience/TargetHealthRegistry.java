@@ -112,8 +112,13 @@ public final class TargetHealthRegistry {
                 }
                 keys.put(spec.key(), next);
             }
-            int survivors = kept + reconfigured;
-            int before = old.targets.values().stream().mapToInt(Map::size).sum();
+            int dropped = 0;
+            for (Map.Entry<String, Map<String, TargetHealth>> e : old.targets.entrySet()) {
+                Map<String, TargetHealth> now = targets.getOrDefault(e.getKey(), Map.of());
+                for (String key : e.getValue().keySet()) {
+                    dropped += now.containsKey(key) ? 0 : 1;
+                }
+            }
 
             Set<String> providers = new LinkedHashSet<>(settings.keySet());
             targets.keySet().forEach(providers::add);
@@ -134,7 +139,7 @@ public final class TargetHealthRegistry {
             Map<String, Map<String, TargetHealth>> frozen = new HashMap<>();
             targets.forEach((p, keys) -> frozen.put(p, Map.copyOf(keys)));
             tables = new Tables(Map.copyOf(frozen), Map.copyOf(bulkheads));
-            return new Changes(kept, reconfigured, created, before - survivors);
+            return new Changes(kept, reconfigured, created, dropped);
         } finally {
             reconciling.unlock();
         }
