@@ -115,6 +115,14 @@ public final class Bulkhead {
         }
     }
 
+    /**
+     * Takes a slot as {@link #acquire(Deadline)} does, for a deadline given as a wall-clock instant (as
+     * {@code RequestContext.deadline()} is), read on the system clock.
+     */
+    public Permit acquire(java.time.Instant deadline) {
+        return acquire(Deadline.at(deadline));
+    }
+
     private Permit granted() {
         active.incrementAndGet();
         return new Held(this);

@@ -16,19 +16,31 @@
  * reload path, never a monitor. Time comes from a {@code LongSupplier} of nanoseconds ({@code System::nanoTime} in
  * production) so tests move time by hand. Settings are records mirroring the {@code routing.*} config keys.
  *
- * <p>The intended use in the attempts loop, for each planned target:
+ * <p>The intended use in the engine's attempts loop, for each planned target ({@code deadline} made once per request
+ * with {@code Deadline.at(ctx.deadline())}):
  * <pre>{@code
- * TargetHealth health = registry.target(provider, keyId).orElseThrow();
- * if (!health.tryAcquire()) continue;                       // open breaker or resting key: skip
- * try (Permit slot = registry.bulkhead(provider).orElseThrow().acquire(deadline)) {
- *     result = call(...);
- *     health.onSuccess(latencyNanos);
+ * TargetHealth health = registry.target(target.provider(), target.keyId()).orElseThrow();
+ * if (!health.tryAcquire()) continue;                     // breaker open, key resting or disabled: skip
+ * boolean reported = false;
+ * long start = System.nanoTime();
+ * try (Permit permit = registry.bulkhead(target.provider()).orElseThrow().acquire(deadline)) {
+ *     T result = attempt.run(providerSlot, target, call); // a stream holds the permit until it ends
+ *     health.onSuccess(System.nanoTime() - start);
+ *     reported = true;
+ *     return result;
  * } catch (GatewayException e) {
- *     Failure kind = deadline.expired() ? Failure.DEADLINE : health.onFailure(e.error());
- *     if (kind == Failure.DEADLINE) health.onNeutral();
- *     if (!kind.otherKeyMayHelp()) throw e;                 // 4xx, 499, deadline: stop
- *     Backoff.Delay d = backoff.delay(retry, e.error());    // retry the same target, or move on
- * }                                                         // (and a finally that reports onNeutral otherwise)
+ *     Failure kind;
+ *     if (deadline.expired()) { health.onNeutral(); kind = Failure.DEADLINE; }   // not the target's fault
+ *     else kind = health.onFailure(e.error());             // breaker, key cooldown/disable, averages
+ *     reported = true;
+ *     if (!kind.otherKeyMayHelp()) throw e;               // 4xx, 499, deadline: stop here
+ *     Backoff.Delay d = backoff.delay(retry, e.error());  // same target again after d, if d.shouldWait()
+ *                                                          // and deadline.allows(d.duration()); else next target
+ * } finally {
+ *     if (!reported) health.onNeutral();                  // never leave a half-open probe slot taken
+ * }
  * }</pre>
+ * {@link io.heimdall.core.internal.resilience.TargetHealth#healthy()} is what to put in {@code Target.healthy} when
+ * expanding candidates, so the router plans resting, half-open and ejected targets last.
  */
 package io.heimdall.core.internal.resilience;

@@ -75,6 +75,17 @@ class BulkheadTest {
     }
 
     @Test
+    void aWallClockDeadlineWorksToo() {
+        Bulkhead b = bulkhead(1, 1, LONG);
+        Permit p = b.acquire(java.time.Instant.now().plusSeconds(30));
+        GatewayError e = refused(b, Deadline.at(java.time.Instant.now().minusSeconds(1)));
+        assertEquals(504, e.status());
+        assertEquals(504, assertThrows(GatewayException.class,
+                () -> b.acquire(java.time.Instant.now().minusSeconds(1))).error().status());
+        p.close();
+    }
+
+    @Test
     void closingAPermitTwiceReleasesOnce() {
         Bulkhead b = bulkhead(1, 1, LONG);
         Permit p = b.acquire(later());
