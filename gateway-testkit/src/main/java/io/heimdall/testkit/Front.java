@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The listening socket of a {@link MockOpenAiServer} with connection tracking: accepts each client connection itself
@@ -87,6 +88,7 @@ final class Front implements AutoCloseable {
                 if (closed) {
                     return;
                 }
+                LockSupport.parkNanos(10_000_000L); // out of file descriptors, say: do not spin
                 continue;
             }
             open.incrementAndGet();

@@ -1,5 +1,6 @@
 package io.heimdall.testkit;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.heimdall.testkit.internal.Buffer;
 import io.heimdall.testkit.internal.ChatInfo;
 import io.heimdall.testkit.internal.EmbeddingInfo;
@@ -9,7 +10,6 @@ import io.heimdall.testkit.internal.OpenAiJson;
 import io.heimdall.testkit.internal.OpenAiJson.ChunkKind;
 import io.heimdall.testkit.internal.OpenAiJson.StreamHeader;
 import io.heimdall.testkit.internal.Words;
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -61,7 +61,7 @@ final class MockHandler implements Handler {
         byte[] body = readBody(req);
         if (path.equals(STATS_PATH) && method.equals("GET")) {
             res.header(JSON);
-            res.send(stats().getBytes(StandardCharsets.UTF_8));
+            res.send(MockStats.json(server).getBytes(StandardCharsets.UTF_8));
             return;
         }
         server.count(path);
@@ -140,23 +140,6 @@ final class MockHandler implements Handler {
         return new CloseConnectionException("mock: the client closed the connection (or the mock stops)");
     }
 
-    private String stats() {
-        StringBuilder sb = new StringBuilder(256).append("{\"requests\":").append(server.requestCount())
-                .append(",\"requests_by_path\":{");
-        String sep = "";
-        for (Map.Entry<String, Long> e : server.requestCounts().entrySet()) {
-            sb.append(sep).append('"').append(JsonStringEncoder.getInstance().quoteAsString(e.getKey())).append("\":")
-                    .append(e.getValue());
-            sep = ",";
-        }
-        sb.append("},\"active_requests\":").append(server.activeRequests());
-        if (server.tracksConnections()) {
-            sb.append(",\"open_connections\":").append(server.openConnections())
-                    .append(",\"abandoned_requests\":").append(server.abandonedRequests());
-        }
-        return sb.append("}\n").toString();
-    }
-
     private static Endpoint endpoint(String method, String path) {
         return switch (path) {
             case "/v1/chat/completions" -> method.equals("POST") ? Endpoint.CHAT : null;
@@ -223,7 +206,7 @@ final class MockHandler implements Handler {
         }
     }
 
-    private static String quote(String text) {
+    static String quote(String text) {
         return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
     }
 
