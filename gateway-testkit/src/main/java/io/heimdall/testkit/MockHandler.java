@@ -1,5 +1,6 @@
 package io.heimdall.testkit;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.heimdall.testkit.internal.Buffer;
 import io.heimdall.testkit.internal.ChatInfo;
 import io.heimdall.testkit.internal.EmbeddingInfo;
@@ -26,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 
 /** The one Helidon handler of {@link MockOpenAiServer}: dispatches by method and path, applies scripted behaviours. */
 final class MockHandler implements Handler {
@@ -39,6 +39,8 @@ final class MockHandler implements Handler {
     private static final String MALFORMED_JSON = "{\n  \"id\": \"chatcmpl-malformed\",\n  \"object\": \"chat."
             + "completion\",\n  \"choices\": [\n    {\n      \"index\": 0,\n      \"message\": {\"role\": \"assi";
     private static final int ARGUMENT_FRAGMENT = 8;
+    /** The path of the mock's own counters (not an OpenAI endpoint; never counted, recorded or scripted). */
+    static final String STATS_PATH = "/_mock/stats";
 
     private enum Endpoint { CHAT, EMBEDDINGS, MODELS, MODEL }
 
@@ -57,35 +59,58 @@ final class MockHandler implements Handler {
         String method = req.prologue().method().text();
         String path = req.path().rawPath();
         byte[] body = readBody(req);
-        server.count();
+        if (path.equals(STATS_PATH) && method.equals("GET")) {
+            res.header(JSON);
+            res.send(MockStats.json(server).getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        server.count(path);
         if (server.recording()) {
             server.record(record(req, method, path, body));
         }
         res.header(OPENAI_VERSION);
         res.header(HeaderValues.create(REQUEST_ID, Ids.request()));
+        Exchange ex = server.begin(req.remotePeer().port());
+        try {
+            handle(req, res, method, path, body, ex);
+        } finally {
+            server.end(ex);
+        }
+    }
 
+    private void handle(ServerRequest req, ServerResponse res, String method, String path, byte[] body,
+                        Exchange ex) {
         Endpoint endpoint = endpoint(method, path);
         if (endpoint == null) {
-            sendError(res, new MockError(404, "invalid_request_error", "Invalid URL (" + method + " " + path + ")",
-                    null, null));
+            sendError(res, ex, new MockError(404, "invalid_request_error", "Invalid URL (" + method + " " + path
+                    + ")", null, null));
             return;
         }
         MockBehavior behavior = server.nextBehavior();
         long wait = server.latencyNanos() + (behavior == null ? 0 : behavior.delay.toNanos());
-        if (wait > 0) {
-            sleep(wait);
+        if (wait > 0 && !ex.pause(wait)) {
+            throw clientGone();
         }
         if (behavior != null) {
             behavior.headers.forEach(res::header);
             switch (behavior.kind) {
                 case DROP -> throw new CloseConnectionException("mock: dropping the connection as scripted");
+                case HANG -> {
+                    ex.awaitOver();
+                    throw new CloseConnectionException("mock: the hung request ended");
+                }
+                case RESET -> {
+                    ex.resetOnClose();
+                    throw new CloseConnectionException("mock: resetting the connection as scripted");
+                }
                 case ERROR -> {
-                    sendError(res, scriptedError(behavior, req, body));
+                    sendError(res, ex, scriptedError(behavior, req, body));
                     return;
                 }
                 case RAW -> {
                     res.status(behavior.status);
                     res.header(HeaderNames.CONTENT_TYPE, behavior.contentType);
+                    ex.answered();
                     res.send(behavior.text.getBytes(StandardCharsets.UTF_8));
                     return;
                 }
@@ -97,18 +122,22 @@ final class MockHandler implements Handler {
         try {
             MockError authError = checkKey(req);
             if (authError != null) {
-                sendError(res, authError);
+                sendError(res, ex, authError);
                 return;
             }
             switch (endpoint) {
-                case CHAT -> chat(res, OpenAiJson.parseChat(body), behavior);
-                case EMBEDDINGS -> embeddings(res, OpenAiJson.parseEmbeddings(body), behavior);
-                case MODELS -> bytes(res, modelList, modelList.length, behavior);
-                case MODEL -> model(res, path.substring("/v1/models/".length()), behavior);
+                case CHAT -> chat(res, ex, OpenAiJson.parseChat(body), behavior);
+                case EMBEDDINGS -> embeddings(res, ex, OpenAiJson.parseEmbeddings(body), behavior);
+                case MODELS -> bytes(res, ex, modelList, modelList.length, behavior, "{\"object\":\"list\"}\n");
+                case MODEL -> model(res, ex, path.substring("/v1/models/".length()), behavior);
             }
         } catch (MockError e) {
-            sendError(res, e);
+            sendError(res, ex, e);
         }
+    }
+
+    private static CloseConnectionException clientGone() {
+        return new CloseConnectionException("mock: the client closed the connection (or the mock stops)");
     }
 
     private static Endpoint endpoint(String method, String path) {
@@ -144,7 +173,7 @@ final class MockHandler implements Handler {
 
     // ------------------------------------------------------------------ chat
 
-    private void chat(ServerResponse res, ChatInfo info, MockBehavior behavior) {
+    private void chat(ServerResponse res, Exchange ex, ChatInfo info, MockBehavior behavior) {
         MockBehavior.Kind kind = behavior == null ? MockBehavior.Kind.NORMAL : behavior.kind;
         boolean scriptedReply = kind == MockBehavior.Kind.REPLY;
         String tool = scriptedReply ? null : info.toolToCall();
@@ -158,31 +187,45 @@ final class MockHandler implements Handler {
         long created = System.currentTimeMillis() / 1000;
         String toolCallId = tool == null ? null : Ids.toolCall();
         if (info.stream) {
-            stream(res, info, behavior, kind, new StreamHeader(id, created, info.model, info.includeUsage,
+            stream(res, ex, info, behavior, kind, new StreamHeader(id, created, info.model, info.includeUsage,
                     info.includeObfuscation), text,
                     pieces, tool, toolCallId, promptTokens, completionTokens);
             return;
         }
         switch (kind) {
-            case MALFORMED -> malformed(res);
-            case STREAM_ERROR -> sendError(res, new MockError(500, behavior.type, behavior.message, null,
+            case MALFORMED -> malformed(res, ex);
+            case STREAM_ERROR -> sendError(res, ex, new MockError(500, behavior.type, behavior.message, null,
                     behavior.code));
             default -> {
                 Buffer out = new Buffer(1024);
                 OpenAiJson.writeCompletion(out, id, created, info.model, text, toolCallId, tool, promptTokens,
                         completionTokens);
-                bytes(res, out.array(), out.size(), behavior);
+                bytes(res, ex, out.array(), out.size(), behavior, "{\"id\":\"" + id + "\",\"object\":\"chat."
+                        + "completion\",\"created\":" + created + ",\"model\":" + quote(info.model) + "}\n");
             }
         }
     }
 
-    private void stream(ServerResponse res, ChatInfo info, MockBehavior behavior, MockBehavior.Kind kind,
-                        StreamHeader header, String text, List<String> pieces, String tool, String toolCallId,
-                        int promptTokens, int completionTokens) {
+    static String quote(String text) {
+        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
+    }
+
+    private void stream(ServerResponse res, Exchange ex, ChatInfo info, MockBehavior behavior,
+                        MockBehavior.Kind kind, StreamHeader header, String text, List<String> pieces, String tool,
+                        String toolCallId, int promptTokens, int completionTokens) {
         res.status(200);
         res.header(EVENT_STREAM);
-        Events events = new Events(res.outputStream(), behavior, server.chunkDelayNanos());
+        Events events = new Events(res.outputStream(), ex, behavior, server.chunkDelayNanos());
         Buffer buf = new Buffer(512);
+        if (kind == MockBehavior.Kind.MISSING_FIELDS) {
+            buf.ascii("data: {\"object\":\"chat.completion.chunk\"}\n\n");
+            if (events.send(buf)) {
+                buf.reset();
+                OpenAiJson.writeDone(buf);
+                events.last(buf);
+            }
+            return;
+        }
         if (tool == null) {
             OpenAiJson.writeChunkEvent(buf, header, ChunkKind.ROLE, null, null);
         } else {
@@ -198,9 +241,8 @@ final class MockHandler implements Handler {
             if (events.send(buf)) {
                 buf.reset();
                 OpenAiJson.writeDone(buf);
-                events.send(buf);
+                events.last(buf);
             }
-            events.close();
             return;
         }
         for (String piece : pieces) {
@@ -225,44 +267,58 @@ final class MockHandler implements Handler {
         }
         buf.reset();
         OpenAiJson.writeDone(buf);
-        if (events.send(buf)) {
-            events.close();
-        }
+        events.last(buf);
     }
 
-    /** Writes SSE events, applying a scripted drop or error event at the right count. */
+    /**
+     * Writes SSE events, applying a scripted drop, reset or error event at the right count, and pausing between events
+     * (or before each, trickling).
+     */
     private static final class Events {
         private final OutputStream out;
-        private final int dropAfter;
+        private final Exchange ex;
+        private final int cutAfter;
+        private final boolean reset;
         private final int errorAfter;
         private final MockBehavior behavior;
         private final long pauseNanos;
+        private final boolean trickle;
         private int sent;
 
-        Events(OutputStream out, MockBehavior behavior, long pauseNanos) {
+        Events(OutputStream out, Exchange ex, MockBehavior behavior, long pauseNanos) {
             this.out = out;
+            this.ex = ex;
             this.behavior = behavior;
-            this.pauseNanos = pauseNanos;
             MockBehavior.Kind kind = behavior == null ? MockBehavior.Kind.NORMAL : behavior.kind;
-            this.dropAfter = kind == MockBehavior.Kind.DROP_MID_STREAM ? behavior.afterChunks : -1;
+            this.trickle = kind == MockBehavior.Kind.TRICKLE;
+            this.pauseNanos = trickle ? behavior.interval.toNanos() : pauseNanos;
+            this.reset = kind == MockBehavior.Kind.RESET_MID_STREAM;
+            this.cutAfter = kind == MockBehavior.Kind.DROP_MID_STREAM || reset ? behavior.afterChunks : -1;
             this.errorAfter = kind == MockBehavior.Kind.STREAM_ERROR ? behavior.afterChunks : -1;
+            if (trickle) {
+                try {
+                    out.flush(); // the status line and headers at once, the events slowly
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
         }
 
         /** Sends one event; false when the stream ended here (a scripted error event was sent instead). */
         boolean send(Buffer event) {
             try {
-                if (sent > 0 && pauseNanos > 0) {
-                    sleep(pauseNanos);
+                if ((sent > 0 || trickle) && pauseNanos > 0 && !ex.pause(pauseNanos)) {
+                    throw clientGone();
                 }
-                if (sent == dropAfter) {
-                    out.flush();
-                    throw new CloseConnectionException("mock: dropping the stream as scripted");
+                if (sent == cutAfter) {
+                    cut();
                 }
                 if (sent == errorAfter) {
                     Buffer err = new Buffer(256);
                     err.ascii("data: ");
                     OpenAiJson.writeError(err, behavior.type, behavior.message, behavior.param, behavior.code, false);
                     err.ascii("\n\n");
+                    ex.answered();
                     out.write(err.array(), 0, err.size());
                     out.close();
                     return false;
@@ -276,14 +332,16 @@ final class MockHandler implements Handler {
             }
         }
 
-        void close() {
-            if (dropAfter >= 0) {
-                try {
-                    out.flush();
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-                throw new CloseConnectionException("mock: dropping the stream as scripted");
+        /** Sends the last event and ends the body (or cuts the connection, as scripted). */
+        void last(Buffer event) {
+            if (sent != cutAfter) {
+                ex.answered();
+            }
+            if (!send(event)) {
+                return;
+            }
+            if (cutAfter >= 0) {
+                cut();
             }
             try {
                 out.close();
@@ -291,18 +349,31 @@ final class MockHandler implements Handler {
                 throw new java.io.UncheckedIOException(e);
             }
         }
+
+        private void cut() {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            if (reset) {
+                ex.resetOnClose();
+                throw new CloseConnectionException("mock: resetting the stream as scripted");
+            }
+            throw new CloseConnectionException("mock: dropping the stream as scripted");
+        }
     }
 
     // ------------------------------------------------------------------ embeddings and models
 
-    private void embeddings(ServerResponse res, EmbeddingInfo info, MockBehavior behavior) {
+    private void embeddings(ServerResponse res, Exchange ex, EmbeddingInfo info, MockBehavior behavior) {
         MockBehavior.Kind kind = behavior == null ? MockBehavior.Kind.NORMAL : behavior.kind;
         if (kind == MockBehavior.Kind.MALFORMED) {
-            malformed(res);
+            malformed(res, ex);
             return;
         }
         if (kind == MockBehavior.Kind.STREAM_ERROR) {
-            sendError(res, new MockError(500, behavior.type, behavior.message, null, behavior.code));
+            sendError(res, ex, new MockError(500, behavior.type, behavior.message, null, behavior.code));
             return;
         }
         int dims = info.effectiveDimensions();
@@ -314,30 +385,42 @@ final class MockHandler implements Handler {
         }
         Buffer out = new Buffer(info.base64 ? 64 + dims * 6 : 64 + dims * 14);
         OpenAiJson.writeEmbeddings(out, info.model, vectors, info.base64, tokens);
-        bytes(res, out.array(), out.size(), behavior);
+        bytes(res, ex, out.array(), out.size(), behavior, "{\"object\":\"list\",\"model\":" + quote(info.model)
+                + "}\n");
     }
 
-    private void model(ServerResponse res, String id, MockBehavior behavior) {
+    private void model(ServerResponse res, Exchange ex, String id, MockBehavior behavior) {
         for (OpenAiJson.Model m : server.models) {
             if (m.id().equals(id)) {
                 Buffer out = new Buffer(256);
                 OpenAiJson.writeModel(out, m);
-                bytes(res, out.array(), out.size(), behavior);
+                bytes(res, ex, out.array(), out.size(), behavior, "{\"object\":\"model\",\"created\":"
+                        + m.created() + ",\"owned_by\":" + quote(m.ownedBy()) + "}\n");
                 return;
             }
         }
-        sendError(res, new MockError(404, "invalid_request_error", "The model '" + id + "' does not exist", "model",
+        sendError(res, ex, new MockError(404, "invalid_request_error", "The model '" + id + "' does not exist", "model",
                 "model_not_found"));
     }
 
-    /** Sends a JSON body, or applies a non-stream variant of a scripted behaviour to it. */
-    private static void bytes(ServerResponse res, byte[] body, int length, MockBehavior behavior) {
+    /**
+     * Sends a JSON body, or applies a non-stream variant of a scripted behaviour to it; {@code incomplete} is the
+     * body for {@link MockBehavior#missingFields()}.
+     */
+    private static void bytes(ServerResponse res, Exchange ex, byte[] body, int length, MockBehavior behavior,
+                              String incomplete) {
         MockBehavior.Kind kind = behavior == null ? MockBehavior.Kind.NORMAL : behavior.kind;
         switch (kind) {
-            case MALFORMED -> malformed(res);
-            case STREAM_ERROR -> sendError(res, new MockError(500, behavior.type, behavior.message, null,
+            case MALFORMED -> malformed(res, ex);
+            case MISSING_FIELDS -> {
+                res.status(200);
+                res.header(JSON);
+                ex.answered();
+                res.send(incomplete.getBytes(StandardCharsets.UTF_8));
+            }
+            case STREAM_ERROR -> sendError(res, ex, new MockError(500, behavior.type, behavior.message, null,
                     behavior.code));
-            case DROP_MID_STREAM -> {
+            case DROP_MID_STREAM, RESET_MID_STREAM -> {
                 res.status(200);
                 res.header(JSON);
                 OutputStream out = res.outputStream();
@@ -347,29 +430,63 @@ final class MockHandler implements Handler {
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
+                if (kind == MockBehavior.Kind.RESET_MID_STREAM) {
+                    ex.resetOnClose();
+                    throw new CloseConnectionException("mock: resetting the body as scripted");
+                }
                 throw new CloseConnectionException("mock: dropping the body as scripted");
             }
+            case TRICKLE -> trickle(res, ex, body, length, behavior);
             default -> {
                 res.status(200);
                 res.header(JSON);
+                ex.answered();
                 res.send(body, 0, length);
             }
         }
     }
 
-    private static void malformed(ServerResponse res) {
+    /** Sends the status line and headers (with the content length) at once, then the body a piece at a time. */
+    private static void trickle(ServerResponse res, Exchange ex, byte[] body, int length, MockBehavior behavior) {
         res.status(200);
         res.header(JSON);
+        res.contentLength(length);
+        long pause = behavior.interval.toNanos();
+        try {
+            OutputStream out = res.outputStream();
+            out.flush();
+            for (int off = 0; off < length; off += behavior.pieceBytes) {
+                if (!ex.pause(pause)) {
+                    throw clientGone();
+                }
+                int n = Math.min(behavior.pieceBytes, length - off);
+                if (off + n == length) {
+                    ex.answered();
+                }
+                out.write(body, off, n);
+                out.flush();
+            }
+            out.close();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void malformed(ServerResponse res, Exchange ex) {
+        res.status(200);
+        res.header(JSON);
+        ex.answered();
         res.send(MALFORMED_JSON.getBytes(StandardCharsets.UTF_8));
     }
 
     // ------------------------------------------------------------------ errors
 
-    private static void sendError(ServerResponse res, MockError e) {
+    private static void sendError(ServerResponse res, Exchange ex, MockError e) {
         Buffer out = new Buffer(512);
         OpenAiJson.writeError(out, e.type(), e.getMessage(), e.param(), e.code(), true);
         res.status(e.status());
         res.header(JSON);
+        ex.answered();
         res.send(out.array(), 0, out.size());
     }
 
@@ -451,19 +568,6 @@ final class MockHandler implements Handler {
             } catch (MockError notEmbeddings) {
                 return "unknown";
             }
-        }
-    }
-
-    private static void sleep(long nanos) {
-        long deadline = System.nanoTime() + nanos;
-        long left = nanos;
-        while (left > 0) {
-            LockSupport.parkNanos(left);
-            if (Thread.interrupted()) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            left = deadline - System.nanoTime();
         }
     }
 }
