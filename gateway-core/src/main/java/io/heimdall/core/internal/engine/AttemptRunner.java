@@ -10,9 +10,15 @@ import io.heimdall.api.route.Attempt;
 import io.heimdall.api.route.Fault;
 import io.heimdall.api.route.Target;
 import io.heimdall.core.internal.http.UpstreamScope;
+import io.heimdall.core.internal.resilience.Backoff;
+import io.heimdall.core.internal.resilience.Bulkhead;
+import io.heimdall.core.internal.resilience.Deadline;
+import io.heimdall.core.internal.resilience.Failure;
+import io.heimdall.core.internal.resilience.Permit;
+import io.heimdall.core.internal.resilience.TargetHealth;
+import io.heimdall.core.internal.resilience.TargetHealthRegistry;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -77,13 +83,22 @@ final class AttemptRunner {
     }
 
     private final Observers observers;
+    private final TargetHealthRegistry health;
 
-    AttemptRunner(Observers observers) {
+    AttemptRunner(Observers observers, TargetHealthRegistry health) {
         this.observers = observers;
+        this.health = health;
     }
 
+    /**
+     * Runs the attempts: the router orders the available targets of {@code model} (then of each fallback); each
+     * target is tried, and retried after a backoff on a retryable failure while its retries, the deadline and
+     * {@code canFallback} allow; a 429 or refused key moves on to the next target at once. Targets whose key rests or
+     * whose breaker is open are skipped, not tried. Each attempt waits for a slot of its provider's bulkhead.
+     */
     <T> T run(Generation g, String model, List<String> fallbacks, DefaultRequestContext ctx, Body<T> body,
               BooleanSupplier canFallback) {
+        Deadline deadline = Deadline.at(ctx.deadline());
         List<Target> candidates = new ArrayList<>(g.candidates(model));
         int priority = candidates.stream().mapToInt(Target::priority).max().orElse(0);
         for (String fallback : fallbacks) {
@@ -92,49 +107,175 @@ final class AttemptRunner {
                 candidates.add(new Target(t.provider(), t.model(), t.keyName(), t.weight(), priority + t.priority()));
             }
         }
-        List<Target> plan = g.router.plan(model, candidates, ctx);
+        List<Target> available = new ArrayList<>(candidates.size());
+        Optional<Duration> soonest = Optional.empty();
+        for (Target t : candidates) {
+            Optional<TargetHealth> h = health.target(t.provider(), t.keyName());
+            if (h.isEmpty() || h.get().available()) {
+                available.add(t);
+            } else {
+                Optional<Duration> in = h.get().availableIn();
+                if (in.isPresent() && (soonest.isEmpty() || in.get().compareTo(soonest.get()) < 0)) {
+                    soonest = in;
+                }
+            }
+        }
+        if (available.isEmpty()) {
+            throw unavailable(g, model, soonest);
+        }
+        List<Target> plan = g.router.plan(model, available, ctx);
         if (plan.isEmpty()) {
             throw new GatewayException(GatewayError.of(503, GatewayError.API_ERROR,
                     "No target is available for model '" + model + "'", "no_target"));
         }
         GatewayException last = null;
         for (Target target : plan) {
-            if (!Instant.now().isBefore(ctx.deadline())) {
-                throw new GatewayException(GatewayError.of(504, GatewayError.TIMEOUT, "The request timed out after "
-                        + ctx.attempts() + " attempt(s)", "request_timeout"));
-            }
             Generation.ProviderSlot slot = g.providers.get(target.provider());
-            int number = ctx.nextAttempt();
-            ProviderCall call = new ProviderCall(target.provider(), slot.key(target.keyName()), ctx, number);
-            UpstreamScope scope = new UpstreamScope(ctx.deadline(), Duration.ofMinutes(10), System.nanoTime());
-            scope.header("x-request-id", ctx.requestId());
-            ctx.upstreamHeaders().forEach(scope::header);
-            observers.attemptStarted(g, new Start(target, number, ctx, scope));
-            // Before the call: a stream commits its response headers, which name the provider, with its first chunk.
-            ctx.servedBy(target.qualifiedModel());
-            AttemptState state = new AttemptState(scope, ctx);
-            try {
-                T result = ScopedValue.where(UpstreamScope.CURRENT, scope).call(() -> body.run(slot, target, call,
-                        state));
-                state.passOnHeaders();
-                finish(g, target, number, 0, 200, Optional.empty(), Fault.NONE, state, ctx);
-                return result;
-            } catch (RuntimeException e) {
-                GatewayException ge = e instanceof GatewayException x ? x : unexpected(target, e);
-                Fault fault = e == state.sinkFailure || ge.getCause() == state.sinkFailure && state.sinkFailure != null
-                        ? (ge.error().status() == 499 ? Fault.CLIENT_ABORT : Fault.HOOK) : classify(ge.error());
-                finish(g, target, number, 0, ge.error().status(), Optional.of(ge.error()), fault, state, ctx);
-                if (fault == Fault.CLIENT_ABORT || fault == Fault.HOOK || !ge.error().retryable()
-                        || !canFallback.getAsBoolean()) {
+            Optional<TargetHealth> th = health.target(target.provider(), target.keyName());
+            Backoff backoff = new Backoff(slot.settings().retries());
+            for (int retry = 0; ; retry++) {
+                if (deadline.expired()) {
+                    throw new GatewayException(deadline.timeoutError("after " + ctx.attempts() + " attempt(s)"));
+                }
+                if (th.isPresent() && !th.get().tryAcquire()) {
+                    break;
+                }
+                Outcome outcome = attempt(g, slot, target, retry, th, deadline, ctx, body);
+                if (outcome.error == null) {
+                    @SuppressWarnings("unchecked")
+                    T result = (T) outcome.result;
+                    return result;
+                }
+                GatewayException ge = outcome.error;
+                if (outcome.fault == Fault.CLIENT_ABORT || outcome.fault == Fault.HOOK || deadline.expired()
+                        || !outcome.kind.otherKeyMayHelp() || !canFallback.getAsBoolean()) {
                     throw ge;
                 }
-                LOG.log(System.Logger.Level.WARNING, "Request {0}: attempt {1} on {2} failed: {3} {4}; trying the "
-                        + "next target", ctx.requestId(), number, target.qualifiedModel(), ge.error().status(),
-                        ge.error().code().orElse(ge.error().type()));
                 last = ge;
+                if (outcome.kind == Failure.RATE_LIMITED || outcome.kind == Failure.KEY_REJECTED
+                        || outcome.kind == Failure.OVERLOADED || !backoff.allows(retry + 1)) {
+                    break;
+                }
+                Backoff.Delay delay = backoff.delay(retry + 1, ge.error());
+                if (!delay.shouldWait() || !deadline.allows(delay.duration())) {
+                    break;
+                }
+                LOG.log(System.Logger.Level.WARNING, "Request {0}: retrying {1} in {2} ms", ctx.requestId(),
+                        target.qualifiedModel(), delay.duration().toMillis());
+                sleep(delay.duration());
+            }
+            if (last != null) {
+                LOG.log(System.Logger.Level.WARNING, "Request {0}: {1} failed ({2} {3}); trying the next target",
+                        ctx.requestId(), target.qualifiedModel(), last.error().status(),
+                        last.error().code().orElse(last.error().type()));
             }
         }
-        throw last;
+        if (last == null) {
+            throw unavailable(g, model, soonest);
+        }
+        throw explained(g, model, last);
+    }
+
+    /** How one attempt ended. */
+    private record Outcome(Object result, GatewayException error, Fault fault, Failure kind) {
+    }
+
+    private <T> Outcome attempt(Generation g, Generation.ProviderSlot slot, Target target, int retry,
+                                Optional<TargetHealth> th, Deadline deadline, DefaultRequestContext ctx,
+                                Body<T> body) {
+        int number = ctx.nextAttempt();
+        ProviderCall call = new ProviderCall(target.provider(), slot.key(target.keyName()), ctx, number);
+        UpstreamScope scope = new UpstreamScope(ctx.deadline(), slot.settings().firstByteTimeout(), System.nanoTime());
+        scope.header("x-request-id", ctx.requestId());
+        ctx.upstreamHeaders().forEach(scope::header);
+        observers.attemptStarted(g, new Start(target, number, ctx, scope));
+        // Before the call: a stream commits its response headers, which name the provider, with its first chunk.
+        ctx.servedBy(target.qualifiedModel());
+        AttemptState state = new AttemptState(scope, ctx);
+        boolean reported = false;
+        try (Permit permit = bulkhead(target.provider()).acquire(deadline)) {
+            T result = ScopedValue.where(UpstreamScope.CURRENT, scope).call(() -> body.run(slot, target, call,
+                    state));
+            state.passOnHeaders();
+            th.ifPresent(h -> h.onSuccess(state.scope.timeToFirstByte().orElse(
+                    Duration.ofNanos(System.nanoTime() - state.start)).toNanos()));
+            reported = true;
+            finish(g, target, number, retry, 200, Optional.empty(), Fault.NONE, state, ctx);
+            return new Outcome(result, null, Fault.NONE, null);
+        } catch (RuntimeException e) {
+            GatewayException ge = e instanceof GatewayException x ? x : unexpected(target, e);
+            boolean fromSink = state.sinkFailure != null && (e == state.sinkFailure || ge.getCause() == state.sinkFailure);
+            Fault fault = fromSink ? (ge.error().status() == 499 ? Fault.CLIENT_ABORT : Fault.HOOK)
+                    : classify(ge.error());
+            Failure kind;
+            if (fromSink || deadline.expired() || ge.error().status() == 499) {
+                th.ifPresent(TargetHealth::onNeutral);
+                kind = deadline.expired() ? Failure.DEADLINE : Failure.CLIENT_CLOSED;
+                if (deadline.expired() && !fromSink) {
+                    fault = Fault.TIMEOUT;
+                    ge = new GatewayException(deadline.timeoutError("waiting for " + target.qualifiedModel()), ge);
+                }
+            } else if (isOverload(ge.error())) {
+                th.ifPresent(TargetHealth::onNeutral);
+                kind = Failure.OVERLOADED;
+                fault = Fault.GATEWAY;
+            } else {
+                GatewayError error = ge.error();
+                kind = th.map(h -> h.onFailure(error)).orElseGet(() -> Failure.classify(error));
+            }
+            reported = true;
+            finish(g, target, number, retry, ge.error().status(), Optional.of(ge.error()), fault, state, ctx);
+            LOG.log(System.Logger.Level.WARNING, "Request {0}: attempt {1} on {2} (key {3}) failed: {4} {5}",
+                    ctx.requestId(), number, target.qualifiedModel(), target.keyName().isEmpty() ? "-"
+                            : target.keyName(), ge.error().status(), ge.error().code().orElse(ge.error().type()));
+            return new Outcome(null, ge, fault, kind);
+        } finally {
+            if (!reported) {
+                th.ifPresent(TargetHealth::onNeutral);
+            }
+        }
+    }
+
+    private static boolean isOverload(GatewayError error) {
+        return error.code().filter(c -> c.equals(Failure.PROVIDER_OVERLOADED)
+                || c.equals(Failure.GATEWAY_OVERLOADED)).isPresent();
+    }
+
+    private Bulkhead bulkhead(String provider) {
+        return health.bulkhead(provider).orElseGet(() -> new Bulkhead(provider,
+                io.heimdall.core.internal.resilience.BulkheadSettings.UNLIMITED));
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GatewayException(GatewayError.of(499, GatewayError.INVALID_REQUEST,
+                    "The request was cancelled", "client_closed_request"), e);
+        }
+    }
+
+    /** 503 when no target may be tried now, with the soonest time one may be again and why keys are unusable. */
+    private static GatewayException unavailable(Generation g, String model, Optional<Duration> soonest) {
+        List<String> keyProblems = g.keyProblems(model);
+        String why = "Every target of model '" + model + "' is unavailable (keys resting after rate limits, or "
+                + "circuit breakers open after failures)" + (keyProblems.isEmpty() ? "" : "; unusable keys: "
+                + String.join("; ", keyProblems));
+        GatewayError error = GatewayError.of(503, GatewayError.API_ERROR, why, "no_available_target");
+        return new GatewayException(soonest.map(d -> error.withRetryAfter(d.isZero() ? Duration.ofSeconds(1) : d))
+                .orElse(error));
+    }
+
+    /** The last failure, with the reason other targets could not be used when keys were unusable. */
+    private static GatewayException explained(Generation g, String model, GatewayException last) {
+        List<String> keyProblems = g.keyProblems(model);
+        if (keyProblems.isEmpty()) {
+            return last;
+        }
+        GatewayError e = last.error();
+        return new GatewayException(new GatewayError(e.status(), e.type(), e.message() + " (also unusable: "
+                + String.join("; ", keyProblems) + ")", e.param(), e.code(), e.retryAfter()), last);
     }
 
     private void finish(Generation g, Target target, int number, int retry, int status, Optional<GatewayError> error,

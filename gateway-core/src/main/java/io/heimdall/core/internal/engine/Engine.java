@@ -19,6 +19,7 @@ import io.heimdall.api.plugin.GatewayClient;
 import io.heimdall.api.plugin.Pipeline;
 import io.heimdall.api.provider.ChunkSink;
 import io.heimdall.core.internal.metrics.MetricsRegistry;
+import io.heimdall.core.internal.resilience.TargetHealthRegistry;
 
 import java.util.List;
 import java.util.Map;
@@ -35,18 +36,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * without hooks as {@link GatewayClient} (child requests).
  */
 public final class Engine implements Pipeline, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Engine.class.getName());
     private final AtomicReference<Generation> current = new AtomicReference<>();
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
     private final CoreMetrics metrics;
     private final Observers observers;
     private final AttemptRunner runner;
     private final ModelLister lister;
+    private final TargetHealthRegistry health = new TargetHealthRegistry();
 
     /** An engine recording into {@code registry}, with no generation yet; {@link #install} one before serving. */
     public Engine(MetricsRegistry registry) {
         this.metrics = new CoreMetrics(registry);
         this.observers = new Observers(metrics);
-        this.runner = new AttemptRunner(observers);
+        this.runner = new AttemptRunner(observers, health);
         this.lister = new ModelLister(background);
     }
 
@@ -57,10 +60,17 @@ public final class Engine implements Pipeline, AutoCloseable {
 
     /** Installs a generation; the previous one is retired and lets go of its instances when its last request ends. */
     public void install(Generation next) {
+        TargetHealthRegistry.Changes changes = health.reconcile(next.targetSpecs(), next.resilienceSettings());
+        LOG.log(System.Logger.Level.DEBUG, "Target health: {0}", changes);
         Generation previous = current.getAndSet(next);
         if (previous != null) {
             previous.retire();
         }
+    }
+
+    /** The per-target health that outlives generations (breakers, key cooldowns, bulkheads). */
+    public TargetHealthRegistry health() {
+        return health;
     }
 
     /** The generation in force, if any. */

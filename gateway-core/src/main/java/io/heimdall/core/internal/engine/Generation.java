@@ -11,6 +11,11 @@ import io.heimdall.api.provider.Provider;
 import io.heimdall.api.route.Router;
 import io.heimdall.api.route.Target;
 import io.heimdall.core.internal.config.GatewayConfig;
+import io.heimdall.core.internal.resilience.ResilienceSettings;
+import io.heimdall.core.internal.resilience.RetrySettings;
+import io.heimdall.core.internal.resilience.TargetSpec;
+
+import java.time.Duration;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +37,9 @@ public final class Generation {
      * @param type     the provider type
      * @param provider the instance
      * @param keys     its keys
+     * @param settings its resilience settings
      */
-    record ProviderSlot(String name, String type, Provider provider, List<KeySlot> keys) {
+    record ProviderSlot(String name, String type, Provider provider, List<KeySlot> keys, ProviderSettings settings) {
         Optional<ApiKey> key(String keyName) {
             for (KeySlot k : keys) {
                 if (k.entry().id().equals(keyName)) {
@@ -41,6 +47,18 @@ public final class Generation {
                 }
             }
             return Optional.empty();
+        }
+    }
+
+    /**
+     * A provider's resilience settings in force.
+     *
+     * @param resilience       retries, breaker, bulkhead, key cooldown, outlier ejection
+     * @param firstByteTimeout the longest wait for an upstream's response headers, and between stream chunks
+     */
+    record ProviderSettings(ResilienceSettings resilience, Duration firstByteTimeout) {
+        RetrySettings retries() {
+            return resilience.retries();
         }
     }
 
@@ -187,6 +205,28 @@ public final class Generation {
             throw new GatewayException(GatewayError.of(401, GatewayError.AUTHENTICATION,
                     "No usable API key for model '" + model + "': " + reason, "no_usable_key"));
         }
+        return out;
+    }
+
+    /** Every (provider, key) target of this generation, for the health registry. */
+    List<TargetSpec> targetSpecs() {
+        List<TargetSpec> out = new ArrayList<>();
+        for (ProviderSlot slot : providers.values()) {
+            if (slot.keys().isEmpty()) {
+                out.add(new TargetSpec(slot.name(), "", ""));
+            }
+            for (KeySlot k : slot.keys()) {
+                out.add(new TargetSpec(slot.name(), k.entry().id(), k.apiKey().value()
+                        .map(TargetSpec::fingerprint).orElse("")));
+            }
+        }
+        return out;
+    }
+
+    /** The resilience settings per provider. */
+    Map<String, ResilienceSettings> resilienceSettings() {
+        Map<String, ResilienceSettings> out = new java.util.HashMap<>();
+        providers.values().forEach(p -> out.put(p.name(), p.settings().resilience()));
         return out;
     }
 

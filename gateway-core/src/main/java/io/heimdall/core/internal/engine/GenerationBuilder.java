@@ -23,6 +23,7 @@ import io.heimdall.core.internal.config.Problems;
 import io.heimdall.core.internal.config.SecretResolver;
 import io.heimdall.core.internal.metrics.MetricsRegistry;
 import io.heimdall.core.internal.plugin.PluginRegistry;
+import io.heimdall.core.internal.resilience.ResilienceSettings;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -103,7 +104,7 @@ public final class GenerationBuilder {
                 }
                 leases.add(lease.get());
                 providers.put(p.name(), new Generation.ProviderSlot(p.name(), p.type(), lease.get().instance(),
-                        keys(p)));
+                        keys(p), settings(config, p)));
             }
             List<Generation.Named<Hook>> hooks = new ArrayList<>();
             List<Generation.Named<Observer>> observers = new ArrayList<>();
@@ -189,6 +190,10 @@ public final class GenerationBuilder {
             }
             throw e;
         }
+    }
+
+    private static Generation.ProviderSettings settings(GatewayConfig config, GatewayConfig.ProviderEntry p) {
+        return new Generation.ProviderSettings(ResilienceSettings.DEFAULTS, config.server().requestTimeout());
     }
 
     private List<Generation.KeySlot> keys(GatewayConfig.ProviderEntry p) {

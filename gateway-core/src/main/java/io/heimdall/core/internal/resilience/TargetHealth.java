@@ -107,6 +107,21 @@ public final class TargetHealth {
         return true;
     }
 
+    /** Whether an attempt may be made now: the key is usable and the breaker is not open. No side effect. */
+    public boolean available() {
+        return key.available() && breaker.state() != CircuitBreaker.State.OPEN;
+    }
+
+    /** When the target may be available again, if it is not now (key rest or open breaker). */
+    public Optional<Duration> availableIn() {
+        Duration rest = key.cooldownRemaining();
+        Optional<Duration> open = breaker.retryIn();
+        if (open.isPresent() && open.get().compareTo(rest) > 0) {
+            return open;
+        }
+        return rest.isZero() ? open : Optional.of(rest);
+    }
+
     /** Whether the target is fully healthy: key usable, breaker closed, not ejected. No side effect. */
     public boolean healthy() {
         return key.available() && breaker.state() == CircuitBreaker.State.CLOSED && !outlier.ejected();
