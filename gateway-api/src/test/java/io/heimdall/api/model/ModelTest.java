@@ -111,7 +111,8 @@ class ModelTest {
         assertFalse(d.writesNull("tool_calls"));
         assertEquals(d, d.toBuilder().build());
         assertThrows(IllegalArgumentException.class, () -> ChunkDelta.builder().explicitNull("contnet").build());
-        ChunkDelta old = new ChunkDelta(Optional.of("assistant"), Optional.of(""), Optional.empty(), List.of(), Map.of());
+        ChunkDelta old = new ChunkDelta(Optional.of("assistant"), Optional.of(""), Optional.empty(), List.of(),
+                Map.of());
         assertEquals(ChunkDelta.assistantStart(), old);
         assertEquals(Set.of(), old.explicitNulls());
         assertEquals(Optional.of("r"), ChunkDelta.reasoning("r").reasoningContent());

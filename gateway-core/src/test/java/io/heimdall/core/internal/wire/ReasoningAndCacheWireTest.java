@@ -69,7 +69,8 @@ class ReasoningAndCacheWireTest {
     void streamedReasoningFragmentsAndSignaturesRoundTrip() {
         String[] deltas = {
                 "{\"role\":\"assistant\",\"content\":null,\"reasoning_content\":\"\"}",
-                "{\"reasoning_content\":\"Let me \",\"thinking_blocks\":[{\"type\":\"thinking\",\"thinking\":\"Let me \"}]}",
+                "{\"reasoning_content\":\"Let me \",\"thinking_blocks\":[{\"type\":\"thinking\","
+                        + "\"thinking\":\"Let me \"}]}",
                 "{\"thinking_blocks\":[{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"sig==\"}]}",
                 "{\"thinking_blocks\":[{\"type\":\"redacted_thinking\",\"data\":\"opaque\"}]}",
                 "{\"content\":\"Hi\",\"reasoning_content\":null}"};
@@ -101,7 +102,8 @@ class ReasoningAndCacheWireTest {
 
     @Test
     void upstreamThinkingBlocksOfUnknownShapeArePassedThroughNotRejected() {
-        String in = "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+        String in = "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                + "\"choices\":[{\"index\":0,"
                 + "\"delta\":{\"thinking_blocks\":[{\"type\":\"reasoning.encrypted\",\"data\":\"x\"}]},"
                 + "\"logprobs\":null,\"finish_reason\":null}]}";
         ChatChunk c = wire.decodeChunk(in);

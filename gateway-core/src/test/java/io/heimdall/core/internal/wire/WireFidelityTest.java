@@ -61,7 +61,8 @@ class WireFidelityTest {
                 + "\"x_weight\":1.50,\"x_tiny\":1E-7}";
         String doc = "{\"type\":\"document\",\"source\":{\"type\":\"text\",\"media_type\":\"text/plain\","
                 + "\"data\":\"a \\\"quoted\\\" doc\"},\"cache_control\":{\"type\":\"ephemeral\"}}";
-        String in = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"},"
+        String in = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":[{\"type\":\"text\",\"text\":\"hi\"},"
                 + audio + "," + file + "," + doc + "]}]}";
         ChatRequest r = wire.decodeChatRequest(b(in));
         String out = s(wire.encodeChatRequest(r));

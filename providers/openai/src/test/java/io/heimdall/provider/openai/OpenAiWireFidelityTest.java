@@ -57,7 +57,8 @@ class OpenAiWireFidelityTest {
                 + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":{\"type\":\"object\","
                 + "\"x-weight\":1.50}},\"cache_control\":{\"type\":\"ephemeral\"}}],"
                 + "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}}";
-        String answer = "{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"claude\",\"choices\":[]}";
+        String answer = "{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"claude\","
+                + "\"choices\":[]}";
         try (RawServer server = new RawServer(r -> RawServer.Reply.json(200, answer))) {
             ChatRequest request = wire.decodeChatRequest(client.getBytes(StandardCharsets.UTF_8));
             provider(server.baseUrl()).chat(request, call());
