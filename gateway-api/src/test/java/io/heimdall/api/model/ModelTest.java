@@ -152,4 +152,14 @@ class ModelTest {
         assertFalse(a.equals(withText));
         assertEquals(Optional.of(new RawJson("[1.0,2.0]")), withText.vectorJson());
     }
+
+    @Test
+    void toolCallsKeepOtherFieldsAndOldConstructorsStillWork() {
+        assertEquals(ToolCall.function("c", "f", "{}"), new ToolCall("c", "function", "f", "{}", null));
+        ToolCall signed = new ToolCall("c", "function", "f", "{}", Map.of("extra_content", new RawJson("{}")));
+        assertEquals(Set.of("extra_content"), signed.extra().keySet());
+        assertEquals(Map.of(), ToolCallDelta.arguments(0, "x").extra());
+        assertEquals(ToolCallDelta.start(0, "c", "f", ""), new ToolCallDelta(0, Optional.of("c"),
+                Optional.of("function"), Optional.of("f"), Optional.of(""), Map.of()));
+    }
 }

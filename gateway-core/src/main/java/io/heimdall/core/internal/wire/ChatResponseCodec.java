@@ -41,6 +41,7 @@ final class ChatResponseCodec {
             "system_fingerprint");
     private static final Set<String> DELTA_FIELDS = Set.of("role", "content", "refusal", "tool_calls",
             "reasoning_content", "thinking_blocks");
+    private static final Set<String> TOOL_CALL_DELTA_FIELDS = Set.of("index", "id", "type", "function");
 
     private final WireJson json;
     private final UsageCodec usage;
@@ -91,7 +92,7 @@ final class ChatResponseCodec {
             return new ToolCallDelta((int) longOr(t, "index", 0), string(t, "id", p),
                     string(t, "type", p), f.isObject() ? string(f, "name", p + ".function") : Optional.empty(),
                     args == null || args.isNull() ? Optional.empty()
-                            : Optional.of(MessageCodec.argumentsText(args)));
+                            : Optional.of(MessageCodec.argumentsText(args)), extra(t, TOOL_CALL_DELTA_FIELDS));
         });
         Map<String, RawJson> extra = extra(d, DELTA_FIELDS);
         List<ThinkingBlock> blocks = List.of();
@@ -213,6 +214,7 @@ final class ChatResponseCodec {
             WireJson.writeString(g, "arguments", t.arguments());
             g.writeEndObject();
         }
+        writeExtra(g, t.extra());
         g.writeEndObject();
     }
 

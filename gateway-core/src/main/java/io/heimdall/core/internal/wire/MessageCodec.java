@@ -42,6 +42,7 @@ final class MessageCodec {
     private static final Set<String> CACHE_CONTROL_FIELDS = Set.of("type", "ttl");
     private static final Set<String> THINKING_FIELDS = Set.of("type", "thinking", "signature");
     private static final Set<String> REDACTED_FIELDS = Set.of("type", "data");
+    private static final Set<String> TOOL_CALL_FIELDS = Set.of("id", "type", "function");
 
     private MessageCodec() {
     }
@@ -147,7 +148,8 @@ final class MessageCodec {
         JsonNode f = object(t, "function", path).orElseThrow(() -> new JsonReader.JsonTypeException(
                 path + ".function", "'" + path + ".function' is required"));
         return new ToolCall(string(t, "id", path).orElse(""), string(t, "type", path).orElse("function"),
-                requiredString(f, "name", path + ".function"), argumentsText(f.get("arguments")));
+                requiredString(f, "name", path + ".function"), argumentsText(f.get("arguments")),
+                extra(t, TOOL_CALL_FIELDS));
     }
 
     /** Tool call arguments as text; some OpenAI-compatible servers send an object rather than a string. */
@@ -218,6 +220,7 @@ final class MessageCodec {
                 g.writeStringField("name", c.name());
                 g.writeStringField("arguments", c.arguments());
                 g.writeEndObject();
+                writeExtra(g, c.extra());
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -205,4 +205,30 @@ class ReasoningAndCacheWireTest {
         assertTrue(same.contains("\"prompt_tokens_details\":{\"audio_tokens\":0,\"cached_tokens\":2},"
                 + "\"completion_tokens_details\":null"), same);
     }
+
+    @Test
+    void geminiThoughtSignaturesOnToolCallsSurviveBothWays() {
+        String sig = "\"extra_content\":{\"google\":{\"thought_signature\":\"CiQB0e2Kb\"}}";
+        String response = "{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gemini\","
+                + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":null,\"refusal\":null,"
+                + "\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\","
+                + "\"arguments\":\"{}\"}," + sig + "}]},\"logprobs\":null,\"finish_reason\":\"tool_calls\"}]}";
+        ChatResponse r = wire.decodeChatResponse(b(response));
+        assertEquals(Map.of("extra_content", new io.heimdall.api.model.RawJson(
+                "{\"google\":{\"thought_signature\":\"CiQB0e2Kb\"}}")),
+                r.choices().getFirst().message().toolCalls().getFirst().extra());
+        assertEquals(response, s(wire.encodeChatResponse(r)));
+
+        String chunk = "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gemini\","
+                + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"tool_calls\":[{\"index\":0,"
+                + "\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"},"
+                + sig + "}]},\"logprobs\":null,\"finish_reason\":null}]}";
+        assertEquals(chunk, s(wire.encodeChunk(wire.decodeChunk(chunk))));
+
+        String request = "{\"model\":\"gemini\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"},"
+                + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\","
+                + "\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}," + sig + "}]},"
+                + "{\"role\":\"tool\",\"content\":\"ok\",\"tool_call_id\":\"call_1\"}]}";
+        assertEquals(request, s(wire.encodeChatRequest(wire.decodeChatRequest(b(request)))));
+    }
 }

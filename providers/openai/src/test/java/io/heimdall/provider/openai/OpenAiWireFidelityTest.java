@@ -52,7 +52,7 @@ class OpenAiWireFidelityTest {
                 + "\"thinking_blocks\":[{\"type\":\"thinking\",\"thinking\":\"use the tool\",\"signature\":\"c2ln\"},"
                 + "{\"type\":\"redacted_thinking\",\"data\":\"b3BhcXVl\"}],"
                 + "\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\","
-                + "\"arguments\":\"{}\"}}]},"
+                + "\"arguments\":\"{}\"},\"extra_content\":{\"google\":{\"thought_signature\":\"Q2lR\"}}}]},"
                 + "{\"role\":\"tool\",\"content\":\"ok\",\"tool_call_id\":\"call_1\"}],"
                 + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":{\"type\":\"object\","
                 + "\"x-weight\":1.50}},\"cache_control\":{\"type\":\"ephemeral\"}}],"
@@ -76,6 +76,9 @@ class OpenAiWireFidelityTest {
                 template.formatted("{\"thinking_blocks\":[{\"type\":\"thinking\",\"thinking\":\"\","
                         + "\"signature\":\"c2ln\"}]}", "null"),
                 template.formatted("{\"content\":\"\"}", "null"),
+                template.formatted("{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\","
+                        + "\"function\":{\"name\":\"f\",\"arguments\":\"\"},"
+                        + "\"extra_content\":{\"google\":{\"thought_signature\":\"Q2lR\"}}}]}", "null"),
                 template.formatted("{\"content\":\"4\",\"reasoning_content\":null}", "null"),
                 template.formatted("{}", "\"stop\""),
                 "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[],"
