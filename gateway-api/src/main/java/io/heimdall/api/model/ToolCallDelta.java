@@ -1,5 +1,6 @@
 package io.heimdall.api.model;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -11,15 +12,24 @@ import java.util.Optional;
  * @param type      the tool type, on the first fragment
  * @param name      the function name, on the first fragment
  * @param arguments the next piece of the arguments text
+ * @param extra     other fields of the fragment, passed through (for example Gemini's {@code extra_content} with the
+ *                  call's thought signature)
  */
 public record ToolCallDelta(int index, Optional<String> id, Optional<String> type, Optional<String> name,
-                            Optional<String> arguments) {
-    /** Normalises the optionals. */
+                            Optional<String> arguments, Map<String, RawJson> extra) {
+    /** Normalises the fields. */
     public ToolCallDelta {
         id = Values.opt(id);
         type = Values.opt(type);
         name = Values.opt(name);
         arguments = Values.opt(arguments);
+        extra = Values.map(extra);
+    }
+
+    /** A fragment without other fields. */
+    public ToolCallDelta(int index, Optional<String> id, Optional<String> type, Optional<String> name,
+                         Optional<String> arguments) {
+        this(index, id, type, name, arguments, Map.of());
     }
 
     /** The opening fragment of a function call. */

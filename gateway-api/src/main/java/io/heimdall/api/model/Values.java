@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Null-normalising copies used by the records' compact constructors. */
 final class Values {
@@ -20,6 +21,10 @@ final class Values {
             return Map.of();
         }
         return Collections.unmodifiableMap(new LinkedHashMap<>(map));
+    }
+
+    static <T> Set<T> set(Set<T> set) {
+        return set == null ? Set.of() : Set.copyOf(set);
     }
 
     static <T> Optional<T> opt(Optional<T> value) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -71,5 +72,94 @@ class ModelTest {
         MessageContent c = new MessageContent.Parts(List.of(new ContentPart.Text("a"),
                 new ContentPart.Image("https://x/y.png", Optional.empty()), new ContentPart.Text("b")));
         assertEquals("a\nb", c.text());
+    }
+
+    @Test
+    void messageBuilderCarriesReasoningAndCacheMarkers() {
+        ChatMessage m = ChatMessage.builder("assistant").content("4").reasoningContent("2+2")
+                .addThinkingBlock(ThinkingBlock.of("2+2", "sig")).addThinkingBlock(ThinkingBlock.redacted("opaque"))
+                .cacheControl(CacheControl.ephemeral("1h")).extra("x", new RawJson("1")).build();
+        assertEquals(m, m.toBuilder().build());
+        assertEquals(Optional.of("2+2"), m.reasoningContent());
+        assertEquals(Optional.of("sig"), m.thinkingBlocks().getFirst().signature());
+        assertEquals(Optional.of("1h"), m.cacheControl().orElseThrow().ttl());
+        assertEquals("4", m.text());
+        ChatMessage old = new ChatMessage("user", Optional.of(MessageContent.of("hi")), Optional.empty(), List.of(),
+                Optional.empty(), Optional.empty(), Map.of());
+        assertEquals(ChatMessage.user("hi"), old);
+        assertEquals(List.of(), old.thinkingBlocks());
+        assertEquals(Optional.empty(), old.cacheControl());
+    }
+
+    @Test
+    void thinkingBlocksAreReadableOrRedactedNeverBoth() {
+        assertEquals("thinking", ThinkingBlock.of("t", null).type());
+        assertFalse(ThinkingBlock.of("t", null).redacted());
+        assertEquals("redacted_thinking", ThinkingBlock.redacted("d").type());
+        assertEquals("", ThinkingBlock.signatureOnly("s").thinking());
+        assertThrows(IllegalArgumentException.class,
+                () -> new ThinkingBlock("text", Optional.empty(), Optional.of("d"), Map.of()));
+        assertThrows(NullPointerException.class, () -> new ThinkingBlock(null, null, null, null));
+    }
+
+    @Test
+    void deltaExplicitNullsOnlyNameAbsentNullableFields() {
+        ChunkDelta d = ChunkDelta.builder().role("assistant").explicitNull("content").explicitNull("refusal")
+                .refusal("no").build();
+        assertTrue(d.writesNull("content"));
+        assertFalse(d.writesNull("refusal"), "a present value is written, not null");
+        assertFalse(d.writesNull("tool_calls"));
+        assertEquals(d, d.toBuilder().build());
+        assertThrows(IllegalArgumentException.class, () -> ChunkDelta.builder().explicitNull("contnet").build());
+        ChunkDelta old = new ChunkDelta(Optional.of("assistant"), Optional.of(""), Optional.empty(), List.of(),
+                Map.of());
+        assertEquals(ChunkDelta.assistantStart(), old);
+        assertEquals(Set.of(), old.explicitNulls());
+        assertEquals(Optional.of("r"), ChunkDelta.reasoning("r").reasoningContent());
+    }
+
+    @Test
+    void cacheMarkersOnPartsAndTools() {
+        ContentPart.Text t = ContentPart.text("a").withCacheControl(CacheControl.ephemeral());
+        assertEquals("ephemeral", t.cacheControl().orElseThrow().type());
+        assertEquals(new ContentPart.Text("a"), ContentPart.text("a"));
+        ContentPart.Image i = new ContentPart.Image("https://x", Optional.empty()).withCacheControl(
+                CacheControl.ephemeral("5m"));
+        assertEquals(Optional.of("5m"), i.cacheControl().orElseThrow().ttl());
+        Tool tool = Tool.function("f", "d", null);
+        assertEquals(Optional.empty(), tool.cacheControl());
+        assertEquals(Optional.of(CacheControl.ephemeral()), tool.withCacheControl(CacheControl.ephemeral())
+                .cacheControl());
+        assertThrows(NullPointerException.class, () -> new CacheControl(null, null, null));
+    }
+
+    @Test
+    void usageDetailsAreTypedAndOldConstructorStillWorks() {
+        Usage u = Usage.of(10, 5).withCachedTokens(4).withReasoningTokens(2);
+        assertEquals(15, u.totalTokens());
+        assertEquals(Optional.of(4L), u.cachedTokens());
+        assertEquals(Optional.of(2L), u.reasoningTokens());
+        Usage old = new Usage(1, 2, 3, null);
+        assertEquals(Optional.empty(), old.cachedTokens());
+        assertEquals(Map.of(), old.extra());
+    }
+
+    @Test
+    void embeddingsCompareByIndexVectorAndSourceText() {
+        Embedding a = new Embedding(0, new float[]{1f, 2f});
+        assertEquals(a, new Embedding(0, new float[]{1f, 2f}, Optional.empty()));
+        Embedding withText = new Embedding(0, new float[]{1f, 2f}, Optional.of(new RawJson("[1.0,2.0]")));
+        assertFalse(a.equals(withText));
+        assertEquals(Optional.of(new RawJson("[1.0,2.0]")), withText.vectorJson());
+    }
+
+    @Test
+    void toolCallsKeepOtherFieldsAndOldConstructorsStillWork() {
+        assertEquals(ToolCall.function("c", "f", "{}"), new ToolCall("c", "function", "f", "{}", null));
+        ToolCall signed = new ToolCall("c", "function", "f", "{}", Map.of("extra_content", new RawJson("{}")));
+        assertEquals(Set.of("extra_content"), signed.extra().keySet());
+        assertEquals(Map.of(), ToolCallDelta.arguments(0, "x").extra());
+        assertEquals(ToolCallDelta.start(0, "c", "f", ""), new ToolCallDelta(0, Optional.of("c"),
+                Optional.of("function"), Optional.of("f"), Optional.of(""), Map.of()));
     }
 }

@@ -122,7 +122,7 @@ final class JsonReader {
 
     static Optional<RawJson> raw(JsonNode obj, String field) {
         JsonNode n = obj.get(field);
-        return n == null || n.isMissingNode() ? Optional.empty() : Optional.of(new RawJson(n.toString()));
+        return n == null || n.isMissingNode() ? Optional.empty() : Optional.of(rawOf(n));
     }
 
     static Map<String, RawJson> extra(JsonNode obj, Set<String> known) {
@@ -132,10 +132,15 @@ final class JsonReader {
                 if (extra == null) {
                     extra = new LinkedHashMap<>();
                 }
-                extra.put(e.getKey(), new RawJson(e.getValue().toString()));
+                extra.put(e.getKey(), rawOf(e.getValue()));
             }
         }
         return extra == null ? Map.of() : extra;
+    }
+
+    /** A node as raw JSON, with its source text when it has one. */
+    static RawJson rawOf(JsonNode n) {
+        return n.isNull() ? RawJson.NULL : new RawJson(SourceTree.text(n));
     }
 
     static String join(String path, String field) {

@@ -130,4 +130,17 @@ class JacksonOpenAiWireTest {
         assertArrayEquals(new float[]{1.5f, -2f}, back.data().getFirst().vector());
         assertTrue(new String(b64, StandardCharsets.UTF_8).contains("\"AADAPwAAAMA=\""));
     }
+
+    @Test
+    void modelsAndErrorsEncodeInTheOpenAiShape() {
+        io.heimdall.api.model.ModelInfo m = new io.heimdall.api.model.ModelInfo("openai/gpt-4o", 5, "openai");
+        assertEquals("{\"id\":\"openai/gpt-4o\",\"object\":\"model\",\"created\":5,\"owned_by\":\"openai\"}",
+                new String(wire.encodeModel(m), StandardCharsets.UTF_8));
+        assertEquals("{\"object\":\"list\",\"data\":[" + new String(wire.encodeModel(m), StandardCharsets.UTF_8)
+                + "]}", new String(wire.encodeModelList(java.util.List.of(m)), StandardCharsets.UTF_8));
+        assertEquals(java.util.List.of(m), wire.decodeModelList(wire.encodeModelList(java.util.List.of(m))));
+        assertEquals("{\"error\":{\"message\":\"bad\",\"type\":\"invalid_request_error\",\"param\":\"model\","
+                + "\"code\":null}}", new String(wire.encodeError(GatewayError.invalidRequest("bad", "model")),
+                StandardCharsets.UTF_8));
+    }
 }
