@@ -109,11 +109,13 @@ final class AttemptRunner {
         }
         List<Target> available = new ArrayList<>(candidates.size());
         Optional<Duration> soonest = Optional.empty();
+        boolean allResting = true;
         for (Target t : candidates) {
             Optional<TargetHealth> h = health.target(t.provider(), t.keyName());
             if (h.isEmpty() || h.get().available()) {
                 available.add(t);
             } else {
+                allResting &= h.get().resting();
                 Optional<Duration> in = h.get().availableIn();
                 if (in.isPresent() && (soonest.isEmpty() || in.get().compareTo(soonest.get()) < 0)) {
                     soonest = in;
@@ -121,7 +123,7 @@ final class AttemptRunner {
             }
         }
         if (available.isEmpty()) {
-            throw unavailable(g, model, soonest);
+            throw unavailable(g, model, soonest, allResting);
         }
         List<Target> plan = g.router.plan(model, available, ctx);
         if (plan.isEmpty()) {
@@ -171,7 +173,7 @@ final class AttemptRunner {
             }
         }
         if (last == null) {
-            throw unavailable(g, model, soonest);
+            throw unavailable(g, model, soonest, false);
         }
         throw explained(g, model, last);
     }
@@ -256,15 +258,24 @@ final class AttemptRunner {
         }
     }
 
-    /** 503 when no target may be tried now, with the soonest time one may be again and why keys are unusable. */
-    private static GatewayException unavailable(Generation g, String model, Optional<Duration> soonest) {
+    /**
+     * When no target may be tried now: 429 if every one rests after a rate limit, else 503; with the soonest time one
+     * may be tried again, and why keys are unusable.
+     */
+    private static GatewayException unavailable(Generation g, String model, Optional<Duration> soonest,
+                                                boolean rateLimited) {
+        Duration wait = soonest.map(d -> d.isZero() ? Duration.ofSeconds(1) : d).orElse(Duration.ofSeconds(1));
+        if (rateLimited) {
+            return new GatewayException(GatewayError.of(429, GatewayError.RATE_LIMIT, "Every key serving model '"
+                    + model + "' is resting after a rate limit from its provider; retry after "
+                    + Math.max(1, (wait.toMillis() + 999) / 1000) + " s", "rate_limit_exceeded").withRetryAfter(wait));
+        }
         List<String> keyProblems = g.keyProblems(model);
         String why = "Every target of model '" + model + "' is unavailable (keys resting after rate limits, or "
                 + "circuit breakers open after failures)" + (keyProblems.isEmpty() ? "" : "; unusable keys: "
                 + String.join("; ", keyProblems));
         GatewayError error = GatewayError.of(503, GatewayError.API_ERROR, why, "no_available_target");
-        return new GatewayException(soonest.map(d -> error.withRetryAfter(d.isZero() ? Duration.ofSeconds(1) : d))
-                .orElse(error));
+        return new GatewayException(error.withRetryAfter(wait));
     }
 
     /** The last failure, with the reason other targets could not be used when keys were unusable. */

@@ -112,6 +112,11 @@ public final class TargetHealth {
         return key.available() && breaker.state() != CircuitBreaker.State.OPEN;
     }
 
+    /** Whether the target is unavailable only because its key rests after a rate limit (not disabled, breaker not open). */
+    public boolean resting() {
+        return !key.available() && !key.disabled() && breaker.state() != CircuitBreaker.State.OPEN;
+    }
+
     /** When the target may be available again, if it is not now (key rest or open breaker). */
     public Optional<Duration> availableIn() {
         Duration rest = key.cooldownRemaining();
