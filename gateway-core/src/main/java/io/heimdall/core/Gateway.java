@@ -10,6 +10,7 @@ import io.heimdall.core.internal.config.SecretResolver;
 import io.heimdall.core.internal.engine.Engine;
 import io.heimdall.core.internal.engine.Generation;
 import io.heimdall.core.internal.engine.GenerationBuilder;
+import io.heimdall.core.internal.engine.StartupReport;
 import io.heimdall.core.internal.metrics.MetricsRegistry;
 import io.heimdall.core.internal.plugin.PluginLoader;
 import io.heimdall.core.internal.plugin.PluginRegistry;
@@ -103,6 +104,9 @@ public final class Gateway implements AutoCloseable {
             throw new ConfigException("server: cannot listen on " + host + ":" + port
                     + " (is another process using that port? see the log above)");
         }
+        engine.current().ifPresent(g -> StartupReport.lines(g, configFile, registry.loadedFolders(), host)
+                .forEach(line -> LOG.log(line.startsWith("WARNING:") ? System.Logger.Level.WARNING
+                        : System.Logger.Level.INFO, line.startsWith("WARNING:") ? line.substring(9) : line)));
         ConfigWatcher w = null;
         if (b.watch) {
             try {

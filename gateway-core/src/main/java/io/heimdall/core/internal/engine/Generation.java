@@ -82,6 +82,9 @@ public final class Generation {
     record Named<T>(String id, T role) {
     }
 
+    private static final java.util.regex.Pattern SAFE_MODEL =
+            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@/+-]{0,255}");
+
     final GatewayConfig config;
     final Map<String, ProviderSlot> providers;
     final List<Named<Hook>> hooks;
@@ -198,7 +201,14 @@ public final class Generation {
             if (slash <= 0 || slash == model.length() - 1 || !providers.containsKey(provider)) {
                 throw new GatewayException(GatewayError.modelNotFound(model));
             }
-            expand(provider, model.substring(slash + 1), 1, 0, out, keyProblems);
+            String upstream = model.substring(slash + 1);
+            if (!SAFE_MODEL.matcher(upstream).matches() || upstream.contains("..")) {
+                // Providers put model names in URL paths (Gemini, Bedrock, Azure): no traversal, query or escapes.
+                throw new GatewayException(GatewayError.invalidRequest("The model name '" + sanitize(model)
+                        + "' contains characters a model name cannot have (allowed: letters, digits and . _ - : @ / +)",
+                        "model"));
+            }
+            expand(provider, upstream, 1, 0, out, keyProblems);
         }
         if (out.isEmpty()) {
             String reason = keyProblems.isEmpty() ? "no configured key serves it" : String.join("; ", keyProblems);
@@ -241,6 +251,11 @@ public final class Generation {
             }
         }
         return problems;
+    }
+
+    private static String sanitize(String text) {
+        String t = text.length() > 100 ? text.substring(0, 100) + "..." : text;
+        return t.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
     private void expand(String provider, String model, double weight, int priority, List<Target> out,
