@@ -107,6 +107,9 @@ public final class HttpApi {
                     + " is not allowed on " + path, "method_not_allowed")
                     : GatewayError.of(404, GatewayError.NOT_FOUND, "Unknown path " + sanitize(path)
                     + "; see /v1/chat/completions, /v1/embeddings, /v1/models", "unknown_url");
+            if (known) {
+                res.header(HeaderNames.ALLOW, AllowedMethods.of(path));
+            }
             sendError(req, res, requestId(req), error);
         });
     }
@@ -332,9 +335,14 @@ public final class HttpApi {
                 throw tooLarge(limit);
             }
             return body;
-        } catch (IOException | UncheckedIOException e) {
-            throw new GatewayException(GatewayError.invalidRequest("The request body could not be read: "
-                    + e.getMessage(), null), e);
+        } catch (GatewayException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // A client fault (a body shorter than its Content-Length, bad chunk framing, a stall): 400, no trace.
+            LOG.log(System.Logger.Level.DEBUG, "The request body could not be read: {0}", e.toString());
+            throw new GatewayException(GatewayError.of(400, GatewayError.INVALID_REQUEST, "The request body could "
+                    + "not be read: it ended early or its framing is invalid"
+                    + (e.getMessage() == null ? "" : " (" + sanitize(e.getMessage()) + ")"), "invalid_request_body"), e);
         }
     }
 
