@@ -33,7 +33,7 @@ final class RawHttp implements AutoCloseable {
         socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         socket.setSoTimeout((int) readTimeout.toMillis());
-        in = socket.getInputStream();
+        in = new java.io.BufferedInputStream(socket.getInputStream());
     }
 
     RawHttp(int port) throws IOException {

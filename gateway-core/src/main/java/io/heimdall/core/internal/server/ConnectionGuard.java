@@ -3,13 +3,13 @@ package io.heimdall.core.internal.server;
 import io.heimdall.api.model.GatewayError;
 import io.heimdall.core.internal.config.GatewayConfig;
 import io.helidon.common.buffers.BufferData;
+import io.helidon.common.buffers.DataWriter;
 import io.helidon.http.Status;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.spi.ServerConnectionSelector;
-import io.helidon.common.buffers.DataWriter;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -84,7 +84,9 @@ public final class ConnectionGuard implements AutoCloseable {
     byte[] errorResponse(GatewayError error) {
         byte[] body = errorEncoder.apply(error);
         Status status = Status.create(error.status());
-        String head = "HTTP/1.1 " + status.code() + " " + status.reasonPhrase() + "\r\n"
+        String reason = status.reasonPhrase() == null || status.reasonPhrase().isEmpty()
+                ? (status.code() == 431 ? "Request Header Fields Too Large" : "Error") : status.reasonPhrase();
+        String head = "HTTP/1.1 " + status.code() + " " + reason + "\r\n"
                 + "Content-Type: application/json\r\n"
                 + "x-request-id: " + newRequestId() + "\r\n"
                 + "Content-Length: " + body.length + "\r\n"

@@ -341,8 +341,7 @@ public final class HttpApi {
             // A client fault (a body shorter than its Content-Length, bad chunk framing, a stall): 400, no trace.
             LOG.log(System.Logger.Level.DEBUG, "The request body could not be read: {0}", e.toString());
             throw new GatewayException(GatewayError.of(400, GatewayError.INVALID_REQUEST, "The request body could "
-                    + "not be read: it ended early or its framing is invalid"
-                    + (e.getMessage() == null ? "" : " (" + sanitize(e.getMessage()) + ")"), "invalid_request_body"), e);
+                    + "not be read: it ended early or its framing is invalid", "invalid_request_body"), e);
         }
     }
 
