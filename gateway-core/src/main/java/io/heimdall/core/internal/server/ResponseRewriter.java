@@ -57,6 +57,10 @@ final class ResponseRewriter implements DataWriter {
 
     @Override
     public void write(BufferData... buffers) {
+        if (plain(buffers)) {
+            delegate.write(buffers);
+            return;
+        }
         for (BufferData b : buffers) {
             write(b);
         }
@@ -71,6 +75,10 @@ final class ResponseRewriter implements DataWriter {
 
     @Override
     public void writeNow(BufferData... buffers) {
+        if (plain(buffers)) {
+            delegate.writeNow(buffers);
+            return;
+        }
         for (BufferData b : buffers) {
             writeNow(b);
         }
@@ -91,6 +99,17 @@ final class ResponseRewriter implements DataWriter {
     @Override
     public void close() {
         delegate.close();
+    }
+
+    /** True to write the buffers as they are, all at once (the common case). */
+    private boolean plain(BufferData[] buffers) {
+        if (transform || connection.expired() || buffers.length == 0) {
+            return false;
+        }
+        if (!started && !interim(buffers[0])) {
+            started = true;
+        }
+        return true;
     }
 
     /** True to write the buffer as it is; false when it was dropped or written rewritten. */
