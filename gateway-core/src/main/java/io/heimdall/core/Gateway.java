@@ -88,26 +88,21 @@ public final class Gateway implements AutoCloseable {
         api.routing(routing);
         // Connection limits, timeouts and HTTP/1.0 live in the guard, Helidon's only connection selector.
         this.guard = new ConnectionGuard(() -> config.server(), wire::encodeError);
-        try {
-            this.server = WebServer.builder()
-                    .host(host)
-                    .port(port)
-                    .maxPayloadSize(-1)
-                    .shutdownHook(false)
-                    .shutdownGracePeriod(Duration.ofSeconds(10))
-                    .protocolsDiscoverServices(false)
-                    .addConnectionSelector(guard.selector())
-                    .addRouting(routing)
-                    .directHandlers(d -> d.addHandler(DirectHandler.EventType.BAD_REQUEST, api.directHandler())
-                            .addHandler(DirectHandler.EventType.PAYLOAD_TOO_LARGE, api.directHandler())
-                            .addHandler(DirectHandler.EventType.OTHER, api.directHandler())
-                            .addHandler(DirectHandler.EventType.INTERNAL_ERROR, api.directHandler()))
-                    .build()
-                    .start();
-        } catch (RuntimeException e) {
-            guard.close();
-            throw e;
-        }
+        this.server = WebServer.builder()
+                .host(host)
+                .port(port)
+                .maxPayloadSize(-1)
+                .shutdownHook(false)
+                .shutdownGracePeriod(Duration.ofSeconds(10))
+                .protocolsDiscoverServices(false)
+                .addConnectionSelector(guard.selector())
+                .addRouting(routing)
+                .directHandlers(d -> d.addHandler(DirectHandler.EventType.BAD_REQUEST, api.directHandler())
+                        .addHandler(DirectHandler.EventType.PAYLOAD_TOO_LARGE, api.directHandler())
+                        .addHandler(DirectHandler.EventType.OTHER, api.directHandler())
+                        .addHandler(DirectHandler.EventType.INTERNAL_ERROR, api.directHandler()))
+                .build()
+                .start();
         if (!server.isRunning() || server.port() <= 0) {
             server.stop();
             guard.close();

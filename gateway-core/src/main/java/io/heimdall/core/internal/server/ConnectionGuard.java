@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -43,11 +44,12 @@ public final class ConnectionGuard implements AutoCloseable {
     private final AtomicInteger open = new AtomicInteger();
     private final Set<GuardedConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong lastCapWarning = new AtomicLong(System.nanoTime() - Duration.ofHours(1).toNanos());
-    private final Thread watchdog;
+    private final AtomicBoolean watching = new AtomicBoolean();
+    private volatile Thread watchdog;
     private volatile boolean closed;
 
     /**
-     * Creates the guard and starts its watchdog thread.
+     * Creates the guard; its watchdog thread starts with the first connection.
      *
      * @param config       the current server settings (they may change on reload)
      * @param errorEncoder encodes an error in the OpenAI error shape
@@ -56,7 +58,6 @@ public final class ConnectionGuard implements AutoCloseable {
         this.config = config;
         this.errorEncoder = errorEncoder;
         this.http1 = Http1ConnectionSelector.builder().config(Http1Config.create()).build();
-        this.watchdog = Thread.ofPlatform().daemon(true).name("heimdall-connection-watchdog").start(this::watch);
     }
 
     /** The selector to install as the listener's only one (with protocol discovery turned off). */
@@ -73,7 +74,10 @@ public final class ConnectionGuard implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        watchdog.interrupt();
+        Thread w = watchdog;
+        if (w != null) {
+            w.interrupt();
+        }
     }
 
     GatewayConfig.Server settings() {
@@ -148,6 +152,10 @@ public final class ConnectionGuard implements AutoCloseable {
 
         @Override
         public ServerConnection connection(ConnectionContext ctx) {
+            if (!watching.get() && watching.compareAndSet(false, true) && !closed) {
+                watchdog = Thread.ofPlatform().daemon(true).name("heimdall-connection-watchdog")
+                        .start(ConnectionGuard.this::watch);
+            }
             int max = config.get().maxConnections();
             if (open.incrementAndGet() > max) {
                 open.decrementAndGet();
