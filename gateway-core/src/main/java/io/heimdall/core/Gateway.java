@@ -14,6 +14,8 @@ import io.heimdall.core.internal.engine.StartupReport;
 import io.heimdall.core.internal.metrics.MetricsRegistry;
 import io.heimdall.core.internal.plugin.PluginLoader;
 import io.heimdall.core.internal.plugin.PluginRegistry;
+import io.heimdall.core.internal.server.ConnectionGuard;
+import io.heimdall.core.internal.server.Cors;
 import io.heimdall.core.internal.server.HttpApi;
 import io.heimdall.core.internal.wire.JacksonOpenAiWire;
 import io.helidon.http.DirectHandler;
@@ -49,6 +51,7 @@ public final class Gateway implements AutoCloseable {
     private final PluginRegistry registry;
     private final MetricsRegistry metrics = new MetricsRegistry();
     private final WebServer server;
+    private final ConnectionGuard guard;
     private final ConfigWatcher watcher;
     private volatile GatewayConfig config;
 
@@ -84,13 +87,18 @@ public final class Gateway implements AutoCloseable {
         HttpApi api = new HttpApi(engine, wire, () -> config.server().maxBodyBytes(),
                 () -> config.server().requestTimeout(), () -> config.server().requestTimeout());
         HttpRouting.Builder routing = HttpRouting.builder();
+        routing.addFilter(new Cors(() -> config.server().cors(), wire::encodeError));
         api.routing(routing);
+        // Connection limits, timeouts and HTTP/1.0 live in the guard, Helidon's only connection selector.
+        this.guard = new ConnectionGuard(() -> config.server(), wire::encodeError);
         this.server = WebServer.builder()
                 .host(host)
                 .port(port)
                 .maxPayloadSize(-1)
                 .shutdownHook(false)
                 .shutdownGracePeriod(Duration.ofSeconds(10))
+                .protocolsDiscoverServices(false)
+                .addConnectionSelector(guard.selector())
                 .addRouting(routing)
                 .directHandlers(d -> d.addHandler(DirectHandler.EventType.BAD_REQUEST, api.directHandler())
                         .addHandler(DirectHandler.EventType.PAYLOAD_TOO_LARGE, api.directHandler())
@@ -100,6 +108,7 @@ public final class Gateway implements AutoCloseable {
                 .start();
         if (!server.isRunning() || server.port() <= 0) {
             server.stop();
+            guard.close();
             engine.close();
             throw new ConfigException("server: cannot listen on " + host + ":" + port
                     + " (is another process using that port? see the log above)");
@@ -243,6 +252,7 @@ public final class Gateway implements AutoCloseable {
             watcher.close();
         }
         server.stop();
+        guard.close();
         engine.close();
     }
 

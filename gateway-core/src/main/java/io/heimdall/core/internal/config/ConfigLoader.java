@@ -23,7 +23,9 @@ import java.util.Set;
 public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("server", "providers", "models", "plugins", "router");
     private static final Set<String> SERVER = Set.of("host", "port", "max-body-size", "request-timeout",
-            "connect-timeout");
+            "connect-timeout", "header-timeout", "body-timeout", "idle-timeout", "max-connections", "cors");
+    private static final Set<String> CORS = Set.of("allowed-origins", "allowed-methods", "allowed-headers",
+            "expose-headers", "max-age", "allow-credentials");
     private static final Set<String> KEY = Set.of("value", "weight", "models");
     private static final Set<String> ALIAS = Set.of("targets");
     private static final Set<String> TARGET = Set.of("model", "weight", "priority");
@@ -107,7 +109,89 @@ public final class ConfigLoader {
         long maxBody = size(s, "max-body-size", "server", problems).orElse(16L * 1024 * 1024);
         Duration timeout = duration(s, "request-timeout", "server", problems).orElse(Duration.ofMinutes(10));
         Duration connect = duration(s, "connect-timeout", "server", problems).orElse(Duration.ofSeconds(10));
-        return new GatewayConfig.Server(host, (int) port, maxBody, timeout, connect);
+        Duration header = positive(s, "header-timeout", problems).orElse(GatewayConfig.Server.DEFAULT_HEADER_TIMEOUT);
+        Duration body = positive(s, "body-timeout", problems).orElse(GatewayConfig.Server.DEFAULT_BODY_TIMEOUT);
+        Duration idle = positive(s, "idle-timeout", problems).orElse(GatewayConfig.Server.DEFAULT_IDLE_TIMEOUT);
+        long maxConnections = integer(s, "max-connections", "server", problems)
+                .orElse((long) GatewayConfig.Server.DEFAULT_MAX_CONNECTIONS);
+        if (maxConnections < 1 || maxConnections > 1_000_000) {
+            problems.add("server.max-connections", "must be at least 1 and at most 1000000, got " + maxConnections);
+        }
+        Map<String, Object> corsMap = map(s, "cors", "server", problems);
+        Optional<GatewayConfig.Cors> cors = s.get("cors") instanceof Map ? cors(corsMap, problems) : Optional.empty();
+        return new GatewayConfig.Server(host, (int) port, maxBody, timeout, connect, header, body, idle,
+                (int) Math.max(1, Math.min(maxConnections, 1_000_000)), cors);
+    }
+
+    private static Optional<Duration> positive(Map<String, Object> s, String key, Problems problems) {
+        Optional<Duration> d = duration(s, key, "server", problems);
+        if (d.isPresent() && (d.get().isZero() || d.get().isNegative())) {
+            problems.add("server." + key, "must be more than 0, got " + s.get(key));
+            return Optional.empty();
+        }
+        return d;
+    }
+
+    /** {@code server.cors}, present: CORS is on, and {@code allowed-origins} must say for whom. */
+    private static Optional<GatewayConfig.Cors> cors(Map<String, Object> c, Problems problems) {
+        String path = "server.cors";
+        unknownKeys(path, c, CORS, problems);
+        List<String> origins = strings(c, "allowed-origins", path, problems).orElse(List.of());
+        if (c.get("allowed-origins") == null) {
+            problems.add(path + ".allowed-origins", "is required to turn CORS on (for example "
+                    + "[\"https://app.example.com\"] or [\"*\"])");
+        } else if (origins.isEmpty() && c.get("allowed-origins") instanceof List) {
+            problems.add(path + ".allowed-origins", "must list at least one origin (or leave out server.cors)");
+        }
+        for (int i = 0; i < origins.size(); i++) {
+            String o = origins.get(i);
+            if (!o.equals("*") && !o.matches("https?://(\\*\\.)?[A-Za-z0-9.-]+(:\\d{1,5})?")) {
+                problems.add(path + ".allowed-origins[" + i + "]", "expected '*' or an origin such as "
+                        + "https://app.example.com or https://*.example.com (scheme, host, optional port; no path), "
+                        + "got '" + o + "'");
+            }
+        }
+        List<String> methods = strings(c, "allowed-methods", path, problems)
+                .orElse(GatewayConfig.Cors.DEFAULT_METHODS);
+        for (int i = 0; i < methods.size(); i++) {
+            if (!methods.get(i).matches("[A-Za-z]+")) {
+                problems.add(path + ".allowed-methods[" + i + "]", "expected a method name such as POST, got '"
+                        + methods.get(i) + "'");
+            }
+        }
+        List<String> headers = strings(c, "allowed-headers", path, problems)
+                .orElse(GatewayConfig.Cors.DEFAULT_HEADERS);
+        for (int i = 0; i < headers.size(); i++) {
+            if (!headers.get(i).matches("\\*|[A-Za-z0-9!#$%&'+.^_`|~-]+\\*?")) {
+                problems.add(path + ".allowed-headers[" + i + "]", "expected a header name, a prefix ending in '*' "
+                        + "or '*' alone, got '" + headers.get(i) + "'");
+            }
+        }
+        List<String> expose = strings(c, "expose-headers", path, problems).orElse(GatewayConfig.Cors.DEFAULT_EXPOSE);
+        for (int i = 0; i < expose.size(); i++) {
+            if (!expose.get(i).matches("\\*|[A-Za-z0-9!#$%&'+.^_`|~-]+")) {
+                problems.add(path + ".expose-headers[" + i + "]", "expected a header name or '*' alone (browsers "
+                        + "take no patterns here), got '" + expose.get(i) + "'");
+            }
+        }
+        Duration maxAge = duration(c, "max-age", path, problems).orElse(GatewayConfig.Cors.DEFAULT_MAX_AGE);
+        boolean credentials = false;
+        Object rawCredentials = c.get("allow-credentials");
+        if (rawCredentials instanceof Boolean b) {
+            credentials = b;
+        } else if (rawCredentials != null) {
+            problems.add(path + ".allow-credentials", "expected true or false, got "
+                    + ConfigView.describe(rawCredentials));
+        }
+        if (credentials && origins.contains("*")) {
+            problems.add(path + ".allow-credentials", "cannot be true with allowed-origins '*' (browsers refuse it; "
+                    + "list the origins instead)");
+        }
+        java.util.function.Function<List<String>, List<String>> lower = l -> l.stream()
+                .map(v -> v.toLowerCase(java.util.Locale.ROOT)).toList();
+        return Optional.of(new GatewayConfig.Cors(origins.stream().map(o -> o.toLowerCase(java.util.Locale.ROOT))
+                .toList(), methods.stream().map(m -> m.toUpperCase(java.util.Locale.ROOT)).toList(),
+                lower.apply(headers), lower.apply(expose), maxAge, credentials));
     }
 
     private Map<String, GatewayConfig.ProviderEntry> providers(Map<String, Object> p, Problems problems) {

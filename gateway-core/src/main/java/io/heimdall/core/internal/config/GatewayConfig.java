@@ -26,8 +26,64 @@ public record GatewayConfig(Server server, Map<String, ProviderEntry> providers,
      * @param maxBodyBytes   the largest request body accepted
      * @param requestTimeout the deadline of one client request, all attempts included
      * @param connectTimeout how long to wait for an upstream TCP connection
+     * @param headerTimeout  how long a request head (request line and headers) may take to arrive in full
+     * @param bodyTimeout    how long the server waits for the next bytes of a request body
+     * @param idleTimeout    how long a keep-alive connection may wait for its next request
+     * @param maxConnections the most client connections open at once; more are refused
+     * @param cors           the CORS policy, empty when CORS is off
      */
-    public record Server(String host, int port, long maxBodyBytes, Duration requestTimeout, Duration connectTimeout) {
+    public record Server(String host, int port, long maxBodyBytes, Duration requestTimeout, Duration connectTimeout,
+                         Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout, int maxConnections,
+                         Optional<Cors> cors) {
+        /** Default of {@code server.header-timeout}. */
+        public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+        /** Default of {@code server.body-timeout}. */
+        public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
+        /** Default of {@code server.idle-timeout}. */
+        public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+        /** Default of {@code server.max-connections}. */
+        public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+
+        /** Settings with the connection limits at their defaults and CORS off. */
+        public Server(String host, int port, long maxBodyBytes, Duration requestTimeout, Duration connectTimeout) {
+            this(host, port, maxBodyBytes, requestTimeout, connectTimeout, DEFAULT_HEADER_TIMEOUT,
+                    DEFAULT_BODY_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS, Optional.empty());
+        }
+    }
+
+    /**
+     * The CORS policy ({@code server.cors}).
+     *
+     * @param allowedOrigins   origins allowed to call, exact ({@code https://app.example.com}), with a wildcard
+     *                         label ({@code https://*.example.com}), or {@code *} for any
+     * @param allowedMethods   methods a preflight may ask for, upper case
+     * @param allowedHeaders   request headers a preflight may ask for, lower case; {@code *} for any, a trailing
+     *                         {@code *} for a prefix
+     * @param exposeHeaders    response headers the browser lets scripts read
+     * @param maxAge           how long a browser may cache a preflight answer
+     * @param allowCredentials whether to allow cookies and HTTP authentication
+     */
+    public record Cors(List<String> allowedOrigins, List<String> allowedMethods, List<String> allowedHeaders,
+                       List<String> exposeHeaders, Duration maxAge, boolean allowCredentials) {
+        /** Default of {@code server.cors.allowed-methods}. */
+        public static final List<String> DEFAULT_METHODS = List.of("GET", "HEAD", "POST");
+        /** Default of {@code server.cors.allowed-headers}. */
+        public static final List<String> DEFAULT_HEADERS = List.of("*");
+        /** Default of {@code server.cors.expose-headers}. */
+        public static final List<String> DEFAULT_EXPOSE = List.of("x-request-id", "x-heimdall-provider",
+                "x-heimdall-attempts", "retry-after", "x-ratelimit-limit-requests", "x-ratelimit-limit-tokens",
+                "x-ratelimit-remaining-requests", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-requests",
+                "x-ratelimit-reset-tokens");
+        /** Default of {@code server.cors.max-age}. */
+        public static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(10);
+
+        /** Copies the lists. */
+        public Cors {
+            allowedOrigins = List.copyOf(allowedOrigins);
+            allowedMethods = List.copyOf(allowedMethods);
+            allowedHeaders = List.copyOf(allowedHeaders);
+            exposeHeaders = List.copyOf(exposeHeaders);
+        }
     }
 
     /**

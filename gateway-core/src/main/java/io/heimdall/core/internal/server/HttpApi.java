@@ -135,7 +135,7 @@ public final class HttpApi {
         java.util.Set<String> pluginMethods = generation.map(g -> g.routes().methods(path)).orElse(java.util.Set.of());
         GatewayError error;
         if (known || !pluginMethods.isEmpty()) {
-            String allow = known ? allowedCoreMethods(path) : String.join(", ", pluginMethods);
+            String allow = known ? AllowedMethods.of(path) : String.join(", ", pluginMethods);
             res.header(HeaderNames.ALLOW, allow);
             error = GatewayError.of(405, GatewayError.INVALID_REQUEST, "Method " + sanitize(method)
                     + " is not allowed on " + sanitize(path) + " (allowed: " + allow + ")", "method_not_allowed");
@@ -144,10 +144,6 @@ public final class HttpApi {
                     + "; see /v1/chat/completions, /v1/embeddings, /v1/models", "unknown_url");
         }
         sendError(req, res, requestId(req), error);
-    }
-
-    private static String allowedCoreMethods(String path) {
-        return path.endsWith("/chat/completions") || path.endsWith("/embeddings") ? "POST" : "GET, HEAD";
     }
 
     private void servePlugin(ServerRequest req, ServerResponse res, String requestId, ContextRef ref, Generation g,
@@ -406,9 +402,13 @@ public final class HttpApi {
                 throw tooLarge(limit);
             }
             return body;
-        } catch (IOException | UncheckedIOException e) {
-            throw new GatewayException(GatewayError.invalidRequest("The request body could not be read: "
-                    + e.getMessage(), null), e);
+        } catch (GatewayException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // A client fault (a body shorter than its Content-Length, bad chunk framing, a stall): 400, no trace.
+            LOG.log(System.Logger.Level.DEBUG, "The request body could not be read: {0}", e.toString());
+            throw new GatewayException(GatewayError.of(400, GatewayError.INVALID_REQUEST, "The request body could "
+                    + "not be read: it ended early or its framing is invalid", "invalid_request_body"), e);
         }
     }
 
