@@ -53,8 +53,9 @@ public final class CorePluginContext implements PluginContext, AutoCloseable {
      */
     public static CorePluginContext standalone(String name, OpenAiWire wire) {
         Detached none = new Detached();
-        return new CorePluginContext(name, SecretResolver.system(), new UpstreamClients(Duration.ofSeconds(10), 1024),
-                wire, new MetricsRegistry(), none, none);
+        MetricsRegistry metrics = new MetricsRegistry();
+        return new CorePluginContext(name, SecretResolver.system(), new UpstreamClients(Duration.ofSeconds(10), 1024,
+                metrics), wire, metrics, none, none);
     }
 
     @Override

@@ -96,9 +96,10 @@ public final class GenerationBuilder {
                 String path = "providers." + p.name();
                 ProviderFactory factory = (ProviderFactory) factories.find(PluginRegistry.Kind.PROVIDER, p.type())
                         .orElseThrow().factory();
-                Object fingerprint = List.of(p.type(), p.config(), config.server().connectTimeout());
+                int maxConnections = maxConnections(p);
+                Object fingerprint = List.of(p.type(), p.config(), config.server().connectTimeout(), maxConnections);
                 Optional<Instances.Lease<Provider>> lease = lease("provider", p.name(), factory, fingerprint, path,
-                        p.config(), p.name(), config, problems);
+                        p.config(), p.name(), config, maxConnections, problems);
                 if (lease.isEmpty()) {
                     continue;
                 }
@@ -119,7 +120,7 @@ public final class GenerationBuilder {
                 PluginFactory factory = (PluginFactory) factories.find(PluginRegistry.Kind.PLUGIN, e.id())
                         .orElseThrow().factory();
                 Optional<Instances.Lease<Plugin>> lease = lease("plugin", name, factory,
-                        List.of(e.id(), e.config()), e.path(), e.config(), e.id(), config, problems);
+                        List.of(e.id(), e.config()), e.path(), e.config(), e.id(), config, 1024, problems);
                 if (lease.isEmpty()) {
                     continue;
                 }
@@ -192,6 +193,10 @@ public final class GenerationBuilder {
         }
     }
 
+    private static int maxConnections(GatewayConfig.ProviderEntry p) {
+        return 1024;
+    }
+
     private static Generation.ProviderSettings settings(GatewayConfig config, GatewayConfig.ProviderEntry p) {
         return new Generation.ProviderSettings(ResilienceSettings.DEFAULTS, config.server().requestTimeout());
     }
@@ -214,15 +219,15 @@ public final class GenerationBuilder {
     private <T extends AutoCloseable> Optional<Instances.Lease<T>> lease(String kind, String name, Factory<T> factory,
                                                                       Object fingerprint, String path,
                                                                       Map<String, Object> config, String contextName,
-                                                                      GatewayConfig gatewayConfig,
+                                                                      GatewayConfig gatewayConfig, int maxConnections,
                                                                       Problems problems) {
         Instances.Key key = new Instances.Key(kind, name, factory, fingerprint);
         try {
             return Optional.of(instances.acquire(key, () -> {
                 ConfigView view = new ConfigView(path, config, factory.configSpec(), secrets);
                 CorePluginContext context = new CorePluginContext(contextName, secrets,
-                        new UpstreamClients(gatewayConfig.server().connectTimeout(), 1024), wire, metrics, gateway,
-                        pipeline);
+                        new UpstreamClients(gatewayConfig.server().connectTimeout(), maxConnections, metrics), wire,
+                        metrics, gateway, pipeline);
                 try {
                     T instance = factory.create(view, context);
                     if (instance == null) {

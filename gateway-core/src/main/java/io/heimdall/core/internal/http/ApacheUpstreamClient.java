@@ -43,6 +43,9 @@ public final class ApacheUpstreamClient implements UpstreamClient {
     private final String baseUrl;
     private final String authority;
     private final CloseableHttpClient client;
+    private final PoolingHttpClientConnectionManager pool;
+    private final java.util.concurrent.atomic.AtomicLong lastSaturationLog = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.LongAdder saturations = new java.util.concurrent.atomic.LongAdder();
     private final Map<Duration, RequestConfig> configs = new ConcurrentHashMap<>();
 
     /**
@@ -62,7 +65,7 @@ public final class ApacheUpstreamClient implements UpstreamClient {
             throw new IllegalArgumentException("base-url must be an absolute http(s) URL: " + baseUrl);
         }
         this.authority = uri.getAuthority();
-        PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
+        this.pool = PoolingHttpClientConnectionManagerBuilder.create()
                 .setMaxConnTotal(maxConnections)
                 .setMaxConnPerRoute(maxConnections)
                 .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).build())
@@ -141,6 +144,12 @@ public final class ApacheUpstreamClient implements UpstreamClient {
             return g;
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.hc.core5.http.ConnectionRequestTimeoutException) {
+                saturated();
+                return new GatewayException(GatewayError.of(503, GatewayError.API_ERROR, "Provider '" + provider
+                        + "': every pooled connection to " + authority + " is busy (routing.max-connections is "
+                        + pool.getMaxTotal() + ")", "upstream_pool_exhausted").withRetryAfter(Duration.ofSeconds(1)), e);
+            }
             if (t instanceof ConnectTimeoutException) {
                 return new GatewayException(GatewayError.upstreamUnreachable(provider,
                         "no connection to " + authority + " within the connect timeout"), e);
@@ -160,6 +169,29 @@ public final class ApacheUpstreamClient implements UpstreamClient {
     private static String sanitize(String message) {
         String oneLine = message.replaceAll("\\s+", " ");
         return oneLine.length() > 200 ? oneLine.substring(0, 200) + "..." : oneLine;
+    }
+
+    private void saturated() {
+        saturations.increment();
+        long now = System.nanoTime();
+        long last = lastSaturationLog.get();
+        if (now - last > 60_000_000_000L && lastSaturationLog.compareAndSet(last, now)) {
+            System.getLogger(ApacheUpstreamClient.class.getName()).log(System.Logger.Level.WARNING,
+                    "Provider {0}: all {1} pooled connections to {2} are busy; requests wait and some time out "
+                            + "(raise routing.max-connections, or the provider is slow)", provider,
+                    pool.getMaxTotal(), authority);
+        }
+    }
+
+    /** The owner's name (provider or plugin). */
+    public String provider() {
+        return provider;
+    }
+
+    /** Connections in use, waiting for a connection, idle in the pool, and the cap. */
+    public long[] poolStats() {
+        org.apache.hc.core5.pool.PoolStats st = pool.getTotalStats();
+        return new long[]{st.getLeased(), st.getPending(), st.getAvailable(), st.getMax(), saturations.sum()};
     }
 
     /** Closes pooled connections. */
