@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * serve the connection's next request.
  */
 public final class InFlightRequest implements AutoCloseable {
-    // ACTIVE -> DONE (closed first) | ACTIVE -> CANCELLING -> CANCELLED (the watchdog won; CANCELLING while it interrupts)
+    // ACTIVE -> DONE (closed first), or ACTIVE -> CANCELLING -> CANCELLED (the watchdog won; CANCELLING while it
+    // is inside thread.interrupt(), which close() waits out).
     private static final int ACTIVE = 0;
     private static final int CANCELLING = 1;
     private static final int CANCELLED = 2;

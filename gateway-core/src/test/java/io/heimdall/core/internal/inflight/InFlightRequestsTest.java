@@ -126,7 +126,8 @@ class InFlightRequestsTest {
         for (int i = 0; i < 16; i++) {
             threads.add(Thread.ofVirtual().start(() -> {
                 for (int k = 0; k < 2_000; k++) {
-                    Optional<InFlightRequest> r = watchdog.tryRegister(Thread.currentThread(), in(Duration.ofMinutes(1)));
+                    Optional<InFlightRequest> r =
+                            watchdog.tryRegister(Thread.currentThread(), in(Duration.ofMinutes(1)));
                     if (r.isPresent()) {
                         most.accumulateAndGet(inside.incrementAndGet(), Math::max);
                         Thread.yield();
@@ -179,9 +180,11 @@ class InFlightRequestsTest {
         for (int i = 0; i < rounds; i++) {
             InFlightRequest r = watchdog.tryRegister(Thread.currentThread(), in(Duration.ofMinutes(1))).orElseThrow();
             slot.set(r);
-            while (taken.get() <= i) {
-                if (i % 3 != 2) {
+            for (int k = 0; taken.get() <= i; k++) {
+                if (i % 3 != 2 || k > 10_000) {
                     pause();
+                } else {
+                    Thread.onSpinWait(); // closely aligned with the canceller
                 }
             }
             if (i % 3 == 1) {

@@ -41,7 +41,10 @@ final class ScanCost {
             }
             TcpTable table = new TcpTable(TcpTable.readable(TcpTable.LINUX));
             ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+            int[] learned = new int[1];
+            table.scan(table.allTables(), local, remote, (t, lp, rp, hi, lo, st) -> learned[0] |= 1 << t);
             int rounds = 40;
+            long[] learnedCpu = new long[rounds];
             long[] scan = new long[rounds];
             long[] scanCpu = new long[rounds];
             long[] read = new long[rounds];
@@ -67,16 +70,21 @@ final class ScanCost {
                     }
                 }
                 long t2 = System.nanoTime();
+                long c2 = cpu.getCurrentThreadCpuTime();
+                table.scan(learned[0], local, remote, (t, lp, rp, hi, lo, st) -> { });
+                learnedCpu[r] = cpu.getCurrentThreadCpuTime() - c2;
                 scan[r] = t1 - t0;
                 read[r] = t2 - t1;
             }
             Arrays.sort(scan);
             Arrays.sort(read);
             Arrays.sort(scanCpu);
+            Arrays.sort(learnedCpu);
             System.out.printf("connections %d (rows %d, found %d): scan wall median %.1f ms (min %.1f, max %.1f),"
-                            + " CPU median %.1f ms (min %.1f); reading alone, wall median %.1f ms%n", n, rows, found[0],
+                            + " CPU median %.1f ms (min %.1f); reading alone, wall median %.1f ms; only the table"
+                            + " holding them (mask %d), CPU median %.1f ms%n", n, rows, found[0],
                     scan[rounds / 2] / 1e6, scan[0] / 1e6, scan[rounds - 1] / 1e6, scanCpu[rounds / 2] / 1e6,
-                    scanCpu[0] / 1e6, read[rounds / 2] / 1e6);
+                    scanCpu[0] / 1e6, read[rounds / 2] / 1e6, learned[0], learnedCpu[rounds / 2] / 1e6);
         }
     }
 }
