@@ -385,9 +385,10 @@ public final class InFlightRequests implements AutoCloseable {
             }
         } else if (++r.unseenScans == UNSEEN_SCANS_TO_WARN && !warnedUnseen) {
             warnedUnseen = true;
-            LOG.log(System.Logger.Level.INFO, "Client connection {0} of an in-flight request is not in {1}: its"
-                    + " liveness is not watched (are the addresses the server socket''s own?)", r.connection()
-                    .map(ClientConnection::toString).orElse("?"), table.tables());
+            LOG.log(System.Logger.Level.INFO, "Client connection {0} of an in-flight request was not found in {1}:"
+                    + " its liveness is not watched (reset before the first scan, or not the addresses of the server"
+                    + " socket itself); logged once", r.connection().map(ClientConnection::toString).orElse("?"),
+                    table.tables());
         }
     }
 }
