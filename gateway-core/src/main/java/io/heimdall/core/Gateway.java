@@ -7,6 +7,7 @@ import io.heimdall.core.internal.config.ConfigWatcher;
 import io.heimdall.core.internal.config.GatewayConfig;
 import io.heimdall.core.internal.config.Problems;
 import io.heimdall.core.internal.config.SecretResolver;
+import io.heimdall.core.internal.config.SpecReference;
 import io.heimdall.core.internal.engine.Engine;
 import io.heimdall.core.internal.engine.Generation;
 import io.heimdall.core.internal.engine.GenerationBuilder;
@@ -163,17 +164,16 @@ public final class Gateway implements AutoCloseable {
                         .append(e.factory().id()).append("`\n\n")
                         .append(e.factory().description()).append(" (").append(e.origin()).append("; `")
                         .append(where).append("`)\n\n");
-                var options = e.factory().configSpec().options();
-                if (options.isEmpty()) {
+                var rows = SpecReference.rows(e.factory().configSpec());
+                if (rows.isEmpty()) {
                     sb.append("No config keys.\n\n");
                     continue;
                 }
                 sb.append("| key | type | default | description |\n|---|---|---|---|\n");
-                for (var o : options) {
-                    sb.append("| `").append(o.key()).append("` | ")
-                            .append(o.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')).append(" | ")
-                            .append(o.required() ? "required" : o.defaultValue().map(d -> "`" + d + "`").orElse("—"))
-                            .append(" | ").append(o.description().replace("|", "\\|")).append(" |\n");
+                for (var r : rows) {
+                    sb.append("| `").append(r.key()).append("` | ").append(r.type()).append(" | ")
+                            .append(r.defaultValue())
+                            .append(" | ").append(r.description().replace("|", "\\|")).append(" |\n");
                 }
                 sb.append('\n');
             }
