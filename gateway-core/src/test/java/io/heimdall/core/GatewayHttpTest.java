@@ -42,10 +42,10 @@ class GatewayHttpTest {
               beta:  { type: scripted, label: beta }
             models:
               fast: { targets: [ { model: alpha/ok } ] }
-              fallback: { targets: [ { model: alpha/fail-500 }, { model: beta/ok } ] }
+              fallback: { targets: [ { model: alpha/fail-500 }, { model: beta/ok, priority: 1 } ] }
               limited: { targets: [ { model: alpha/fail-429 } ] }
-              stream-fallback: { targets: [ { model: alpha/fail-500 }, { model: beta/ok } ] }
-              broken-stream: { targets: [ { model: alpha/stream-break }, { model: beta/ok } ] }
+              stream-fallback: { targets: [ { model: alpha/fail-500 }, { model: beta/ok, priority: 1 } ] }
+              broken-stream: { targets: [ { model: alpha/stream-break }, { model: beta/ok, priority: 1 } ] }
             plugins:
               - { id: test-guard, config: { word: forbidden } }
             """;
