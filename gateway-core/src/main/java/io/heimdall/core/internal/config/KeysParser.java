@@ -108,6 +108,7 @@ final class KeysParser {
             }
         }
         Map<String, String> fields = new LinkedHashMap<>();
+        boolean otherFields = false;
         for (Map.Entry<?, ?> e : raw.entrySet()) {
             String key = String.valueOf(e.getKey());
             if (KNOWN.contains(key)) {
@@ -120,12 +121,14 @@ final class KeysParser {
             } else if (e.getValue() instanceof String || e.getValue() instanceof Number
                     || e.getValue() instanceof Boolean) {
                 fields.put(key, String.valueOf(e.getValue()));
+                otherFields = true;
             } else {
                 problems.add(kp + "." + key, "expected a string, got " + kind(e.getValue()));
+                otherFields = true;
                 ok = false;
             }
         }
-        if (rawValue == null && fields.isEmpty()) {
+        if (rawValue == null && !otherFields) {
             problems.add(kp + ".value", "is required (write \"${env:NAME}\" to read it from the environment), unless "
                     + "the key has the credential fields of its provider type instead");
             ok = false;

@@ -19,9 +19,10 @@ final class SyntaxErrors {
             new Reason("mapping values are not allowed", "a ':' where no key can start (a missing space after "
                     + "':', a missing quote, or wrong indentation?)"),
             new Reason("could not find expected ':'", "a key without ':' after it"),
+            new Reason("expected <block end>", "wrong indentation (a key indented unlike the keys beside it?)"),
             new Reason("did not find expected key", "wrong indentation or a missing '-' or key"),
-            new Reason("did not find expected ',' or ']'", "an unclosed '[' list"),
-            new Reason("did not find expected ',' or '}'", "an unclosed '{' object"),
+            new Reason("expected ',' or ']'", "an unclosed '[' list (or a missing ',' in it)"),
+            new Reason("expected ',' or '}'", "an unclosed '{' object (or a missing ',' in it)"),
             new Reason("did not find expected node content", "a value is missing"),
             new Reason("cannot start any token", "a character that cannot start a value here (a tab used for "
                     + "indentation, or '@' or '`' at the start of an unquoted value?)"),
