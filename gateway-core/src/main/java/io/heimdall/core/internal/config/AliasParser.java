@@ -23,6 +23,7 @@ final class AliasParser {
                                                   Map<String, GatewayConfig.ProviderEntry> providers,
                                                   SecretResolver secrets, Problems problems) {
         Map<String, GatewayConfig.Alias> out = new LinkedHashMap<>();
+        Map<String, List<Integer>> positions = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : m.entrySet()) {
             String path = "models." + e.getKey();
             if (!(e.getValue() instanceof Map<?, ?>)) {
@@ -39,10 +40,12 @@ final class AliasParser {
                 target(path + ".targets[" + i + "]", list.get(i), providers, secrets, problems)
                         .ifPresent(targets::add);
             }
-            List<String> fallbacks = fallbacks(e.getKey(), alias, m, providers, problems);
+            List<Integer> written = new ArrayList<>();
+            List<String> fallbacks = fallbacks(e.getKey(), alias, m, providers, written, problems);
+            positions.put(e.getKey(), written);
             out.put(e.getKey(), new GatewayConfig.Alias(e.getKey(), targets, fallbacks));
         }
-        cycles(out, problems);
+        cycles(out, positions, problems);
         return out;
     }
 
@@ -96,7 +99,8 @@ final class AliasParser {
     }
 
     private static List<String> fallbacks(String name, Fields alias, Map<String, Object> aliases,
-                                          Map<String, GatewayConfig.ProviderEntry> providers, Problems problems) {
+                                          Map<String, GatewayConfig.ProviderEntry> providers, List<Integer> positions,
+                                          Problems problems) {
         Object raw = alias.raw("fallbacks");
         if (raw == null) {
             return List.of();
@@ -118,13 +122,15 @@ final class AliasParser {
             if (f.equals(name)) {
                 problems.add(fp, "an alias cannot fall back to itself");
             } else if (first >= 0) {
-                problems.add(fp, "'" + f + "' is listed twice (also fallbacks[" + first + "])");
+                problems.add(fp, "'" + f + "' is listed twice (also fallbacks[" + positions.get(first) + "])");
             } else if (aliases.containsKey(f)) {
                 out.add(f);
+                positions.add(i);
             } else if (f.indexOf('/') > 0 && f.indexOf('/') < f.length() - 1) {
                 String provider = f.substring(0, f.indexOf('/'));
                 if (providers.containsKey(provider)) {
                     out.add(f);
+                    positions.add(i);
                 } else {
                     problems.add(fp, "unknown provider '" + provider + "' and no alias named '" + f + "' ("
                             + Suggest.closest(provider, providers.keySet()).map(p -> "did you mean '" + p + "'? ")
@@ -139,8 +145,9 @@ final class AliasParser {
         return List.copyOf(out);
     }
 
-    /** Reports each fallback that leads back to its own alias, with the cycle. */
-    private static void cycles(Map<String, GatewayConfig.Alias> aliases, Problems problems) {
+    /** Reports each fallback that leads back to its own alias, with the cycle, at the index it was written at. */
+    private static void cycles(Map<String, GatewayConfig.Alias> aliases, Map<String, List<Integer>> positions,
+                               Problems problems) {
         for (GatewayConfig.Alias a : aliases.values()) {
             for (int i = 0; i < a.fallbacks().size(); i++) {
                 String next = a.fallbacks().get(i);
@@ -149,8 +156,8 @@ final class AliasParser {
                 }
                 List<String> trail = new ArrayList<>(List.of(a.name()));
                 if (reaches(next, a.name(), aliases, trail, new ArrayList<>())) {
-                    problems.add("models." + a.name() + ".fallbacks[" + i + "]", "fallbacks form a cycle: "
-                            + String.join(" -> ", trail));
+                    problems.add("models." + a.name() + ".fallbacks[" + positions.get(a.name()).get(i) + "]",
+                            "fallbacks form a cycle: " + String.join(" -> ", trail));
                 }
             }
         }

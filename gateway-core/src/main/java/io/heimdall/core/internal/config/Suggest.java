@@ -9,13 +9,13 @@ public final class Suggest {
     }
 
     /**
-     * The candidate closest to {@code word}, if it is close enough to be a likely typo: at most one edit for words of
-     * up to four characters, two for longer ones (a swap of neighbours counts as one edit).
+     * The candidate closest to {@code word}, if it is close enough to be a likely typo: none for words of one or two
+     * characters, one edit for up to four, two for longer ones (a swap of neighbours counts as one edit).
      */
     public static Optional<String> closest(String word, Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
-        int limit = word.length() <= 4 ? 1 : 2;
+        int limit = word.length() <= 2 ? 0 : word.length() <= 4 ? 1 : 2;
         for (String c : candidates) {
             if (c.equals(word)) {
                 continue;

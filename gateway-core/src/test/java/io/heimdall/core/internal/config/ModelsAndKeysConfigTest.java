@@ -102,12 +102,12 @@ class ModelsAndKeysConfigTest {
                         + "'azure'? configured providers: openai, azure, local)",
                 "models.a.fallbacks[2]: no alias named 'chaep' (did you mean 'cheap'? a fallback is an alias or "
                         + "<provider>/<model>; aliases: a, b, c, cheap)",
-                "models.a.fallbacks[4]: 'b' is listed twice (also fallbacks[0])",
+                "models.a.fallbacks[4]: 'b' is listed twice (also fallbacks[3])",
                 "models.a.fallbacks[5]: expected <provider>/<model> or an alias name, got the number 7",
                 "models.a.fallbacks[6]: expected <provider>/<model> or an alias name, got the string ''",
                 "models.cheap.fallbacks: expected a list of <provider>/<model> or alias names, got the string "
                         + "'local/echo'",
-                "models.a.fallbacks[0]: fallbacks form a cycle: a -> b -> c -> a",
+                "models.a.fallbacks[3]: fallbacks form a cycle: a -> b -> c -> a",
                 "models.b.fallbacks[0]: fallbacks form a cycle: b -> c -> a -> b",
                 "models.c.fallbacks[0]: fallbacks form a cycle: c -> a -> b -> c");
     }
