@@ -67,7 +67,8 @@ public final class ConfigLoader {
             root = bytes.length == 0 ? null : mapper.readValue(bytes, MAP);
         } catch (JsonProcessingException e) {
             throw new ConfigException(SyntaxErrors.message(name, json, e));
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // never the parser's message: it may quote the text around the fault
             throw new ConfigException(name + ": cannot parse (" + e.getClass().getSimpleName() + ")");
         }
         if (root == null) {
