@@ -104,6 +104,9 @@ class NestedPluginConfigTest {
         assertEquals(Optional.of("tools"), c.string("mode"));
         assertEquals(Optional.of(8L), c.integer("max-turns"));
         assertEquals(Optional.of(Duration.ofSeconds(45)), c.duration("poll"));
+        PluginConfig asObject = c.child("servers").orElseThrow();
+        assertEquals(List.of("fs", "web"), List.copyOf(asObject.keys()), "a map is also readable as a free object");
+        assertEquals(List.of("npx", "@mcp/fs", "/tmp"), asObject.child("fs").orElseThrow().strings("command"));
         assertTrue(c.childMap("absent").isEmpty());
         assertTrue(c.stringMap("mode").isEmpty(), "not a map");
     }

@@ -282,8 +282,9 @@ public final class ConfigView implements PluginConfig {
         return v == null ? spec.option(key).map(ConfigOption::defaultStrings).orElse(List.of()) : List.of();
     }
 
-    private Optional<ConfigSpec> nestedSpec(String key) {
-        return spec.option(key).flatMap(ConfigOption::spec);
+    /** The nested spec of a key declared with this type, if any. */
+    private Optional<ConfigSpec> nestedSpec(String key, ConfigType type) {
+        return spec.option(key).filter(o -> o.type() == type).flatMap(ConfigOption::spec);
     }
 
     @Override
@@ -292,7 +293,7 @@ public final class ConfigView implements PluginConfig {
         Object v = values.get(key);
         if (v instanceof Map<?, ?> m) {
             return Optional.of(new ConfigView(join(path, key), (Map<String, Object>) m,
-                    nestedSpec(key).orElseGet(() -> freeForm(m)), secrets));
+                    nestedSpec(key, ConfigType.OBJECT).orElseGet(() -> freeForm(m)), secrets));
         }
         return Optional.empty();
     }
@@ -304,7 +305,7 @@ public final class ConfigView implements PluginConfig {
         if (!(v instanceof List<?> l)) {
             return List.of();
         }
-        Optional<ConfigSpec> itemSpec = nestedSpec(key);
+        Optional<ConfigSpec> itemSpec = nestedSpec(key, ConfigType.OBJECT_LIST);
         List<PluginConfig> out = new ArrayList<>(l.size());
         for (int i = 0; i < l.size(); i++) {
             if (l.get(i) instanceof Map<?, ?> m) {
@@ -321,7 +322,7 @@ public final class ConfigView implements PluginConfig {
         if (!(values.get(key) instanceof Map<?, ?> map)) {
             return Map.of();
         }
-        Optional<ConfigSpec> valueSpec = nestedSpec(key);
+        Optional<ConfigSpec> valueSpec = nestedSpec(key, ConfigType.OBJECT_MAP);
         Map<String, PluginConfig> out = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : map.entrySet()) {
             if (e.getValue() instanceof Map<?, ?> m) {
