@@ -101,7 +101,7 @@ class OpenAiJavaClientIT {
                   fast:
                     targets:
                       - model: upstream/gpt-4o-mini
-                      - model: oa/gpt-4o
+                      - { model: oa/gpt-4o, priority: 1 }
                   local-alias: { targets: [ local/echo ] }
                 plugins:
                   - { id: example-header-hook, config: { header: x-company, value: acme } }

@@ -7,10 +7,12 @@ import io.heimdall.core.internal.config.ConfigWatcher;
 import io.heimdall.core.internal.config.GatewayConfig;
 import io.heimdall.core.internal.config.Problems;
 import io.heimdall.core.internal.config.SecretResolver;
+import io.heimdall.core.internal.config.SpecReference;
 import io.heimdall.core.internal.engine.Engine;
 import io.heimdall.core.internal.engine.Generation;
 import io.heimdall.core.internal.engine.GenerationBuilder;
 import io.heimdall.core.internal.engine.StartupReport;
+import io.heimdall.core.internal.inflight.InFlightRequests;
 import io.heimdall.core.internal.metrics.MetricsRegistry;
 import io.heimdall.core.internal.plugin.PluginLoader;
 import io.heimdall.core.internal.plugin.PluginRegistry;
@@ -50,6 +52,7 @@ public final class Gateway implements AutoCloseable {
     private final Engine engine;
     private final PluginRegistry registry;
     private final MetricsRegistry metrics = new MetricsRegistry();
+    private final InFlightRequests inflight;
     private final WebServer server;
     private final ConnectionGuard guard;
     private final ConfigWatcher watcher;
@@ -84,8 +87,9 @@ public final class Gateway implements AutoCloseable {
 
         String host = b.host != null ? b.host : config.server().host();
         int port = b.port != null ? b.port : config.server().port();
+        this.inflight = InFlightRequests.start(InFlightRequests.Settings.defaults(config.routing().maxInFlight()));
         HttpApi api = new HttpApi(engine, wire, () -> config.server().maxBodyBytes(),
-                () -> config.server().requestTimeout(), () -> config.server().requestTimeout());
+                () -> config.server().requestTimeout(), () -> config.routing().timeouts().maxClient(), inflight);
         HttpRouting.Builder routing = HttpRouting.builder();
         routing.addFilter(new Cors(() -> config.server().cors(), wire::encodeError));
         api.routing(routing);
@@ -109,6 +113,7 @@ public final class Gateway implements AutoCloseable {
         if (!server.isRunning() || server.port() <= 0) {
             server.stop();
             guard.close();
+            inflight.close();
             engine.close();
             throw new ConfigException("server: cannot listen on " + host + ":" + port
                     + " (is another process using that port? see the log above)");
@@ -177,17 +182,16 @@ public final class Gateway implements AutoCloseable {
                         .append(e.factory().id()).append("`\n\n")
                         .append(e.factory().description()).append(" (").append(e.origin()).append("; `")
                         .append(where).append("`)\n\n");
-                var options = e.factory().configSpec().options();
-                if (options.isEmpty()) {
+                var rows = SpecReference.rows(e.factory().configSpec());
+                if (rows.isEmpty()) {
                     sb.append("No config keys.\n\n");
                     continue;
                 }
                 sb.append("| key | type | default | description |\n|---|---|---|---|\n");
-                for (var o : options) {
-                    sb.append("| `").append(o.key()).append("` | ")
-                            .append(o.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')).append(" | ")
-                            .append(o.required() ? "required" : o.defaultValue().map(d -> "`" + d + "`").orElse("—"))
-                            .append(" | ").append(o.description().replace("|", "\\|")).append(" |\n");
+                for (var r : rows) {
+                    sb.append("| `").append(r.key()).append("` | ").append(r.type()).append(" | ")
+                            .append(r.defaultValue())
+                            .append(" | ").append(r.description().replace("|", "\\|")).append(" |\n");
                 }
                 sb.append('\n');
             }
@@ -253,6 +257,7 @@ public final class Gateway implements AutoCloseable {
         }
         server.stop();
         guard.close();
+        inflight.close();
         engine.close();
     }
 

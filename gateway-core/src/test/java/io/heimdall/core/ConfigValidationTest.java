@@ -47,10 +47,10 @@ class ConfigValidationTest {
                 "models.m.targets[0].model: unknown provider 'ghost'",
                 "models.m.targets[1].model: must be <provider>/<model>",
                 // Each plugin's own keys are checked in the same pass.
-                "providers.a.lable: unknown key (accepted: label, delay)",
+                "providers.a.lable: unknown key (did you mean 'label'?)",
                 "providers.a.delay: expected a duration",
                 "providers.b.type: unknown provider type 'warp-drive'",
-                "plugins[0].config.words: unknown key (accepted: word)",
+                "plugins[0].config.words: unknown key (did you mean 'word'?)",
                 "plugins[1].id: no loaded plugin has id 'missing-plugin'");
         for (String e : expected) {
             assertTrue(p.stream().anyMatch(s -> s.startsWith(e)), "missing '" + e + "' in " + p);
@@ -68,10 +68,10 @@ class ConfigValidationTest {
                   - { id: missing-plugin }
                 """);
         List<String> expected = List.of(
-                "providers.a.lable: unknown key (accepted: label, delay)",
+                "providers.a.lable: unknown key (did you mean 'label'?)",
                 "providers.a.delay: expected a duration",
                 "providers.b.type: unknown provider type 'warp-drive' (available: ",
-                "plugins[0].config.words: unknown key (accepted: word)",
+                "plugins[0].config.words: unknown key (did you mean 'word'?)",
                 "plugins[1].id: no loaded plugin has id 'missing-plugin'");
         for (String e : expected) {
             assertTrue(p.stream().anyMatch(s -> s.startsWith(e)), "missing '" + e + "' in " + p);

@@ -12,12 +12,28 @@ public enum ConfigType {
     NUMBER,
     /** {@code true} or {@code false}. */
     BOOLEAN,
-    /** A duration: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, or ISO-8601 {@code PT30S}. */
+    /** A non-negative duration: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, or ISO-8601 {@code PT30S}. */
     DURATION,
     /** A list of strings. */
     STRING_LIST,
-    /** A free-form object the plugin reads with {@link PluginConfig#child(String)}. */
+    /**
+     * An object read with {@link PluginConfig#child(String)}: free-form, or checked against a nested spec when
+     * declared with {@link ConfigSpec.Builder#object(String, ConfigSpec, String)}.
+     */
     OBJECT,
-    /** A list of free-form objects, read with {@link PluginConfig#children(String)}. */
-    OBJECT_LIST
+    /**
+     * A list of objects read with {@link PluginConfig#children(String)}: free-form, or each checked against a nested
+     * spec when declared with {@link ConfigSpec.Builder#listOf(String, ConfigSpec, String)}.
+     */
+    OBJECT_LIST,
+    /**
+     * A map from names the user chooses to objects, read with {@link PluginConfig#childMap(String)}; each object is
+     * checked against the nested spec given to {@link ConfigSpec.Builder#mapOf(String, ConfigSpec, String)}.
+     */
+    OBJECT_MAP,
+    /**
+     * A map from any names to strings (environment variables, HTTP headers), read with
+     * {@link PluginConfig#stringMap(String)}; values may contain {@code ${env:NAME}}.
+     */
+    STRING_MAP
 }

@@ -1,7 +1,10 @@
 package io.heimdall.api.plugin;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -37,9 +40,36 @@ public interface PluginConfig {
     /** A list of strings; empty if absent. */
     List<String> strings(String key);
 
-    /** A nested object. */
+    /** A nested object, with the defaults of its nested spec applied if it has one; empty if absent. */
     Optional<PluginConfig> child(String key);
 
     /** A list of nested objects; empty if absent. */
     List<PluginConfig> children(String key);
+
+    /**
+     * A map of named nested objects ({@link ConfigType#OBJECT_MAP}) in file order; empty if absent. Each value's
+     * {@link #path()} ends with its name: {@code plugins[0].config.servers.fs}.
+     */
+    default Map<String, PluginConfig> childMap(String key) {
+        Map<String, PluginConfig> out = new LinkedHashMap<>();
+        child(key).ifPresent(map -> {
+            for (String name : map.keys()) {
+                map.child(name).ifPresent(c -> out.put(name, c));
+            }
+        });
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * A map of strings ({@link ConfigType#STRING_MAP}) in file order, {@code ${env:NAME}} resolved; empty if absent.
+     */
+    default Map<String, String> stringMap(String key) {
+        Map<String, String> out = new LinkedHashMap<>();
+        child(key).ifPresent(map -> {
+            for (String name : map.keys()) {
+                map.string(name).ifPresent(v -> out.put(name, v));
+            }
+        });
+        return Collections.unmodifiableMap(out);
+    }
 }

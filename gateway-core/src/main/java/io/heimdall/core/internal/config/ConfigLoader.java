@@ -21,14 +21,11 @@ import java.util.Set;
  * structural problem with its exact path: unknown keys, wrong types, references to undefined providers.
  */
 public final class ConfigLoader {
-    private static final Set<String> TOP = Set.of("server", "providers", "models", "plugins", "router");
+    private static final Set<String> TOP = Set.of("server", "providers", "models", "plugins", "router", "routing");
     private static final Set<String> SERVER = Set.of("host", "port", "max-body-size", "request-timeout",
             "connect-timeout", "header-timeout", "body-timeout", "idle-timeout", "max-connections", "cors");
     private static final Set<String> CORS = Set.of("allowed-origins", "allowed-methods", "allowed-headers",
             "expose-headers", "max-age", "allow-credentials");
-    private static final Set<String> KEY = Set.of("value", "weight", "models");
-    private static final Set<String> ALIAS = Set.of("targets");
-    private static final Set<String> TARGET = Set.of("model", "weight", "priority");
     private static final Set<String> PLUGIN = Set.of("id", "config", "enabled");
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
@@ -71,21 +68,22 @@ public final class ConfigLoader {
         try {
             root = bytes.length == 0 ? null : mapper.readValue(bytes, MAP);
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr();
-            throw new ConfigException(name + ": not valid " + (json ? "JSON" : "YAML") + where + ": "
-                    + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new ConfigException(name + ": cannot parse: " + e.getMessage());
+            throw new ConfigException(SyntaxErrors.message(name, json, e));
+        } catch (IOException | RuntimeException e) {
+            // never the parser's message: it may quote the text around the fault
+            throw new ConfigException(name + ": cannot parse (" + e.getClass().getSimpleName() + ")");
         }
         if (root == null) {
             root = Map.of();
         }
         unknownKeys("", root, TOP, problems);
-        GatewayConfig.Server server = server(map(root, "server", "", problems), problems);
+        Map<String, Object> serverSection = map(root, "server", "", problems);
+        GatewayConfig.Routing routing = RoutingParser.global(root.get("routing"), serverSection, problems);
+        GatewayConfig.Server server = server(serverSection, routing, problems);
         Map<String, GatewayConfig.ProviderEntry> providers = providers(map(root, "providers", "", problems),
-                problems);
-        Map<String, GatewayConfig.Alias> models = aliases(map(root, "models", "", problems), providers, problems);
+                routing, problems);
+        Map<String, GatewayConfig.Alias> models = AliasParser.parse(map(root, "models", "", problems), providers,
+                secrets, problems);
         List<GatewayConfig.PluginEntry> plugins = plugins(root.get("plugins"), problems);
         Optional<GatewayConfig.PluginEntry> router = Optional.empty();
         if (root.get("router") != null) {
@@ -96,10 +94,10 @@ public final class ConfigLoader {
                         "router")));
             }
         }
-        return new GatewayConfig(server, providers, models, plugins, router);
+        return new GatewayConfig(server, providers, models, plugins, router, routing);
     }
 
-    private GatewayConfig.Server server(Map<String, Object> s, Problems problems) {
+    private GatewayConfig.Server server(Map<String, Object> s, GatewayConfig.Routing routing, Problems problems) {
         unknownKeys("server", s, SERVER, problems);
         String host = string(s, "host", "server", problems).orElse("127.0.0.1");
         long port = integer(s, "port", "server", problems).orElse(8080L);
@@ -107,8 +105,9 @@ public final class ConfigLoader {
             problems.add("server.port", "must be between 0 and 65535, got " + port);
         }
         long maxBody = size(s, "max-body-size", "server", problems).orElse(16L * 1024 * 1024);
-        Duration timeout = duration(s, "request-timeout", "server", problems).orElse(Duration.ofMinutes(10));
-        Duration connect = duration(s, "connect-timeout", "server", problems).orElse(Duration.ofSeconds(10));
+        // request-timeout and connect-timeout are read (and checked) as aliases of routing.timeouts.total/.connect
+        Duration timeout = routing.timeouts().total();
+        Duration connect = routing.timeouts().connect();
         Duration header = positive(s, "header-timeout", problems).orElse(GatewayConfig.Server.DEFAULT_HEADER_TIMEOUT);
         Duration body = positive(s, "body-timeout", problems).orElse(GatewayConfig.Server.DEFAULT_BODY_TIMEOUT);
         Duration idle = positive(s, "idle-timeout", problems).orElse(GatewayConfig.Server.DEFAULT_IDLE_TIMEOUT);
@@ -194,7 +193,8 @@ public final class ConfigLoader {
                 lower.apply(headers), lower.apply(expose), maxAge, credentials));
     }
 
-    private Map<String, GatewayConfig.ProviderEntry> providers(Map<String, Object> p, Problems problems) {
+    private Map<String, GatewayConfig.ProviderEntry> providers(Map<String, Object> p, GatewayConfig.Routing global,
+                                                               Problems problems) {
         Map<String, GatewayConfig.ProviderEntry> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : p.entrySet()) {
             String name = e.getKey();
@@ -213,98 +213,13 @@ public final class ConfigLoader {
                 problems.add(path + ".type", "is required (for example mock, openai, openai-compatible)");
                 continue;
             }
-            List<GatewayConfig.KeyEntry> keys = new ArrayList<>();
-            Object rawKeys = entry.get("keys");
-            if (rawKeys != null) {
-                if (!(rawKeys instanceof List<?> list)) {
-                    problems.add(path + ".keys", "expected a list of {value, weight, models}, got "
-                            + ConfigView.describe(rawKeys));
-                } else {
-                    for (int i = 0; i < list.size(); i++) {
-                        String kp = path + ".keys[" + i + "]";
-                        Object k = list.get(i);
-                        if (k instanceof String s) {
-                            keys.add(new GatewayConfig.KeyEntry(name + "#" + i, s, 1, List.of("*")));
-                            continue;
-                        }
-                        if (!(k instanceof Map<?, ?> km)) {
-                            problems.add(kp, "expected {value, weight, models}, got " + ConfigView.describe(k));
-                            continue;
-                        }
-                        Map<String, Object> key = cast(km);
-                        unknownKeys(kp, key, KEY, problems);
-                        Optional<String> value = string(key, "value", kp, problems);
-                        if (value.isEmpty()) {
-                            problems.add(kp + ".value", "is required (write \"${env:NAME}\" to read it from the "
-                                    + "environment)");
-                            continue;
-                        }
-                        double weight = number(key, "weight", kp, problems).orElse(1.0);
-                        if (weight < 0) {
-                            problems.add(kp + ".weight", "must not be negative");
-                        }
-                        List<String> models = strings(key, "models", kp, problems).orElse(List.of("*"));
-                        keys.add(new GatewayConfig.KeyEntry(name + "#" + i, value.get(), weight, models));
-                    }
-                }
-            }
+            List<GatewayConfig.KeyEntry> keys = KeysParser.parse(name, path + ".keys", entry.get("keys"), problems);
+            GatewayConfig.Routing routing = RoutingParser.provider(entry.get("routing"), path + ".routing", global,
+                    problems);
             entry.remove("type");
             entry.remove("keys");
-            out.put(name, new GatewayConfig.ProviderEntry(name, type.get(), List.copyOf(keys), entry));
-        }
-        return out;
-    }
-
-    private Map<String, GatewayConfig.Alias> aliases(Map<String, Object> m,
-                                                     Map<String, GatewayConfig.ProviderEntry> providers,
-                                                     Problems problems) {
-        Map<String, GatewayConfig.Alias> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : m.entrySet()) {
-            String path = "models." + e.getKey();
-            if (!(e.getValue() instanceof Map<?, ?> raw)) {
-                problems.add(path, "expected an object with 'targets', got " + ConfigView.describe(e.getValue()));
-                continue;
-            }
-            Map<String, Object> alias = cast(raw);
-            unknownKeys(path, alias, ALIAS, problems);
-            Object rawTargets = alias.get("targets");
-            if (!(rawTargets instanceof List<?> list) || list.isEmpty()) {
-                problems.add(path + ".targets", "expected a non-empty list of {model: <provider>/<model>}");
-                continue;
-            }
-            List<GatewayConfig.AliasTarget> targets = new ArrayList<>();
-            for (int i = 0; i < list.size(); i++) {
-                String tp = path + ".targets[" + i + "]";
-                Object t = list.get(i);
-                Map<String, Object> target = t instanceof String s ? Map.of("model", s)
-                        : t instanceof Map<?, ?> tm ? cast(tm) : null;
-                if (target == null) {
-                    problems.add(tp, "expected {model: <provider>/<model>}, got " + ConfigView.describe(t));
-                    continue;
-                }
-                unknownKeys(tp, target, TARGET, problems);
-                Optional<String> model = string(target, "model", tp, problems);
-                if (model.isEmpty()) {
-                    problems.add(tp + ".model", "is required, as <provider>/<model>");
-                    continue;
-                }
-                int slash = model.get().indexOf('/');
-                if (slash <= 0 || slash == model.get().length() - 1) {
-                    problems.add(tp + ".model", "must be <provider>/<model>, got '" + model.get() + "'");
-                    continue;
-                }
-                String provider = model.get().substring(0, slash);
-                if (!providers.containsKey(provider)) {
-                    problems.add(tp + ".model", "unknown provider '" + provider + "' (configured: "
-                            + String.join(", ", providers.keySet()) + ")");
-                    continue;
-                }
-                double weight = number(target, "weight", tp, problems).orElse(1.0);
-                long priority = integer(target, "priority", tp, problems).orElse((long) i);
-                targets.add(new GatewayConfig.AliasTarget(provider, model.get().substring(slash + 1), weight,
-                        (int) priority));
-            }
-            out.put(e.getKey(), new GatewayConfig.Alias(e.getKey(), List.copyOf(targets)));
+            entry.remove("routing");
+            out.put(name, new GatewayConfig.ProviderEntry(name, type.get(), keys, entry, routing));
         }
         return out;
     }
@@ -354,10 +269,10 @@ public final class ConfigLoader {
     }
 
     private static void unknownKeys(String path, Map<String, Object> m, Set<String> known, Problems problems) {
+        List<String> accepted = known.stream().sorted().toList();
         for (String key : m.keySet()) {
             if (!known.contains(key)) {
-                problems.add(ConfigView.join(path, key), "unknown key (accepted: "
-                        + String.join(", ", known.stream().sorted().toList()) + ")");
+                problems.add(ConfigView.join(path, key), Suggest.unknownKey(key, accepted));
             }
         }
     }

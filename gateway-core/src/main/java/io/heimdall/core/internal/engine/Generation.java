@@ -192,8 +192,25 @@ public final class Generation {
         List<Target> out = new ArrayList<>();
         List<String> keyProblems = new ArrayList<>();
         if (alias != null) {
+            int last = 0;
             for (GatewayConfig.AliasTarget t : alias.targets()) {
                 expand(t.provider(), t.model(), t.weight(), t.priority(), out, keyProblems);
+                last = Math.max(last, t.priority());
+            }
+            // The alias's fallbacks: each a further priority group after its targets, in order.
+            for (String fallback : alias.fallbacks()) {
+                last++;
+                List<Target> group;
+                try {
+                    group = config.models().containsKey(fallback) && !fallback.equals(model)
+                            ? candidates(fallback) : direct(fallback, keyProblems);
+                } catch (GatewayException e) {
+                    keyProblems.add(fallback + ": " + e.error().message());
+                    continue;
+                }
+                for (Target t : group) {
+                    out.add(new Target(t.provider(), t.model(), t.keyName(), t.weight(), last));
+                }
             }
         } else {
             int slash = model.indexOf('/');
@@ -251,6 +268,15 @@ public final class Generation {
             }
         }
         return problems;
+    }
+
+    private List<Target> direct(String model, List<String> keyProblems) {
+        int slash = model.indexOf('/');
+        List<Target> out = new ArrayList<>();
+        if (slash > 0 && providers.containsKey(model.substring(0, slash))) {
+            expand(model.substring(0, slash), model.substring(slash + 1), 1, 0, out, keyProblems);
+        }
+        return out;
     }
 
     private static String sanitize(String text) {

@@ -23,7 +23,14 @@ import io.heimdall.core.internal.config.Problems;
 import io.heimdall.core.internal.config.SecretResolver;
 import io.heimdall.core.internal.metrics.MetricsRegistry;
 import io.heimdall.core.internal.plugin.PluginRegistry;
+import io.heimdall.core.internal.resilience.BreakerSettings;
+import io.heimdall.core.internal.resilience.BulkheadSettings;
+import io.heimdall.core.internal.resilience.CooldownSettings;
+import io.heimdall.core.internal.resilience.OutlierSettings;
 import io.heimdall.core.internal.resilience.ResilienceSettings;
+import io.heimdall.core.internal.resilience.RetrySettings;
+
+import java.time.Duration;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -194,26 +201,66 @@ public final class GenerationBuilder {
     }
 
     private static int maxConnections(GatewayConfig.ProviderEntry p) {
-        return 1024;
+        return p.routing().maxConnections();
     }
 
-    private static Generation.ProviderSettings settings(GatewayConfig config, GatewayConfig.ProviderEntry p) {
-        return new Generation.ProviderSettings(ResilienceSettings.DEFAULTS, config.server().requestTimeout());
+    /** The provider's effective {@code routing} settings as the resilience parts take them. */
+    static Generation.ProviderSettings settings(GatewayConfig config, GatewayConfig.ProviderEntry p) {
+        GatewayConfig.Routing r = p.routing();
+        GatewayConfig.Retries re = r.retries();
+        GatewayConfig.CircuitBreaker cb = r.circuitBreaker();
+        GatewayConfig.Bulkhead bh = r.bulkhead();
+        GatewayConfig.OutlierEjection oe = r.outlierEjection();
+        ResilienceSettings settings = new ResilienceSettings(
+                new RetrySettings(re.max(), re.initialBackoff(), re.maxBackoff(), re.jitter(), re.maxRetryAfter()),
+                new BreakerSettings(cb.enabled(), cb.consecutiveFailures(), cb.errorRate(), cb.window(),
+                        cb.minRequests(), cb.openFor(), cb.halfOpenProbes()),
+                new BulkheadSettings(bh.maxConcurrency(), bh.maxQueue(), bh.queueTimeout()),
+                new CooldownSettings(r.keyCooldown().initial(), r.keyCooldown().max()),
+                new OutlierSettings(oe.enabled(), oe.consecutiveFailures(), oe.ejectFor()));
+        Duration firstByte = r.timeouts().firstByte().compareTo(r.timeouts().idle()) > 0 ? r.timeouts().firstByte()
+                : r.timeouts().idle();
+        return new Generation.ProviderSettings(settings, firstByte);
     }
 
+    /**
+     * Resolves each key: its {@code value} and its other fields. A key whose referenced environment variable is unset
+     * or whose value is empty stays listed with the problem, so a client whose every target fails is told why.
+     */
     private List<Generation.KeySlot> keys(GatewayConfig.ProviderEntry p) {
         List<Generation.KeySlot> keys = new ArrayList<>();
         for (GatewayConfig.KeyEntry k : p.keys()) {
-            StringBuilder missing = new StringBuilder();
-            Optional<String> value = secrets.resolve(k.reference(), missing);
-            Optional<String> problem = value.isEmpty()
-                    ? Optional.of("environment variable " + missing + " is not set")
-                    : value.get().isEmpty() ? Optional.of("the key is empty") : Optional.empty();
+            List<String> problems = new ArrayList<>();
+            Optional<Secret> value = Optional.empty();
+            if (!k.reference().isEmpty()) {
+                value = resolve(k.reference(), "value", problems);
+            }
+            Map<String, Secret> fields = new LinkedHashMap<>();
+            for (Map.Entry<String, String> f : k.fields().entrySet()) {
+                resolve(f.getValue(), f.getKey(), problems).ifPresent(v -> fields.put(f.getKey(), v));
+            }
+            if (k.reference().isEmpty() && k.fields().isEmpty()) {
+                problems.add("the key has no value");
+            }
+            Optional<String> problem = problems.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", problems));
             problem.ifPresent(why -> LOG.log(System.Logger.Level.WARNING, "Key {0} cannot be used: {1}", k.id(), why));
-            ApiKey apiKey = new ApiKey(k.id(), value.map(Secret::of), Map.of());
-            keys.add(new Generation.KeySlot(k, apiKey, problem));
+            keys.add(new Generation.KeySlot(k, new ApiKey(k.id(), value, fields), problem));
         }
         return List.copyOf(keys);
+    }
+
+    private Optional<Secret> resolve(String reference, String field, List<String> problems) {
+        StringBuilder missing = new StringBuilder();
+        Optional<String> v = secrets.resolve(reference, missing);
+        if (v.isEmpty()) {
+            problems.add(field + ": environment variable " + missing + " is not set");
+            return Optional.empty();
+        }
+        if (v.get().isEmpty()) {
+            problems.add(field + " is empty");
+            return Optional.empty();
+        }
+        return Optional.of(Secret.of(v.get()));
     }
 
     private <T extends AutoCloseable> Optional<Instances.Lease<T>> lease(String kind, String name, Factory<T> factory,
@@ -262,6 +309,11 @@ public final class GenerationBuilder {
                 continue;
             }
             ConfigView.validate(path, p.config(), f.get().factory().configSpec(), secrets, problems);
+            io.heimdall.api.plugin.ConfigSpec keySpec = ((ProviderFactory) f.get().factory()).keySpec();
+            for (int i = 0; i < p.keys().size(); i++) {
+                Map<String, Object> fields = new LinkedHashMap<>(p.keys().get(i).fields());
+                ConfigView.validate(path + ".keys[" + i + "]", fields, keySpec, secrets, problems);
+            }
         }
         for (GatewayConfig.PluginEntry e : plugins) {
             Optional<PluginRegistry.Entry> f = factories.find(PluginRegistry.Kind.PLUGIN, e.id());

@@ -14,6 +14,10 @@ import io.heimdall.core.internal.engine.DefaultRequestContext;
 import io.heimdall.core.internal.engine.Engine;
 import io.heimdall.core.internal.engine.Generation;
 import io.heimdall.core.internal.engine.PluginRoutes;
+import io.heimdall.core.internal.inflight.CancelReason;
+import io.heimdall.core.internal.inflight.ClientConnection;
+import io.heimdall.core.internal.inflight.InFlightRequest;
+import io.heimdall.core.internal.inflight.InFlightRequests;
 import io.heimdall.core.internal.wire.JacksonOpenAiWire;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.Header;
@@ -68,6 +72,7 @@ public final class HttpApi {
     private final LongSupplier maxBodyBytes;
     private final Supplier<Duration> requestTimeout;
     private final Supplier<Duration> maxClientTimeout;
+    private final InFlightRequests inflight;
 
     /**
      * Creates the API.
@@ -77,9 +82,11 @@ public final class HttpApi {
      * @param maxBodyBytes   the current body size limit (it may change on reload)
      * @param requestTimeout   the current per-request deadline
      * @param maxClientTimeout the cap on a deadline a client asks for with {@code x-heimdall-timeout}
+     * @param inflight         the watchdog every request registers with
      */
     public HttpApi(Engine engine, JacksonOpenAiWire wire, LongSupplier maxBodyBytes, Supplier<Duration> requestTimeout,
-                   Supplier<Duration> maxClientTimeout) {
+                   Supplier<Duration> maxClientTimeout, InFlightRequests inflight) {
+        this.inflight = inflight;
         this.engine = engine;
         this.wire = wire;
         this.maxBodyBytes = maxBodyBytes;
@@ -149,8 +156,8 @@ public final class HttpApi {
     private void servePlugin(ServerRequest req, ServerResponse res, String requestId, ContextRef ref, Generation g,
                              PluginRoutes.Match m) {
         Endpoint endpoint = m.route().endpoint();
-        DefaultRequestContext ctx = context(req, requestId, endpoint.access() == Access.CALLER);
-        ref.value = ctx;
+        open(req, requestId, ref, endpoint.access() == Access.CALLER);
+        DefaultRequestContext ctx = ref.value;
         PluginEndpoint exchange = new PluginEndpoint(req, res, ctx, m.params(), () -> readBody(req),
                 () -> {
                     res.header(REQUEST_ID, requestId);
@@ -187,9 +194,55 @@ public final class HttpApi {
         void run(String requestId, ContextRef ctx);
     }
 
-    /** The request context once created, so that errors carry the headers hooks added. */
+    /**
+     * The request context once created (so that errors carry the headers hooks added), and the request's registration
+     * with the in-flight watchdog, which cancels it when its client goes away or its deadline passes.
+     */
     private static final class ContextRef {
         private DefaultRequestContext value;
+        private InFlightRequest inflight;
+
+        /**
+         * Ends the registration (clearing an interrupt the watchdog delivered) and says what a failure really was:
+         * the deadline (504) or the client leaving (499) when the watchdog cancelled the request, else {@code error}.
+         */
+        GatewayError settle(GatewayError error) {
+            if (inflight == null) {
+                return error;
+            }
+            inflight.close();
+            Optional<CancelReason> why = inflight.cancelled();
+            if (why.isEmpty()) {
+                return error;
+            }
+            return why.get() == CancelReason.DEADLINE
+                    ? GatewayError.of(504, GatewayError.TIMEOUT, "The request did not complete before its deadline ("
+                    + "routing.timeouts.total, or the x-heimdall-timeout header)", "request_timeout")
+                    : GatewayError.of(499, GatewayError.INVALID_REQUEST, "The client closed the connection",
+                    "client_closed_request");
+        }
+
+        void release() {
+            if (inflight != null) {
+                inflight.close();
+            }
+        }
+    }
+
+    /** Creates the request's context and registers it with the watchdog (503 when the gateway is full). */
+    private void open(ServerRequest req, String requestId, ContextRef ref, boolean authenticate) {
+        ref.value = context(req, requestId, authenticate);
+        Optional<ClientConnection> connection = ClientConnection.of(req.localPeer().address(),
+                req.remotePeer().address());
+        Optional<InFlightRequest> registered = connection.isPresent()
+                ? inflight.tryRegister(Thread.currentThread(), ref.value.deadline(), connection.get())
+                : inflight.tryRegister(Thread.currentThread(), ref.value.deadline());
+        if (registered.isEmpty()) {
+            throw new GatewayException(GatewayError.of(503, GatewayError.API_ERROR, "The gateway is at its limit of "
+                    + "requests in flight (routing.max-in-flight); retry shortly", "gateway_overloaded")
+                    .withRetryAfter(Duration.ofSeconds(1)));
+        }
+        ref.inflight = registered.get();
     }
 
     /** Runs a route, turning every failure into an OpenAI-shaped error response. */
@@ -199,11 +252,17 @@ public final class HttpApi {
         try {
             exchange.run(requestId, ctx);
         } catch (GatewayException e) {
-            sendError(req, res, requestId, e.error(), ctx.value);
+            sendError(req, res, requestId, ctx.settle(e.error()), ctx.value);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "Request " + requestId + " failed", e);
-            sendError(req, res, requestId, GatewayError.internal("Internal error; see the gateway log for request "
-                    + requestId), ctx.value);
+            GatewayError internal = GatewayError.internal("Internal error; see the gateway log for request "
+                    + requestId);
+            GatewayError settled = ctx.settle(internal);
+            if (settled == internal) {
+                LOG.log(System.Logger.Level.ERROR, "Request " + requestId + " failed", e);
+            }
+            sendError(req, res, requestId, settled, ctx.value);
+        } finally {
+            ctx.release();
         }
     }
 
@@ -216,10 +275,10 @@ public final class HttpApi {
 
     private void chat(ServerRequest req, ServerResponse res) {
         guarded(req, res, (requestId, ctx) -> {
-            ctx.value = context(req, requestId);
+            open(req, requestId, ctx, true);
             ChatRequest request = wire.decodeChatRequest(readBody(req));
             if (request.stream()) {
-                stream(req, res, request, ctx.value);
+                stream(req, res, request, ctx);
             } else {
                 ChatResponse response = engine.serveChat(request, ctx.value);
                 sendJson(res, requestId, ctx.value, wire.encodeChatResponse(response));
@@ -227,21 +286,27 @@ public final class HttpApi {
         });
     }
 
-    private void stream(ServerRequest req, ServerResponse res, ChatRequest request, DefaultRequestContext ctx) {
+    private void stream(ServerRequest req, ServerResponse res, ChatRequest request, ContextRef ref) {
+        DefaultRequestContext ctx = ref.value;
         SseWriter writer = new SseWriter(res, ctx);
         try {
             engine.serveStream(request, ctx, writer::chunk);
+            ref.release();
             writer.done();
         } catch (GatewayException e) {
+            GatewayError error = ref.settle(e.error());
             if (writer.started()) {
-                writer.error(e.error());
+                writer.error(error);
             } else {
-                sendError(req, res, ctx.requestId(), e.error(), ctx);
+                sendError(req, res, ctx.requestId(), error, ctx);
             }
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "Request " + ctx.requestId() + " failed", e);
-            GatewayError error = GatewayError.internal("Internal error; see the gateway log for request "
+            GatewayError internal = GatewayError.internal("Internal error; see the gateway log for request "
                     + ctx.requestId());
+            GatewayError error = ref.settle(internal);
+            if (error == internal) {
+                LOG.log(System.Logger.Level.ERROR, "Request " + ctx.requestId() + " failed", e);
+            }
             if (writer.started()) {
                 writer.error(error);
             } else {
@@ -332,7 +397,7 @@ public final class HttpApi {
 
     private void embeddings(ServerRequest req, ServerResponse res) {
         guarded(req, res, (requestId, ctx) -> {
-            ctx.value = context(req, requestId);
+            open(req, requestId, ctx, true);
             EmbeddingRequest request = wire.decodeEmbeddingRequest(readBody(req));
             EmbeddingResponse response = engine.serveEmbeddings(request, ctx.value);
             boolean base64 = request.encodingFormat().map("base64"::equals).orElse(false);
@@ -342,7 +407,7 @@ public final class HttpApi {
 
     private void models(ServerRequest req, ServerResponse res) {
         guarded(req, res, (requestId, ctx) -> {
-            ctx.value = context(req, requestId);
+            open(req, requestId, ctx, true);
             sendJson(res, requestId, null, wire.encodeModelList(engine.listModels(ctx.value)));
         });
     }
@@ -353,7 +418,7 @@ public final class HttpApi {
             String path = req.path().path();
             String id = java.net.URLDecoder.decode(path.substring(path.indexOf("/models/") + "/models/".length()),
                     StandardCharsets.UTF_8);
-            ctx.value = context(req, requestId);
+            open(req, requestId, ctx, true);
             io.heimdall.api.model.ModelInfo found = engine.listModels(ctx.value).stream().filter(m -> m.id().equals(id))
                     .findFirst().orElseThrow(() -> new GatewayException(GatewayError.modelNotFound(id)));
             sendJson(res, requestId, null, wire.encodeModel(found));
@@ -416,10 +481,6 @@ public final class HttpApi {
         return new GatewayException(GatewayError.of(413, GatewayError.INVALID_REQUEST,
                 "The request body is larger than the limit of " + limit + " bytes (server.max-body-size)",
                 "request_too_large"));
-    }
-
-    private DefaultRequestContext context(ServerRequest req, String requestId) {
-        return context(req, requestId, true);
     }
 
     /** The request's context: headers without credentials, the caller (authenticated if asked), the deadline. */

@@ -162,7 +162,7 @@ class CancellationReleaseTest {
     void apacheUpstreamClientWaitingForAResponseIsReleasedAsA502ThatTheCallerMapsByReason() throws Exception {
         ServerSocket upstream = silentUpstream();
         ApacheUpstreamClient client = new ApacheUpstreamClient("silent", "http://127.0.0.1:" + upstream.getLocalPort(),
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5), 1024);
         try {
             Run run = runWithDeadline(Duration.ofMillis(300), () -> client.send(UpstreamRequest.postJson(
                     "/v1/chat/completions", Map.of(), "{}".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(60))));
@@ -200,7 +200,7 @@ class CancellationReleaseTest {
             }
         });
         ApacheUpstreamClient client = new ApacheUpstreamClient("trickle",
-                "http://127.0.0.1:" + upstream.getLocalPort(), Duration.ofSeconds(5));
+                "http://127.0.0.1:" + upstream.getLocalPort(), Duration.ofSeconds(5), 1024);
         try {
             Run run = runWithDeadline(Duration.ofSeconds(1), () -> {
                 try (UpstreamResponse response = client.send(UpstreamRequest.postJson("/v1/chat/completions",
