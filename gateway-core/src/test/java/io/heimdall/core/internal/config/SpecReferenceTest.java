@@ -47,7 +47,8 @@ class SpecReferenceTest {
         exactly(problems("provders: {}\nserver: { prot: 1, xyz: 2 }\n"),
                 "provders: unknown key (did you mean 'providers'?)",
                 "server.prot: unknown key (did you mean 'port'?)",
-                "server.xyz: unknown key (accepted: connect-timeout, host, max-body-size, port, request-timeout)");
+                "server.xyz: unknown key (accepted: body-timeout, connect-timeout, cors, header-timeout, host, "
+                        + "idle-timeout, max-body-size, max-connections, port, request-timeout)");
         assertEquals(1, Suggest.distance("lable", "label"));
         assertEquals(1, Suggest.distance("comand", "command"));
         assertEquals(3, Suggest.distance("retry", "retries"));
