@@ -91,12 +91,22 @@ class OpenAiJavaClientIT {
                     type: openai-compatible
                     base-url: "%1$s"
                     keys: [ { value: "${env:UPSTREAM_KEY}" } ]
+                    routing: { retries: { max: 0 } }        # a 503 moves straight to the next target
+                  limited:                                   # rate-limit tests rest this key, not upstream's
+                    type: openai-compatible
+                    base-url: "%1$s"
+                    keys: [ { value: "${env:UPSTREAM_KEY}" } ]
+                  limited-stream:
+                    type: openai-compatible
+                    base-url: "%1$s"
+                    keys: [ { value: "${env:UPSTREAM_KEY}" } ]
                   oa:
                     type: openai
                     base-url: "%1$s"
                     organization: org-heimdall-it
                     keys: [ { value: "${env:OA_KEY}" } ]
                   local: { type: mock }
+                  local-limits: { type: mock }
                 models:
                   fast:
                     targets:
@@ -305,7 +315,7 @@ class OpenAiJavaClientIT {
         assertEquals(Optional.of("Echo: mock provider"), echo.choices().getFirst().message().content());
         assertEquals(ChatCompletion.Choice.FinishReason.STOP, echo.choices().getFirst().finishReason());
         RateLimitException e = assertThrows(RateLimitException.class,
-                () -> client.chat().completions().create(chat("local/fail-429", "x")));
+                () -> client.chat().completions().create(chat("local-limits/fail-429", "x")));
         assertEquals(List.of("1"), e.headers().values("retry-after"));
         BadRequestException bad = assertThrows(BadRequestException.class,
                 () -> client.chat().completions().create(chat("local/fail-400", "x")));
@@ -526,7 +536,7 @@ class OpenAiJavaClientIT {
     void upstream429IsARateLimitExceptionWithRetryAfter() {
         mock.enqueue(MockBehavior.status(429, 3));
         RateLimitException e = assertThrows(RateLimitException.class,
-                () -> client.chat().completions().create(chat("upstream/gpt-4o-mini", "too fast")));
+                () -> client.chat().completions().create(chat("limited/gpt-4o-mini", "too fast")));
         assertEquals(429, e.statusCode());
         assertEquals(List.of("3"), e.headers().values("retry-after"));
         assertFalse(e.headers().values("x-request-id").isEmpty(), "x-request-id on errors too");
@@ -540,7 +550,7 @@ class OpenAiJavaClientIT {
         mock.enqueue(MockBehavior.status(429, 5));
         RateLimitException e = assertThrows(RateLimitException.class, () -> {
             try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions()
-                    .createStreaming(chat("upstream/gpt-4o-mini", "stream too fast"))) {
+                    .createStreaming(chat("limited-stream/gpt-4o-mini", "stream too fast"))) {
                 stream.stream().forEach(c -> { });
             }
         });
