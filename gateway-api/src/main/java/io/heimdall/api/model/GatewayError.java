@@ -44,7 +44,18 @@ public record GatewayError(int status, String type, String message, Optional<Str
         retryAfter = Values.opt(retryAfter);
     }
 
-    /** An error with the given status, type, message and optional code. */
+    /*
+     * Factories take their arguments in the order of the record's components — status, type, message, param, code —
+     * leaving out what they do not set, so a param is never where a code is expected. For anything else, start from
+     * of(status, type, message) and add withParam / withCode / withRetryAfter.
+     */
+
+    /** An error with the given status, type and message; no param, no code. */
+    public static GatewayError of(int status, String type, String message) {
+        return new GatewayError(status, type, message, Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /** An error with the given status, type, message and code ({@code null} for none); no param. */
     public static GatewayError of(int status, String type, String message, String code) {
         return new GatewayError(status, type, message, Optional.empty(), Optional.ofNullable(code), Optional.empty());
     }
@@ -99,6 +110,21 @@ public record GatewayError(int status, String type, String message, Optional<Str
     /** Whether another attempt, on this target or the next, may succeed: 408, 429, 5xx. */
     public boolean retryable() {
         return status == 408 || status == 429 || status >= 500;
+    }
+
+    /** The same error naming the request field at fault. */
+    public GatewayError withParam(String value) {
+        return new GatewayError(status, type, message, Optional.of(value), code, retryAfter);
+    }
+
+    /** The same error with a machine-readable code. */
+    public GatewayError withCode(String value) {
+        return new GatewayError(status, type, message, param, Optional.of(value), retryAfter);
+    }
+
+    /** The same error with another message (for example with context added). */
+    public GatewayError withMessage(String value) {
+        return new GatewayError(status, type, value, param, code, retryAfter);
     }
 
     /** The same error with a retry-after hint. */
