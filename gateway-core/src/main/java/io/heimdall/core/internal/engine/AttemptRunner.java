@@ -84,10 +84,12 @@ final class AttemptRunner {
 
     private final Observers observers;
     private final TargetHealthRegistry health;
+    private final CoreMetrics metrics;
 
-    AttemptRunner(Observers observers, TargetHealthRegistry health) {
+    AttemptRunner(Observers observers, TargetHealthRegistry health, CoreMetrics metrics) {
         this.observers = observers;
         this.health = health;
+        this.metrics = metrics;
     }
 
     /**
@@ -164,9 +166,11 @@ final class AttemptRunner {
                 }
                 LOG.log(System.Logger.Level.WARNING, "Request {0}: retrying {1} in {2} ms", ctx.requestId(),
                         target.qualifiedModel(), delay.duration().toMillis());
+                metrics.retry(target.provider());
                 sleep(delay.duration());
             }
             if (last != null) {
+                metrics.fallback(target.provider());
                 LOG.log(System.Logger.Level.WARNING, "Request {0}: {1} failed ({2} {3}); trying the next target",
                         ctx.requestId(), target.qualifiedModel(), last.error().status(),
                         last.error().code().orElse(last.error().type()));

@@ -5,6 +5,9 @@ import io.heimdall.api.model.Usage;
 import io.heimdall.api.observe.RequestSummary;
 import io.heimdall.api.plugin.Metrics;
 import io.heimdall.api.route.Attempt;
+import io.heimdall.core.internal.metrics.MetricsRegistry;
+import io.heimdall.core.internal.resilience.TargetHealthRegistry;
+import io.heimdall.core.internal.resilience.TargetSpec;
 
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,11 +17,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * requests. Label values are bounded: operation, model name as configured, provider, key name, status, fault.
  */
 public final class CoreMetrics {
-    private final Metrics registry;
+    private final MetricsRegistry registry;
+    private java.util.Set<Map<String, String>> publishedTargets = java.util.Set.of();
+    private java.util.Set<String> publishedProviders = java.util.Set.of();
     private final AtomicLong inFlight = new AtomicLong();
 
     /** Declares the core's metrics in the registry. */
-    public CoreMetrics(Metrics registry) {
+    public CoreMetrics(MetricsRegistry registry) {
         this.registry = registry;
         registry.describe("requests", MetricType.COUNTER, "Client requests by operation, model, provider and status", "");
         registry.describe("request_duration_seconds", MetricType.HISTOGRAM, "End-to-end latency of client requests",
@@ -32,6 +37,16 @@ public final class CoreMetrics {
         registry.describe("plugin_errors", MetricType.COUNTER, "Exceptions thrown by plugins, by plugin and role", "");
         registry.describe("config_reloads", MetricType.COUNTER, "Config reloads by result (applied, refused)", "");
         registry.gauge("requests_in_flight", Map.of(), () -> inFlight.get());
+        registry.describe("circuit_breaker_state", MetricType.GAUGE, "Circuit breaker per provider and key: 0 closed, "
+                + "1 half-open, 2 open", "");
+        registry.describe("key_available", MetricType.GAUGE, "1 if the key may be used now, 0 if it rests or was "
+                + "refused", "");
+        registry.describe("key_cooldown_seconds", MetricType.GAUGE, "Rest left of a key after a rate limit", "seconds");
+        registry.describe("bulkhead_active", MetricType.GAUGE, "Upstream calls running per provider", "");
+        registry.describe("bulkhead_queued", MetricType.GAUGE, "Upstream calls waiting for a slot per provider", "");
+        registry.describe("bulkhead_rejected", MetricType.GAUGE, "Upstream calls refused by a full bulkhead", "");
+        registry.describe("retries", MetricType.COUNTER, "Retries of a target after a failed attempt", "");
+        registry.describe("fallbacks", MetricType.COUNTER, "Moves to the next target after a target failed", "");
     }
 
     void requestStarted(String operation) {
@@ -50,6 +65,14 @@ public final class CoreMetrics {
         s.usage().ifPresent(u -> tokens(s.model().orElse(""), provider, u));
     }
 
+    void retry(String provider) {
+        registry.count("retries", Map.of("provider", provider), 1);
+    }
+
+    void fallback(String fromProvider) {
+        registry.count("fallbacks", Map.of("from", fromProvider), 1);
+    }
+
     void attemptFinished(Attempt a) {
         registry.count("attempts", Map.of("provider", a.target().provider(), "key", a.target().keyName(),
                 "status", Integer.toString(a.status()), "fault", a.fault().name().toLowerCase(java.util.Locale.ROOT)),
@@ -61,6 +84,52 @@ public final class CoreMetrics {
     /** Counts an exception a plugin threw. */
     public void pluginError(String pluginId, String role) {
         registry.count("plugin_errors", Map.of("plugin", pluginId, "role", role), 1);
+    }
+
+    /**
+     * Publishes the state of every target and bulkhead of a new generation as callback gauges (and removes those of
+     * targets that are gone): {@code circuit_breaker_state} (0 closed, 1 half-open, 2 open), {@code key_available},
+     * {@code key_cooldown_seconds}, {@code bulkhead_active}, {@code bulkhead_queued}, {@code bulkhead_rejected}.
+     */
+    synchronized void health(TargetHealthRegistry health, java.util.Collection<TargetSpec> targets) {
+        java.util.Set<Map<String, String>> nowTargets = new java.util.HashSet<>();
+        java.util.Set<String> nowProviders = new java.util.TreeSet<>();
+        for (TargetSpec t : targets) {
+            Map<String, String> labels = Map.of("provider", t.provider(), "key", t.key());
+            nowTargets.add(labels);
+            nowProviders.add(t.provider());
+            registry.gauge("circuit_breaker_state", labels, () -> health.target(t.provider(), t.key())
+                    .map(h -> (double) h.breaker().state().ordinal()).orElse(Double.NaN));
+            registry.gauge("key_available", labels, () -> health.target(t.provider(), t.key())
+                    .map(h -> h.available() ? 1.0 : 0.0).orElse(Double.NaN));
+            registry.gauge("key_cooldown_seconds", labels, () -> health.target(t.provider(), t.key())
+                    .map(h -> h.keyHealth().cooldownRemaining().toMillis() / 1000.0).orElse(Double.NaN));
+        }
+        for (String p : nowProviders) {
+            Map<String, String> labels = Map.of("provider", p);
+            registry.gauge("bulkhead_active", labels, () -> health.bulkhead(p).map(b -> (double) b.active())
+                    .orElse(Double.NaN));
+            registry.gauge("bulkhead_queued", labels, () -> health.bulkhead(p).map(b -> (double) b.queued())
+                    .orElse(Double.NaN));
+            registry.gauge("bulkhead_rejected", labels, () -> health.bulkhead(p).map(b -> (double) b.rejected())
+                    .orElse(Double.NaN));
+        }
+        for (Map<String, String> gone : publishedTargets) {
+            if (!nowTargets.contains(gone)) {
+                for (String m : new String[]{"circuit_breaker_state", "key_available", "key_cooldown_seconds"}) {
+                    registry.removeGauge(m, gone);
+                }
+            }
+        }
+        for (String gone : publishedProviders) {
+            if (!nowProviders.contains(gone)) {
+                for (String m : new String[]{"bulkhead_active", "bulkhead_queued", "bulkhead_rejected"}) {
+                    registry.removeGauge(m, Map.of("provider", gone));
+                }
+            }
+        }
+        publishedTargets = nowTargets;
+        publishedProviders = nowProviders;
     }
 
     /** Counts a config reload by result ({@code applied} or {@code refused}). */

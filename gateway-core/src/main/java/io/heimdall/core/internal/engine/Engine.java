@@ -49,7 +49,7 @@ public final class Engine implements Pipeline, AutoCloseable {
     public Engine(MetricsRegistry registry) {
         this.metrics = new CoreMetrics(registry);
         this.observers = new Observers(metrics);
-        this.runner = new AttemptRunner(observers, health);
+        this.runner = new AttemptRunner(observers, health, metrics);
         this.lister = new ModelLister(background);
     }
 
@@ -60,7 +60,9 @@ public final class Engine implements Pipeline, AutoCloseable {
 
     /** Installs a generation; the previous one is retired and lets go of its instances when its last request ends. */
     public void install(Generation next) {
-        TargetHealthRegistry.Changes changes = health.reconcile(next.targetSpecs(), next.resilienceSettings());
+        List<io.heimdall.core.internal.resilience.TargetSpec> specs = next.targetSpecs();
+        TargetHealthRegistry.Changes changes = health.reconcile(specs, next.resilienceSettings());
+        metrics.health(health, specs);
         LOG.log(System.Logger.Level.DEBUG, "Target health: {0}", changes);
         Generation previous = current.getAndSet(next);
         if (previous != null) {
