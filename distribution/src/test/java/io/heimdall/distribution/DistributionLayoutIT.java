@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  */
 class DistributionLayoutIT {
 
-    private static final Set<String> SHIPPED_PLUGINS = Set.of("mock", "openai", "example-header-hook");
+    private static final Set<String> SHIPPED_PLUGINS = Set.of("mock", "openai", "example-header-hook",
+            "adaptive-router");
 
     private static Path dist;
 
