@@ -148,6 +148,11 @@ public final class Gateway implements AutoCloseable {
         return "http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + port();
     }
 
+    /** The gateway's metrics registry (the one plugins record into), for embedding applications and tests. */
+    public io.heimdall.api.plugin.Metrics metrics() {
+        return metrics;
+    }
+
     /** Plugin folders that failed to load, as {@code folder: reason}. */
     public List<String> pluginFailures() {
         return registry.failures().stream().map(f -> f.folder() + ": " + f.reason()).toList();

@@ -50,6 +50,7 @@ final class ScriptedProviderFactory implements ProviderFactory {
         return ConfigSpec.builder()
                 .optional("label", ConfigType.STRING, "scripted", "prefix of every answer")
                 .optional("delay", ConfigType.DURATION, "0ms", "sleep before answering")
+                .optional("models-status", ConfigType.INTEGER, "0", "if not 0, listing models fails with it")
                 .build();
     }
 
@@ -57,6 +58,7 @@ final class ScriptedProviderFactory implements ProviderFactory {
     public Provider create(PluginConfig config, PluginContext context) {
         String label = config.string("label").orElseThrow();
         Duration delay = config.duration("delay").orElseThrow();
+        int modelsStatus = config.integer("models-status").orElseThrow().intValue();
         return new Provider() {
             private void record(ChatRequest request, ProviderCall call) {
                 CALLS.add(new Call(call.provider(), request.model(), call.key().map(k -> k.reveal()),
@@ -125,6 +127,9 @@ final class ScriptedProviderFactory implements ProviderFactory {
 
             @Override
             public List<ModelInfo> listModels(ProviderCall call) {
+                if (modelsStatus != 0) {
+                    throw new GatewayException(GatewayError.of(modelsStatus, GatewayError.API_ERROR, "down"));
+                }
                 return List.of(new ModelInfo("ok", 0, "test"));
             }
         };

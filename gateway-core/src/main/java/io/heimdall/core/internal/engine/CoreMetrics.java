@@ -99,7 +99,11 @@ public final class CoreMetrics {
             nowTargets.add(labels);
             nowProviders.add(t.provider());
             registry.gauge("circuit_breaker_state", labels, () -> health.target(t.provider(), t.key())
-                    .map(h -> (double) h.breaker().state().ordinal()).orElse(Double.NaN));
+                    .map(h -> switch (h.breaker().state()) {
+                        case CLOSED -> 0.0;
+                        case HALF_OPEN -> 1.0;
+                        case OPEN -> 2.0;
+                    }).orElse(Double.NaN));
             registry.gauge("key_available", labels, () -> health.target(t.provider(), t.key())
                     .map(h -> h.available() ? 1.0 : 0.0).orElse(Double.NaN));
             registry.gauge("key_cooldown_seconds", labels, () -> health.target(t.provider(), t.key())

@@ -44,6 +44,7 @@ public final class Engine implements Pipeline, AutoCloseable {
     private final AttemptRunner runner;
     private final ModelLister lister;
     private final TargetHealthRegistry health = new TargetHealthRegistry();
+    private final HealthProbes probes;
 
     /** An engine recording into {@code registry}, with no generation yet; {@link #install} one before serving. */
     public Engine(MetricsRegistry registry) {
@@ -51,6 +52,7 @@ public final class Engine implements Pipeline, AutoCloseable {
         this.observers = new Observers(metrics);
         this.runner = new AttemptRunner(observers, health, metrics);
         this.lister = new ModelLister(background);
+        this.probes = new HealthProbes(this::current, health, background);
     }
 
     /** The core's metrics. */
@@ -453,6 +455,7 @@ public final class Engine implements Pipeline, AutoCloseable {
 
     @Override
     public void close() {
+        probes.close();
         Generation g = current.getAndSet(null);
         if (g != null) {
             g.retire();

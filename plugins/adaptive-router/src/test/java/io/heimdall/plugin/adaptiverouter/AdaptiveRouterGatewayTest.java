@@ -65,6 +65,11 @@ class AdaptiveRouterGatewayTest {
         Path config = dir.resolve("heimdall.yaml");
         Files.writeString(config, """
                 server: { host: 127.0.0.1, port: 0 }
+                # Measure the router alone: no retries, breakers or ejection hiding the flaky upstream.
+                routing:
+                  retries: { max: 0 }
+                  circuit-breaker: { enabled: false }
+                  outlier-ejection: { enabled: false }
                 providers:
                   a: { type: openai-compatible, base-url: "%s" }
                   b: { type: openai-compatible, base-url: "%s" }
