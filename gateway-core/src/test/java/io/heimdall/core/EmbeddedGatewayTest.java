@@ -10,8 +10,10 @@ import io.heimdall.api.model.EmbeddingRequest;
 import io.heimdall.api.model.EmbeddingResponse;
 import io.heimdall.api.model.ModelInfo;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -99,5 +102,36 @@ class EmbeddedGatewayTest {
             assertEquals(List.of(), gw.reload());
             assertEquals("beta: hello", text(gw.chat(ask("hello"))), "a reload applies in process too");
         }
+    }
+
+    @Test
+    @Timeout(120)
+    void anApplicationOnTheClassPathEmbedsItAndItsServicesFilesDeclareFactories(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("heimdall.yaml"), """
+                providers:
+                  p: { type: scripted, label: cp }
+                models:
+                  m: { targets: [ { model: p/ok } ] }
+                plugins:
+                  - { id: classpath-tag }
+                """);
+        List<String> classPath = new ArrayList<>();
+        classPath.add(Path.of(System.getProperty("basedir", ".")).resolve("target/test-classes").toString());
+        for (String property : List.of("jdk.module.path", "java.class.path")) {
+            for (String entry : System.getProperty(property, "").split(File.pathSeparator)) {
+                if (!entry.isBlank()) {
+                    classPath.add(entry);
+                }
+            }
+        }
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", String.join(File.pathSeparator, classPath), ClassPathEmbedding.class.getName(), file.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), output);
+        assertEquals(0, process.exitValue(), output);
+        List<String> lines = output.lines().filter(l -> l.matches("(module|plugins|chat|models) .*")).toList();
+        assertEquals(List.of("module false", "plugins [classpath-tag]", "chat cp: hello",
+                "chat tagged on the class path", "models [m, p/ok]"), lines, output);
     }
 }

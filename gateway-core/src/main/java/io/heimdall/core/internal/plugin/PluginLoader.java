@@ -36,13 +36,23 @@ public final class PluginLoader {
         this.parent = parent;
     }
 
-    /** Adds the factories that the parent layer itself provides (for embedding and tests). */
+    /**
+     * Adds the factories that the parent layer itself provides (for embedding and tests) and, with the boot layer as
+     * parent, those that jars on the class path declare in {@code META-INF/services} (an application that embeds the
+     * gateway without modules).
+     */
     public void loadBuiltIn(PluginRegistry registry) {
         for (PluginRegistry.Kind kind : PluginRegistry.Kind.values()) {
             ServiceLoader.load(parent, kind.type()).stream()
                     .filter(p -> p.type().getModule().getLayer() == parent)
                     .forEach(p -> registry.add(kind, p.get(), "built-in").ifPresent(
                             msg -> LOG.log(System.Logger.Level.WARNING, msg)));
+            if (parent == ModuleLayer.boot()) {
+                ServiceLoader.load(kind.type(), ClassLoader.getSystemClassLoader()).stream()
+                        .filter(p -> !p.type().getModule().isNamed())
+                        .forEach(p -> registry.add(kind, p.get(), "the class path").ifPresent(
+                                msg -> LOG.log(System.Logger.Level.WARNING, msg)));
+            }
         }
     }
 
