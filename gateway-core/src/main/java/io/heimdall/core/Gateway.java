@@ -233,7 +233,7 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * A streamed chat completion in process, with a {@link #newContext() new context}: each chunk is given to
-     * {@code sink} on the calling thread as it arrives; returns when the stream ended.
+     * {@code sink} as it arrives, before the next is read from the upstream; returns when the stream ended.
      *
      * @throws io.heimdall.api.GatewayException with the error a client would get over HTTP
      */
