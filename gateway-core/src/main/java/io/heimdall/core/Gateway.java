@@ -1,6 +1,14 @@
 package io.heimdall.core;
 
+import io.heimdall.api.RequestContext;
+import io.heimdall.api.model.ChatRequest;
+import io.heimdall.api.model.ChatResponse;
+import io.heimdall.api.model.EmbeddingRequest;
+import io.heimdall.api.model.EmbeddingResponse;
+import io.heimdall.api.model.ModelInfo;
 import io.heimdall.api.plugin.Factory;
+import io.heimdall.api.plugin.Pipeline;
+import io.heimdall.api.provider.ChunkSink;
 import io.heimdall.core.internal.config.ConfigException;
 import io.heimdall.core.internal.config.ConfigLoader;
 import io.heimdall.core.internal.config.ConfigWatcher;
@@ -8,12 +16,16 @@ import io.heimdall.core.internal.config.GatewayConfig;
 import io.heimdall.core.internal.config.Problems;
 import io.heimdall.core.internal.config.SecretResolver;
 import io.heimdall.core.internal.config.SpecReference;
+import io.heimdall.core.internal.engine.DefaultRequestContext;
 import io.heimdall.core.internal.engine.Engine;
 import io.heimdall.core.internal.engine.Generation;
 import io.heimdall.core.internal.engine.GenerationBuilder;
 import io.heimdall.core.internal.engine.StartupReport;
 import io.heimdall.core.internal.inflight.InFlightRequests;
 import io.heimdall.core.internal.metrics.MetricsRegistry;
+import io.heimdall.core.internal.plugin.FreshThread;
+import io.heimdall.core.internal.plugin.PluginDirWatcher;
+import io.heimdall.core.internal.plugin.PluginFolders;
 import io.heimdall.core.internal.plugin.PluginLoader;
 import io.heimdall.core.internal.plugin.PluginRegistry;
 import io.heimdall.core.internal.server.ConnectionGuard;
@@ -28,18 +40,30 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A running Heimdall gateway: loads plugins into their own module layers, applies the config file, serves the
- * OpenAI-compatible API and, if asked, watches the file and applies valid changes without a restart. Embeddable:
+ * OpenAI-compatible API and, if asked, watches the file and the plugins folder and applies valid changes without a
+ * restart. Embeddable, with its HTTP server:
  *
  * <pre>{@code
  * try (Gateway gw = Gateway.builder().config(Path.of("heimdall.yaml")).pluginsDir(Path.of("plugins")).port(0)
  *         .start()) {
  *     System.out.println(gw.baseUrl());
+ * }
+ * }</pre>
+ *
+ * <p>or as a library, called in process without opening any port (see {@code docs/embedding.md}):
+ *
+ * <pre>{@code
+ * try (Gateway gw = Gateway.builder().config(Path.of("heimdall.yaml")).http(false).start()) {
+ *     ChatResponse r = gw.chat(ChatRequest.builder().model("default").addMessage(ChatMessage.user("hi")).build());
  * }
  * }</pre>
  */
@@ -50,40 +74,43 @@ public final class Gateway implements AutoCloseable {
     private final ConfigLoader loader;
     private final GenerationBuilder builder;
     private final Engine engine;
-    private final PluginRegistry registry;
+    private final PluginFolders folders;
     private final MetricsRegistry metrics = new MetricsRegistry();
     private final InFlightRequests inflight;
     private final WebServer server;
     private final ConnectionGuard guard;
     private final ConfigWatcher watcher;
+    private final PluginDirWatcher pluginsWatcher;
     private volatile GatewayConfig config;
 
     private Gateway(Builder b) {
         this.configFile = b.config;
         SecretResolver secrets = new SecretResolver(b.env);
         this.loader = new ConfigLoader(secrets);
-        this.registry = new PluginRegistry();
+        PluginRegistry builtIn = new PluginRegistry();
         PluginLoader plugins = new PluginLoader(ModuleLayer.boot());
-        plugins.loadBuiltIn(registry);
+        plugins.loadBuiltIn(builtIn);
         for (Factory<?> f : b.factories) {
-            addFactory(f);
+            addFactory(builtIn, f);
         }
-        if (b.pluginsDir != null) {
-            plugins.loadAll(b.pluginsDir, registry);
-        }
-        for (PluginRegistry.Failure f : registry.failures()) {
-            LOG.log(System.Logger.Level.ERROR, "Plugin ''{0}'' was not loaded: {1}", f.folder(), f.reason());
-        }
-        if (!registry.loadedFolders().isEmpty()) {
-            LOG.log(System.Logger.Level.INFO, "Plugins loaded: {0}", String.join(", ", registry.loadedFolders()));
-        }
+        // Plugin code runs on a thread of its own at start and at every reload (see FreshThread).
+        this.folders = FreshThread.call("heimdall-plugins", () -> new PluginFolders(plugins, builtIn,
+                Optional.ofNullable(b.pluginsDir)));
         JacksonOpenAiWire wire = new JacksonOpenAiWire();
         this.engine = new Engine(metrics);
-        this.builder = new GenerationBuilder(() -> registry, secrets, wire, engine.children(), engine, metrics);
+        this.builder = new GenerationBuilder(folders::registry, secrets, wire, engine.children(), engine, metrics);
 
         Problems problems = new Problems();
         this.config = loader.load(configFile, problems);
-        engine.install(builder.build(config, problems));
+        engine.install(FreshThread.call("heimdall-reload", () -> builder.build(config, problems)));
+        if (!b.http) {
+            this.server = null;
+            this.inflight = null;
+            this.guard = null;
+            this.watcher = configWatcher(b);
+            this.pluginsWatcher = pluginsWatcher(b);
+            return;
+        }
 
         String host = b.host != null ? b.host : config.server().host();
         int port = b.port != null ? b.port : config.server().port();
@@ -118,18 +145,34 @@ public final class Gateway implements AutoCloseable {
             throw new ConfigException("server: cannot listen on " + host + ":" + port
                     + " (is another process using that port? see the log above)");
         }
-        engine.current().ifPresent(g -> StartupReport.lines(g, configFile, registry.loadedFolders(), host)
+        engine.current().ifPresent(g -> StartupReport.lines(g, configFile, folders.registry().loadedFolders(), host)
                 .forEach(line -> LOG.log(line.startsWith("WARNING:") ? System.Logger.Level.WARNING
                         : System.Logger.Level.INFO, line.startsWith("WARNING:") ? line.substring(9) : line)));
-        ConfigWatcher w = null;
+        this.watcher = configWatcher(b);
+        this.pluginsWatcher = pluginsWatcher(b);
+    }
+
+    private ConfigWatcher configWatcher(Builder b) {
         if (b.watch) {
             try {
-                w = new ConfigWatcher(configFile, this::reloadQuietly);
+                return new ConfigWatcher(configFile, () -> reloadQuietly("a change of " + configFile));
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "Cannot watch {0} for changes: {1}", configFile, e.getMessage());
             }
         }
-        this.watcher = w;
+        return null;
+    }
+
+    private PluginDirWatcher pluginsWatcher(Builder b) {
+        if (b.watch && b.pluginsDir != null) {
+            try {
+                return new PluginDirWatcher(b.pluginsDir, () -> reloadQuietly("a change in " + b.pluginsDir));
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "Cannot watch {0} for changes: {1}", b.pluginsDir,
+                        e.getMessage());
+            }
+        }
+        return null;
     }
 
     /** A new builder. */
@@ -137,12 +180,24 @@ public final class Gateway implements AutoCloseable {
         return new Builder();
     }
 
-    /** The port the server listens on. */
+    /**
+     * The port the server listens on.
+     *
+     * @throws IllegalStateException if the gateway was built without its HTTP server ({@link Builder#http(boolean)})
+     */
     public int port() {
+        if (server == null) {
+            throw new IllegalStateException("this gateway runs without its HTTP server (Gateway.Builder.http(false)): "
+                    + "it has no port; call it in process with chat(...), stream(...), embed(...), models()");
+        }
         return server.port();
     }
 
-    /** The server's base URL, for example {@code http://127.0.0.1:8080}. */
+    /**
+     * The server's base URL, for example {@code http://127.0.0.1:8080}.
+     *
+     * @throws IllegalStateException if the gateway was built without its HTTP server ({@link Builder#http(boolean)})
+     */
     public String baseUrl() {
         String host = config.server().host();
         return "http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + port();
@@ -155,16 +210,89 @@ public final class Gateway implements AutoCloseable {
 
     /** Plugin folders that failed to load, as {@code folder: reason}. */
     public List<String> pluginFailures() {
-        return registry.failures().stream().map(f -> f.folder() + ": " + f.reason()).toList();
+        return folders.registry().failures().stream().map(f -> f.folder() + ": " + f.reason()).toList();
     }
 
     /** The ids of every loaded factory by kind (provider types, hook ids, ...). */
     public Map<String, List<String>> loadedFactories() {
         Map<String, List<String>> out = new java.util.LinkedHashMap<>();
         for (PluginRegistry.Kind k : PluginRegistry.Kind.values()) {
-            out.put(k.name().toLowerCase(java.util.Locale.ROOT), List.copyOf(registry.all(k).keySet()));
+            out.put(k.name().toLowerCase(java.util.Locale.ROOT), List.copyOf(folders.registry().all(k).keySet()));
         }
         return out;
+    }
+
+    // ------------------------------------------------------------------ in process (embedding)
+
+    /**
+     * The whole request pipeline (hooks, cache, router, retries, fallbacks, providers, observers), as the HTTP routes
+     * run it, for calling in process. Works with or without the HTTP server, and follows config reloads.
+     */
+    public Pipeline pipeline() {
+        return engine;
+    }
+
+    /**
+     * A context for one in-process request: a new request id, no client headers, the anonymous caller, and the
+     * deadline {@code server.request-timeout} from now.
+     */
+    public RequestContext newContext() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return newContext("req_" + Long.toHexString(r.nextLong() | Long.MIN_VALUE)
+                + Long.toHexString(r.nextLong() | Long.MIN_VALUE), Instant.now().plus(config.server().requestTimeout()));
+    }
+
+    /** A context for one in-process request with the given id and deadline (no client headers, anonymous caller). */
+    public RequestContext newContext(String requestId, Instant deadline) {
+        return DefaultRequestContext.inProcess(requestId, deadline);
+    }
+
+    /**
+     * A chat completion in process, with a {@link #newContext() new context}.
+     *
+     * @throws io.heimdall.api.GatewayException with the error a client would get over HTTP
+     */
+    public ChatResponse chat(ChatRequest request) {
+        return engine.chat(request, newContext());
+    }
+
+    /**
+     * A streamed chat completion in process, with a {@link #newContext() new context}: each chunk is given to
+     * {@code sink} as it arrives, before the next is read from the upstream; returns when the stream ended.
+     *
+     * @throws io.heimdall.api.GatewayException with the error a client would get over HTTP
+     */
+    public void stream(ChatRequest request, ChunkSink sink) {
+        engine.stream(request, newContext(), sink);
+    }
+
+    /**
+     * Embeddings in process, with a {@link #newContext() new context}.
+     *
+     * @throws io.heimdall.api.GatewayException with the error a client would get over HTTP
+     */
+    public EmbeddingResponse embed(EmbeddingRequest request) {
+        return engine.embed(request, newContext());
+    }
+
+    /** The models {@code GET /v1/models} would list, in process, with a {@link #newContext() new context}. */
+    public List<ModelInfo> models() {
+        return engine.models(newContext());
+    }
+
+    /** The registry in force (for tests). */
+    PluginRegistry registry() {
+        return folders.registry();
+    }
+
+    /** The gateway's metrics (for tests). */
+    MetricsRegistry metricsRegistry() {
+        return metrics;
+    }
+
+    /** Whether this gateway runs its HTTP server (for tests). */
+    boolean serving() {
+        return server != null;
     }
 
     /**
@@ -205,22 +333,36 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Reads the config file again and applies it if valid: new requests use the new config, requests in flight finish
-     * on the old one. A change of server host or port needs a restart and is only logged.
+     * Reads the config file again, rescans the plugins folder, and applies both if valid: new requests use the new
+     * config and plugins, requests in flight finish on the old ones. A plugin folder that is new or whose jars changed
+     * is loaded into a new layer (instances built from a replaced jar are rebuilt from the new one); an unchanged one
+     * keeps its layer and its instances; a removed one is dropped, and a config still using it is refused. The old
+     * layers are released once their last request ended. A change of server host or port needs a restart and is only
+     * logged.
      *
      * @return the problems that prevented the change, empty if it was applied
      */
     public synchronized List<String> reload() {
         GatewayConfig next;
         Generation generation;
+        PluginFolders.Scan scan;
         try {
-            Problems problems = new Problems();
-            next = loader.load(configFile, problems);
-            generation = builder.build(next, problems);
+            record Built(GatewayConfig config, PluginFolders.Scan scan, Generation generation) {
+            }
+            Built built = FreshThread.call("heimdall-reload", () -> {
+                PluginFolders.Scan s = folders.scan();
+                Problems problems = new Problems();
+                GatewayConfig c = loader.load(configFile, problems);
+                return new Built(c, s, builder.build(c, problems, s.registry()));
+            });
+            next = built.config();
+            scan = built.scan();
+            generation = built.generation();
         } catch (ConfigException e) {
             engine.metrics().reload("refused");
             return e.problems();
         }
+        folders.commit(scan);
         engine.metrics().reload("applied");
         GatewayConfig previous = this.config;
         if (!next.server().host().equals(previous.server().host())
@@ -232,17 +374,17 @@ public final class Gateway implements AutoCloseable {
         return List.of();
     }
 
-    private void reloadQuietly() {
+    private void reloadQuietly(String trigger) {
         List<String> problems = reload();
         if (problems.isEmpty()) {
-            LOG.log(System.Logger.Level.INFO, "Config reloaded from {0}", configFile);
+            LOG.log(System.Logger.Level.INFO, "Config reloaded from {0} after {1}", configFile, trigger);
         } else {
-            LOG.log(System.Logger.Level.ERROR, "Config change in {0} rejected; keeping the running config:\n  {1}",
-                    configFile, String.join("\n  ", problems));
+            LOG.log(System.Logger.Level.ERROR, "Reload after {0} rejected; keeping the running config and plugins:"
+                    + "\n  {1}", trigger, String.join("\n  ", problems));
         }
     }
 
-    private void addFactory(Factory<?> f) {
+    private static void addFactory(PluginRegistry registry, Factory<?> f) {
         for (PluginRegistry.Kind k : PluginRegistry.Kind.values()) {
             if (k.type().isInstance(f)) {
                 registry.add(k, f, "built-in").ifPresent(msg -> {
@@ -260,9 +402,14 @@ public final class Gateway implements AutoCloseable {
         if (watcher != null) {
             watcher.close();
         }
-        server.stop();
-        guard.close();
-        inflight.close();
+        if (pluginsWatcher != null) {
+            pluginsWatcher.close();
+        }
+        if (server != null) {
+            server.stop();
+            guard.close();
+            inflight.close();
+        }
         engine.close();
     }
 
@@ -273,6 +420,7 @@ public final class Gateway implements AutoCloseable {
         private String host;
         private Integer port;
         private boolean watch = true;
+        private boolean http = true;
         private Map<String, String> env = System.getenv();
         private final List<Factory<?>> factories = new ArrayList<>();
 
@@ -303,7 +451,9 @@ public final class Gateway implements AutoCloseable {
             return this;
         }
 
-        /** Whether to watch the config file and reload on change (default true). */
+        /**
+         * Whether to watch the config file and the plugins folder, and reload on a change of either (default true).
+         */
         public Builder watchConfig(boolean value) {
             this.watch = value;
             return this;
@@ -315,6 +465,17 @@ public final class Gateway implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether to run the HTTP server (default true). Without it no port is opened: the gateway is called in process
+         * through {@link Gateway#chat(ChatRequest)}, {@link Gateway#stream}, {@link Gateway#embed},
+         * {@link Gateway#models()} and {@link Gateway#pipeline()}; config reloads and plugins work the same, and the
+         * {@code server:} settings other than {@code request-timeout} do not apply.
+         */
+        public Builder http(boolean value) {
+            this.http = value;
+            return this;
+        }
+
         /** Adds a factory directly, as if a plugin provided it (for embedding and tests). */
         public Builder factory(Factory<?> factory) {
             this.factories.add(factory);
@@ -322,7 +483,7 @@ public final class Gateway implements AutoCloseable {
         }
 
         /**
-         * Loads plugins and config, and starts serving.
+         * Loads plugins and config, and starts serving (over HTTP unless {@link #http(boolean) http(false)}).
          *
          * @throws GatewayStartException with every config problem, each with its path
          */

@@ -49,7 +49,7 @@ public final class Main {
                               --port N            listen port, overrides server.port; 0 picks a free port
                               --host HOST         listen address, overrides server.host
                               --plugins-dir DIR   where plugin folders are (default: plugins/)
-                              --no-watch          do not reload the config file when it changes
+                              --no-watch          do not reload when the config file or the plugins folder changes
                               --config-reference  print every loaded plugin's config keys as Markdown and exit
                               --version           print the version
 

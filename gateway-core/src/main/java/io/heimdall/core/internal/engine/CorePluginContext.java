@@ -17,6 +17,7 @@ import io.heimdall.api.http.UpstreamClient;
 import io.heimdall.api.provider.ChunkSink;
 import io.heimdall.api.wire.OpenAiWire;
 import io.heimdall.core.internal.config.SecretResolver;
+import io.heimdall.core.internal.metrics.InstanceMetrics;
 import io.heimdall.core.internal.metrics.MetricsRegistry;
 
 import java.time.Clock;
@@ -42,7 +43,8 @@ public final class CorePluginContext implements PluginContext, AutoCloseable {
         this.secrets = secrets;
         this.clients = clients;
         this.wire = wire;
-        this.metrics = metrics;
+        // Each instance gets its own view, so that the callback gauges it registered go when it is closed.
+        this.metrics = metrics instanceof MetricsRegistry registry ? new InstanceMetrics(registry) : metrics;
         this.gateway = gateway;
         this.pipeline = pipeline;
     }
@@ -105,6 +107,9 @@ public final class CorePluginContext implements PluginContext, AutoCloseable {
 
     @Override
     public void close() {
+        if (metrics instanceof InstanceMetrics m) {
+            m.close();
+        }
         clients.close();
     }
 

@@ -90,7 +90,14 @@ public final class GenerationBuilder {
      * the generation only if there are none; else throws {@link ConfigException} listing them all.
      */
     public Generation build(GatewayConfig config, Problems problems) {
-        PluginRegistry factories = registry.get();
+        return build(config, problems, registry.get());
+    }
+
+    /**
+     * As {@link #build(GatewayConfig, Problems)}, against {@code factories} instead of the registry in force: a reload
+     * that also rescanned the plugin folders validates the config against the registry it is about to put in force.
+     */
+    public Generation build(GatewayConfig config, Problems problems, PluginRegistry factories) {
         List<GatewayConfig.PluginEntry> pluginEntries = new ArrayList<>(config.plugins());
         config.router().ifPresent(pluginEntries::add);
         validate(factories, config, pluginEntries, problems);

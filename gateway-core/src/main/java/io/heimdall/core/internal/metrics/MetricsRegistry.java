@@ -71,6 +71,18 @@ public final class MetricsRegistry implements Metrics {
         }
     }
 
+    /**
+     * Removes a callback gauge series if {@code owner} is still its callback (a newer instance may have taken the
+     * series over since).
+     */
+    public void removeGauge(String name, Map<String, String> labels, DoubleSupplier owner) {
+        Family f = families.get(fullName(name));
+        if (f != null) {
+            f.series.computeIfPresent(Map.copyOf(labels),
+                    (k, s) -> s.supplier == owner ? null : s);
+        }
+    }
+
     @Override
     public List<MetricFamily> snapshot() {
         List<MetricFamily> out = new ArrayList<>(families.size());

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -35,13 +36,23 @@ public final class PluginLoader {
         this.parent = parent;
     }
 
-    /** Adds the factories that the parent layer itself provides (for embedding and tests). */
+    /**
+     * Adds the factories that the parent layer itself provides (for embedding and tests) and, with the boot layer as
+     * parent, those that jars on the class path declare in {@code META-INF/services} (an application that embeds the
+     * gateway without modules).
+     */
     public void loadBuiltIn(PluginRegistry registry) {
         for (PluginRegistry.Kind kind : PluginRegistry.Kind.values()) {
             ServiceLoader.load(parent, kind.type()).stream()
                     .filter(p -> p.type().getModule().getLayer() == parent)
                     .forEach(p -> registry.add(kind, p.get(), "built-in").ifPresent(
                             msg -> LOG.log(System.Logger.Level.WARNING, msg)));
+            if (parent == ModuleLayer.boot()) {
+                ServiceLoader.load(kind.type(), ClassLoader.getSystemClassLoader()).stream()
+                        .filter(p -> !p.type().getModule().isNamed())
+                        .forEach(p -> registry.add(kind, p.get(), "the class path").ifPresent(
+                                msg -> LOG.log(System.Logger.Level.WARNING, msg)));
+            }
         }
     }
 
@@ -66,36 +77,41 @@ public final class PluginLoader {
 
     /** Loads one plugin folder or jar into its own layer. */
     public void load(Path pluginPath, PluginRegistry registry) {
+        loadFolder(pluginPath, "").addTo(registry);
+    }
+
+    /**
+     * Loads one plugin folder or jar into a new layer of its own, without adding it anywhere: the factories its
+     * modules provide, or why it failed.
+     *
+     * @param pluginPath  the folder or loose jar
+     * @param fingerprint what identifies its content (see {@link PluginFolders})
+     */
+    public PluginFolder loadFolder(Path pluginPath, String fingerprint) {
         String name = pluginPath.getFileName().toString();
         try {
             ModuleLayer layer = defineLayer(pluginPath);
-            List<String> problems = new ArrayList<>();
-            int found = 0;
+            List<PluginFolder.Found> found = new ArrayList<>();
             for (PluginRegistry.Kind kind : PluginRegistry.Kind.values()) {
                 for (ServiceLoader.Provider<? extends Factory<?>> p
                         : ServiceLoader.load(layer, kind.type()).stream().toList()) {
                     if (p.type().getModule().getLayer() != layer) {
                         continue;
                     }
-                    Factory<?> factory = p.get();
-                    found++;
-                    registry.add(kind, factory, "plugin folder '" + name + "'").ifPresent(problems::add);
+                    found.add(new PluginFolder.Found(kind, p.get()));
                 }
             }
-            if (found == 0) {
-                registry.fail(name, "no module in it provides a Heimdall factory (a module-info.java with "
-                        + "'provides io.heimdall.api.provider.ProviderFactory with ...' or "
+            if (found.isEmpty()) {
+                return PluginFolder.failed(name, fingerprint, "no module in it provides a Heimdall factory (a "
+                        + "module-info.java with 'provides io.heimdall.api.provider.ProviderFactory with ...' or "
                         + "'provides io.heimdall.api.plugin.PluginFactory with ...')");
-            } else if (!problems.isEmpty()) {
-                registry.fail(name, String.join("; ", problems));
-            } else {
-                registry.loaded(name);
             }
+            return new PluginFolder(name, fingerprint, List.copyOf(found), Optional.empty());
         } catch (FindException | ResolutionException | LayerInstantiationException | SecurityException
                  | ServiceConfigurationError | IllegalArgumentException e) {
-            registry.fail(name, describe(e));
+            return PluginFolder.failed(name, fingerprint, describe(e));
         } catch (LinkageError e) {
-            registry.fail(name, "class loading failed: " + e);
+            return PluginFolder.failed(name, fingerprint, "class loading failed: " + e);
         }
     }
 

@@ -77,6 +77,15 @@ public final class PluginRegistry {
         return Optional.empty();
     }
 
+    /** A registry with the same factories, failures and loaded folders, to add more to without changing this one. */
+    public PluginRegistry copy() {
+        PluginRegistry c = new PluginRegistry();
+        entries.forEach((k, m) -> c.entries.get(k).putAll(m));
+        c.failures.addAll(failures);
+        c.loadedFolders.addAll(loadedFolders);
+        return c;
+    }
+
     void fail(String folder, String reason) {
         failures.add(new Failure(folder, reason));
     }

@@ -1,0 +1,226 @@
+package io.heimdall.core.internal.plugin;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The plugin folders in force, and their rescan at every reload. Each folder (or loose jar) of the plugins folder is
+ * fingerprinted by content (the SHA-256 of its files' names and bytes): an unchanged folder keeps its layer and its
+ * factory objects (so the instances built from them survive the reload), a new or changed one is loaded into a new
+ * layer with new factory objects, and a removed one is dropped. A {@link #scan()} builds the next registry completely
+ * without changing anything; {@link #commit(Scan)} puts it in force, after the config was validated against it.
+ * A scan that is not committed is simply dropped, and so are the layers it loaded.
+ */
+public final class PluginFolders {
+    private static final System.Logger LOG = System.getLogger(PluginFolders.class.getName());
+
+    /**
+     * What a rescan found changed, by folder name.
+     *
+     * @param added    folders that are new
+     * @param replaced folders whose content changed (loaded into a new layer)
+     * @param removed  folders that are gone
+     */
+    public record Changes(List<String> added, List<String> replaced, List<String> removed) {
+        /** Whether nothing changed. */
+        public boolean isEmpty() {
+            return added.isEmpty() && replaced.isEmpty() && removed.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            List<String> parts = new ArrayList<>();
+            if (!added.isEmpty()) {
+                parts.add("added " + String.join(", ", added));
+            }
+            if (!replaced.isEmpty()) {
+                parts.add("replaced " + String.join(", ", replaced));
+            }
+            if (!removed.isEmpty()) {
+                parts.add("removed " + String.join(", ", removed));
+            }
+            return parts.isEmpty() ? "no change" : String.join("; ", parts);
+        }
+    }
+
+    private record State(Map<String, PluginFolder> folders, PluginRegistry registry) {
+    }
+
+    /** The result of a rescan: the next registry, not yet in force. */
+    public static final class Scan {
+        private final State base;
+        private final State next;
+        private final Changes changes;
+
+        private Scan(State base, State next, Changes changes) {
+            this.base = base;
+            this.next = next;
+            this.changes = changes;
+        }
+
+        /** The registry the folders make now: the one in force if nothing changed. */
+        public PluginRegistry registry() {
+            return next.registry();
+        }
+
+        /** What changed. */
+        public Changes changes() {
+            return changes;
+        }
+    }
+
+    private final PluginLoader loader;
+    private final PluginRegistry builtIn;
+    private final Optional<Path> dir;
+    private volatile State current;
+
+    /**
+     * Loads every folder of {@code dir} (if given) next to the built-in factories, and logs what failed and what
+     * loaded.
+     *
+     * @param loader  defines the layers
+     * @param builtIn the factories that do not come from a folder (the boot layer's, those added by the embedder)
+     * @param dir     the plugins folder
+     */
+    public PluginFolders(PluginLoader loader, PluginRegistry builtIn, Optional<Path> dir) {
+        this.loader = loader;
+        this.builtIn = builtIn.copy();
+        this.dir = dir;
+        this.current = new State(Map.of(), this.builtIn.copy());
+        if (dir.isPresent() && !Files.isDirectory(dir.get())) {
+            LOG.log(System.Logger.Level.INFO, "No plugins folder at {0}", dir.get());
+        }
+        Scan first = scan();
+        this.current = first.next;
+        for (PluginRegistry.Failure f : first.registry().failures()) {
+            LOG.log(System.Logger.Level.ERROR, "Plugin ''{0}'' was not loaded: {1}", f.folder(), f.reason());
+        }
+        if (!first.registry().loadedFolders().isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "Plugins loaded: {0}",
+                    String.join(", ", first.registry().loadedFolders()));
+        }
+    }
+
+    /** The registry in force. */
+    public PluginRegistry registry() {
+        return current.registry();
+    }
+
+    /**
+     * Rescans the plugins folder and builds the registry it makes now, changing nothing: unchanged folders keep their
+     * factory objects, new and changed ones are loaded into new layers (failures are recorded per folder).
+     */
+    public synchronized Scan scan() {
+        State base = current;
+        Map<String, PluginFolder> next = new LinkedHashMap<>();
+        List<String> added = new ArrayList<>();
+        List<String> replaced = new ArrayList<>();
+        Optional<String> listFailure = Optional.empty();
+        if (dir.isPresent() && Files.isDirectory(dir.get())) {
+            try {
+                for (Path entry : entries(dir.get())) {
+                    String name = entry.getFileName().toString();
+                    String fingerprint = fingerprint(entry);
+                    PluginFolder old = base.folders().get(name);
+                    if (old != null && old.fingerprint().equals(fingerprint)) {
+                        next.put(name, old);
+                    } else {
+                        next.put(name, loader.loadFolder(entry, fingerprint));
+                        (old == null ? added : replaced).add(name);
+                    }
+                }
+            } catch (IOException | UncheckedIOException e) {
+                // Keep what is in force rather than drop every plugin for a folder that cannot be listed right now.
+                listFailure = Optional.of("cannot list the plugins folder: " + e.getMessage());
+                next.clear();
+                next.putAll(base.folders());
+                added.clear();
+                replaced.clear();
+            }
+        }
+        List<String> removed = base.folders().keySet().stream().filter(n -> !next.containsKey(n)).toList();
+        Changes changes = new Changes(List.copyOf(added), List.copyOf(replaced), removed);
+        if (changes.isEmpty() && listFailure.isEmpty()) {
+            return new Scan(base, base, changes);
+        }
+        PluginRegistry registry = builtIn.copy();
+        for (PluginFolder f : next.values()) {
+            f.addTo(registry);
+        }
+        listFailure.ifPresent(why -> registry.fail(dir.orElseThrow().toString(), why));
+        return new Scan(base, new State(java.util.Collections.unmodifiableMap(next), registry), changes);
+    }
+
+    /**
+     * Puts a scan's registry in force and logs what changed.
+     *
+     * @throws IllegalStateException if another scan was committed since this one was made
+     */
+    public synchronized void commit(Scan scan) {
+        if (scan.base != current) {
+            throw new IllegalStateException("the plugin folders changed since this scan");
+        }
+        current = scan.next;
+        if (scan.next == scan.base) {
+            return;
+        }
+        if (!scan.changes.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "Plugin folders changed: {0}", scan.changes);
+        }
+        for (PluginRegistry.Failure f : scan.next.registry().failures()) {
+            if (!scan.base.registry().failures().contains(f)) {
+                LOG.log(System.Logger.Level.ERROR, "Plugin ''{0}'' was not loaded: {1}", f.folder(), f.reason());
+            }
+        }
+    }
+
+    /** The folders and loose jars of a plugins folder, sorted by name. */
+    static List<Path> entries(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> Files.isDirectory(p) || p.getFileName().toString().endsWith(".jar"))
+                    .sorted().toList();
+        }
+    }
+
+    /** The SHA-256 of the names and bytes of every file of a folder (or of a jar), in name order. */
+    static String fingerprint(Path entry) {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] buffer = new byte[64 * 1024];
+        try (Stream<Path> walk = Files.walk(entry, FileVisitOption.FOLLOW_LINKS)) {
+            for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
+                md.update(entry.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
+                md.update((byte) 0);
+                try (InputStream in = Files.newInputStream(f)) {
+                    int n;
+                    while ((n = in.read(buffer)) > 0) {
+                        md.update(buffer, 0, n);
+                    }
+                }
+                md.update((byte) 0);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // Unreadable now (being copied?): never equal to anything, so the next scan tries again.
+            return "unreadable " + System.nanoTime() + ": " + e.getMessage();
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+}
