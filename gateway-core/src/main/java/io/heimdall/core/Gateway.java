@@ -122,6 +122,7 @@ public final class Gateway implements AutoCloseable {
         api.routing(routing);
         // Connection limits, timeouts and HTTP/1.0 live in the guard, Helidon's only connection selector.
         this.guard = new ConnectionGuard(() -> config.server(), wire::encodeError);
+        checkPortFree(host, port);
         this.server = WebServer.builder()
                 .host(host)
                 .port(port)
@@ -173,6 +174,25 @@ public final class Gateway implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /**
+     * Fails with one clear line when the address is taken, before Helidon would log a stack trace for it. (The port may
+     * still be taken between this check and the bind; the bind's own failure is then reported as before.)
+     */
+    private void checkPortFree(String host, int port) {
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(host, port));
+        } catch (IOException e) {
+            inflight.close();
+            engine.close();
+            throw new ConfigException("server: cannot listen on " + host + ":" + port + ": " + e.getMessage()
+                    + " (another process is using that port; choose another with --port or server.port)");
+        }
     }
 
     /** A new builder. */
