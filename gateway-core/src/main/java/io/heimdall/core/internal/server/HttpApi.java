@@ -32,7 +32,6 @@ import io.helidon.webserver.http.ServerResponse;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -63,9 +62,6 @@ public final class HttpApi {
     private static final Header NO_BUFFERING = HeaderValues.create(HeaderNames.create("x-accel-buffering"), "no");
     private static final Set<String> HIDDEN_HEADERS = Set.of("authorization", "proxy-authorization", "api-key",
             "x-api-key", "cookie");
-    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] EVENT_END = "\n\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final Engine engine;
     private final JacksonOpenAiWire wire;
@@ -288,7 +284,13 @@ public final class HttpApi {
 
     private void stream(ServerRequest req, ServerResponse res, ChatRequest request, ContextRef ref) {
         DefaultRequestContext ctx = ref.value;
-        SseWriter writer = new SseWriter(res, ctx);
+        SseWriter writer = new SseWriter(res, ctx.requestId(), wire, () -> {
+            res.header(REQUEST_ID, ctx.requestId());
+            addContextHeaders(res, ctx);
+            res.header(SSE);
+            res.header(NO_CACHE);
+            res.header(NO_BUFFERING);
+        });
         try {
             engine.serveStream(request, ctx, writer::chunk);
             ref.release();
@@ -311,86 +313,6 @@ public final class HttpApi {
                 writer.error(error);
             } else {
                 sendError(req, res, ctx.requestId(), error, ctx);
-            }
-        }
-    }
-
-    /** Writes chunks as SSE events, committing the response headers with the first one. */
-    private final class SseWriter {
-        private final ServerResponse res;
-        private final DefaultRequestContext ctx;
-        private OutputStream out;
-        private boolean broken;
-
-        SseWriter(ServerResponse res, DefaultRequestContext ctx) {
-            this.res = res;
-            this.ctx = ctx;
-        }
-
-        boolean started() {
-            return out != null;
-        }
-
-        private void open() {
-            if (out == null) {
-                res.header(REQUEST_ID, ctx.requestId());
-                addContextHeaders(res, ctx);
-                res.header(SSE);
-                res.header(NO_CACHE);
-                res.header(NO_BUFFERING);
-                out = res.outputStream();
-            }
-        }
-
-        void chunk(ChatChunk chunk) {
-            write(wire.encodeChunk(chunk));
-        }
-
-        private void write(byte[] json) {
-            if (broken) {
-                throw clientGone(null);
-            }
-            try {
-                open();
-                out.write(DATA);
-                out.write(json);
-                out.write(EVENT_END);
-                out.flush();
-            } catch (IOException | UncheckedIOException e) {
-                broken = true;
-                throw clientGone(e);
-            }
-        }
-
-        private GatewayException clientGone(Exception cause) {
-            return new GatewayException(GatewayError.of(499, GatewayError.INVALID_REQUEST,
-                    "The client closed the connection", "client_closed_request"), cause);
-        }
-
-        void done() {
-            if (broken) {
-                return;
-            }
-            try {
-                open();
-                out.write(DONE);
-                out.close();
-            } catch (IOException | UncheckedIOException e) {
-                LOG.log(System.Logger.Level.DEBUG, "Client of {0} left before [DONE]", ctx.requestId());
-            }
-        }
-
-        void error(GatewayError error) {
-            if (broken) {
-                return;
-            }
-            try {
-                out.write(DATA);
-                out.write(wire.encodeError(error));
-                out.write(EVENT_END);
-                out.close();
-            } catch (IOException | UncheckedIOException e) {
-                LOG.log(System.Logger.Level.DEBUG, "Client of {0} left before the error event", ctx.requestId());
             }
         }
     }

@@ -1,0 +1,101 @@
+package io.heimdall.core.internal.server;
+
+import io.heimdall.api.GatewayException;
+import io.heimdall.api.model.ChatChunk;
+import io.heimdall.api.model.GatewayError;
+import io.heimdall.core.internal.wire.JacksonOpenAiWire;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes a chat stream as OpenAI SSE events ({@code data: <chunk>}, flushed one by one), committing the response
+ * headers with the first; ends with {@code data: [DONE]}, or with an error event in the OpenAI shape when the stream
+ * fails after it began. A failed write means the client left: 499.
+ */
+final class SseWriter {
+    private static final System.Logger LOG = System.getLogger(SseWriter.class.getName());
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT_END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final ServerResponse res;
+    private final String requestId;
+    private final JacksonOpenAiWire wire;
+    private final Runnable commitHeaders;
+    private OutputStream out;
+    private boolean broken;
+
+    SseWriter(ServerResponse res, String requestId, JacksonOpenAiWire wire, Runnable commitHeaders) {
+        this.res = res;
+        this.requestId = requestId;
+        this.wire = wire;
+        this.commitHeaders = commitHeaders;
+    }
+
+    boolean started() {
+        return out != null;
+    }
+
+    private void open() {
+        if (out == null) {
+            commitHeaders.run();
+            out = res.outputStream();
+        }
+    }
+
+    void chunk(ChatChunk chunk) {
+        write(wire.encodeChunk(chunk));
+    }
+
+    private void write(byte[] json) {
+        if (broken) {
+            throw clientGone(null);
+        }
+        try {
+            open();
+            out.write(DATA);
+            out.write(json);
+            out.write(EVENT_END);
+            out.flush();
+        } catch (IOException | UncheckedIOException e) {
+            broken = true;
+            throw clientGone(e);
+        }
+    }
+
+    private static GatewayException clientGone(Exception cause) {
+        return new GatewayException(GatewayError.of(499, GatewayError.INVALID_REQUEST,
+                "The client closed the connection", "client_closed_request"), cause);
+    }
+
+    void done() {
+        if (broken) {
+            return;
+        }
+        try {
+            open();
+            out.write(DONE);
+            out.close();
+        } catch (IOException | UncheckedIOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "Client of {0} left before [DONE]", requestId);
+        }
+    }
+
+    void error(GatewayError error) {
+        if (broken || out == null) {
+            return;
+        }
+        try {
+            out.write(DATA);
+            out.write(wire.encodeError(error));
+            out.write(EVENT_END);
+            out.close();
+        } catch (IOException | UncheckedIOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "Client of {0} left before the error event", requestId);
+        }
+    }
+}
