@@ -152,6 +152,7 @@ final class AttemptRunner {
                 }
                 GatewayException ge = outcome.error;
                 if (outcome.fault == Fault.CLIENT_ABORT || outcome.fault == Fault.HOOK || deadline.expired()
+                        || ctx.cancelledStatus().isPresent()
                         || !outcome.kind.otherKeyMayHelp() || !canFallback.getAsBoolean()) {
                     throw ge;
                 }
@@ -214,7 +215,13 @@ final class AttemptRunner {
             Fault fault = fromSink ? (ge.error().status() == 499 ? Fault.CLIENT_ABORT : Fault.HOOK)
                     : classify(ge.error());
             Failure kind;
-            if (fromSink || deadline.expired() || ge.error().status() == 499) {
+            Optional<Integer> cancelled = ctx.cancelledStatus();
+            if (cancelled.isPresent()) {
+                // The watchdog cancelled the request (client gone, or deadline): never the target's fault.
+                th.ifPresent(TargetHealth::onNeutral);
+                kind = cancelled.get() == 504 ? Failure.DEADLINE : Failure.CLIENT_CLOSED;
+                fault = cancelled.get() == 504 ? Fault.TIMEOUT : Fault.CLIENT_ABORT;
+            } else if (fromSink || deadline.expired() || ge.error().status() == 499) {
                 th.ifPresent(TargetHealth::onNeutral);
                 kind = deadline.expired() ? Failure.DEADLINE : Failure.CLIENT_CLOSED;
                 if (deadline.expired() && !fromSink) {

@@ -27,6 +27,7 @@ public final class DefaultRequestContext implements RequestContext {
     private volatile boolean committed;
     private volatile String servedBy;
     private volatile int attempts;
+    private volatile java.util.function.Supplier<Optional<Integer>> cancellation = Optional::empty;
 
     /**
      * Creates a context.
@@ -169,6 +170,19 @@ public final class DefaultRequestContext implements RequestContext {
     /** Which {@code provider/model} served the request, or {@code cache} / {@code hook}, if known. */
     public Optional<String> servedBy() {
         return Optional.ofNullable(servedBy);
+    }
+
+    /**
+     * Tells the context how to learn that the transport cancelled the request (the watchdog: client gone → 499,
+     * deadline → 504), so the pipeline reports the true outcome to hooks and observers.
+     */
+    public void cancellation(java.util.function.Supplier<Optional<Integer>> status) {
+        this.cancellation = status;
+    }
+
+    /** The status the request was cancelled with, if the transport cancelled it. */
+    Optional<Integer> cancelledStatus() {
+        return cancellation.get();
     }
 
     /** Counts one more upstream attempt and returns its number. */

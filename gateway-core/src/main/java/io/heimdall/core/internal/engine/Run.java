@@ -77,6 +77,16 @@ final class Run {
 
     /** Records a failure and returns the exception to throw (a GatewayException for anything unexpected). */
     RuntimeException failed(RuntimeException e) {
+        Optional<Integer> cancelled = ctx.cancelledStatus();
+        if (cancelled.isPresent()) {
+            status = cancelled.get();
+            error = Optional.of(status == 504
+                    ? GatewayError.of(504, GatewayError.TIMEOUT, "The request did not complete before its deadline",
+                    "request_timeout")
+                    : GatewayError.of(499, GatewayError.INVALID_REQUEST, "The client closed the connection",
+                    "client_closed_request"));
+            return e;
+        }
         if (e instanceof GatewayException ge) {
             status = ge.error().status();
             error = Optional.of(ge.error());

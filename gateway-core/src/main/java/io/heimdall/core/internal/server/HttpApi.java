@@ -239,6 +239,8 @@ public final class HttpApi {
                     .withRetryAfter(Duration.ofSeconds(1)));
         }
         ref.inflight = registered.get();
+        InFlightRequest registration = registered.get();
+        ref.value.cancellation(() -> registration.cancelled().map(r -> r == CancelReason.DEADLINE ? 504 : 499));
     }
 
     /** Runs a route, turning every failure into an OpenAI-shaped error response. */
