@@ -21,11 +21,13 @@ public record HistogramData(double[] upperBounds, long[] counts, double sum, lon
         }
     }
 
+    /** The bucket upper bounds (a copy). */
     @Override
     public double[] upperBounds() {
         return upperBounds.clone();
     }
 
+    /** The observations per bucket, not cumulative (a copy). */
     @Override
     public long[] counts() {
         return counts.clone();
