@@ -15,18 +15,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
 
 /**
  * Checks the assembled folder without starting it: the boot layer in {@code lib/} resolves on its own, every
  * {@code plugins/<id>/} folder resolves as a child of it (the way the core builds one layer per plugin), nothing is in
- * two places, nothing test-only is shipped, and the tarball holds the same files under {@code heimdall-<version>/}.
+ * two places, nothing test-only is shipped, {@code lib/api/} holds a standalone pom, javadoc and sources of the API
+ * (and no module), and the tarball holds the same files under {@code heimdall-<version>/}.
  */
 class DistributionLayoutIT {
 
@@ -63,6 +73,9 @@ class DistributionLayoutIT {
         assertTrue(lib.stream().anyMatch(n -> n.startsWith("heimdall-core-")), "lib/ has no heimdall-core: " + lib);
         assertTrue(lib.stream().anyMatch(n -> n.startsWith("heimdall-api-")), "lib/ has no heimdall-api: " + lib);
         for (String name : lib) {
+            if (name.equals("api")) {
+                continue; // lib/api/: the API's pom, javadoc and sources for plugin authors, see libApiIsForPluginAuthors
+            }
             assertTrue(name.endsWith(".jar"), "not a jar in lib/: " + name);
             assertFalse(name.startsWith("heimdall-testkit") || name.startsWith("heimdall-provider-")
                     || name.startsWith("heimdall-plugin-") || name.startsWith("heimdall-distribution")
@@ -72,6 +85,40 @@ class DistributionLayoutIT {
         Configuration boot = resolveBootLayer();
         assertTrue(boot.findModule("io.heimdall.core").isPresent(), "io.heimdall.core not resolved from lib/");
         assertTrue(boot.findModule("io.heimdall.api").isPresent(), "io.heimdall.api not resolved from lib/");
+    }
+
+    @Test
+    void libApiIsForPluginAuthors() throws Exception {
+        String version = System.getProperty("heimdall.version", "0.1.0-SNAPSHOT");
+        Path api = dist.resolve("lib/api");
+        String base = "heimdall-api-" + version;
+        assertEquals(Set.of(base + ".pom", base + "-javadoc.jar", base + "-sources.jar"), names(api), "lib/api/");
+
+        // Not a module on the launcher's module path (lib/): a folder there is one only if it holds module-info.class.
+        assertFalse(Files.exists(api.resolve("module-info.class")), "lib/api/module-info.class");
+        assertTrue(ModuleFinder.of(dist.resolve("lib")).findAll().stream()
+                .noneMatch(m -> m.location().map(Path::of).orElseThrow().startsWith(api)), "a module from lib/api/");
+
+        // The jar the pom describes: module io.heimdall.api, the same version.
+        ModuleDescriptor descriptor = ModuleFinder.of(dist.resolve("lib").resolve(base + ".jar")).findAll().stream()
+                .map(ModuleReference::descriptor).findFirst().orElseThrow();
+        assertEquals("io.heimdall.api", descriptor.name(), "lib/" + base + ".jar");
+        assertEquals(Optional.of(version), descriptor.rawVersion(), "module version of lib/" + base + ".jar");
+
+        checkStandalonePom(api.resolve(base + ".pom"), version);
+
+        Set<String> javadoc = entries(api.resolve(base + "-javadoc.jar"));
+        Set<String> sources = entries(api.resolve(base + "-sources.jar"));
+        assertTrue(javadoc.containsAll(Set.of("index.html", "element-list", "io.heimdall.api/module-summary.html")),
+                "javadoc jar: " + javadoc.stream().limit(20).toList());
+        assertTrue(sources.contains("module-info.java"), "sources jar: no module-info.java");
+        for (ModuleDescriptor.Exports export : descriptor.exports()) {
+            String folder = export.source().replace('.', '/') + "/";
+            assertTrue(javadoc.contains("io.heimdall.api/" + folder + "package-summary.html"),
+                    "javadoc jar: no page for exported package " + export.source());
+            assertTrue(sources.stream().anyMatch(e -> e.startsWith(folder) && e.endsWith(".java")),
+                    "sources jar: nothing in exported package " + export.source());
+        }
     }
 
     @Test
@@ -133,6 +180,46 @@ class DistributionLayoutIT {
         ModuleFinder lib = ModuleFinder.of(dist.resolve("lib"));
         Set<String> all = lib.findAll().stream().map(r -> r.descriptor().name()).collect(Collectors.toSet());
         return Configuration.resolve(ModuleFinder.ofSystem(), List.of(Configuration.empty()), lib, all);
+    }
+
+    /**
+     * A pom Maven can use with nothing else: no parent (heimdall-parent is never published), nothing left to
+     * interpolate, no dependency management to import, no test dependencies; the coordinates of the API jar.
+     */
+    private static void checkStandalonePom(Path pom, String version) throws Exception {
+        String text = Files.readString(pom);
+        assertFalse(text.contains("${"), "unresolved property in " + pom + ":\n" + text);
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        Element project = factory.newDocumentBuilder().parse(pom.toFile()).getDocumentElement();
+        assertEquals("project", project.getLocalName(), pom.toString());
+        Map<String, String> top = new TreeMap<>();
+        for (Node n = project.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e) {
+                top.put(e.getLocalName(), e.getTextContent().trim());
+            }
+        }
+        for (String absent : List.of("parent", "dependencyManagement", "modules", "repositories")) {
+            assertFalse(top.containsKey(absent), "<" + absent + "> in " + pom + ":\n" + text);
+        }
+        assertEquals("4.0.0", top.get("modelVersion"), "modelVersion");
+        assertEquals("io.heimdall", top.get("groupId"), "groupId");
+        assertEquals("heimdall-api", top.get("artifactId"), "artifactId");
+        assertEquals(version, top.get("version"), "version");
+        assertEquals("jar", top.getOrDefault("packaging", "jar"), "packaging");
+        assertFalse(top.getOrDefault("name", "").isBlank(), "name");
+        assertFalse(top.getOrDefault("description", "").isBlank(), "description");
+        NodeList dependencies = project.getElementsByTagNameNS("*", "scope");
+        for (int i = 0; i < dependencies.getLength(); i++) {
+            assertFalse(dependencies.item(i).getTextContent().trim().equals("test"), "a test dependency in " + pom);
+        }
+    }
+
+    private static Set<String> entries(Path jar) throws IOException {
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            return zip.stream().map(ZipEntry::getName).collect(Collectors.toCollection(TreeSet::new));
+        }
     }
 
     private static Set<String> names(Path folder) throws IOException {
