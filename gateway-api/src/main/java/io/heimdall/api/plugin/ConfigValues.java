@@ -9,15 +9,18 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses and checks config text written as a default: the same grammar the core applies to config values. */
-final class ConfigValues {
+/**
+ * The grammar of config values, shared by the core and plugins: durations ({@code 250ms}, {@code 30s}, {@code 5m},
+ * {@code 1h}, {@code 1d} or ISO-8601 {@code PT30S}) and the checks applied to defaults in a {@link ConfigSpec}.
+ */
+public final class ConfigValues {
     private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private ConfigValues() {
     }
 
     /** A duration: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d} or ISO-8601; empty if not one. */
-    static Optional<Duration> duration(String text) {
+    public static Optional<Duration> duration(String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
         Matcher m = SIMPLE.matcher(t);
         if (m.matches()) {
@@ -42,7 +45,7 @@ final class ConfigValues {
     }
 
     /** A duration as config text in the largest unit that divides it: {@code 250ms}, {@code 30s}, {@code 5m}. */
-    static String format(Duration d) {
+    public static String format(Duration d) {
         long ms = d.toMillis();
         if (ms != 0 && ms % 86_400_000L == 0) {
             return ms / 86_400_000L + "d";

@@ -29,71 +29,57 @@ final class ChildRequests implements GatewayClient {
         this.metrics = metrics;
     }
 
-    @Override
-    public ChatResponse chat(ChatRequest request, RequestContext parent) {
+    /** One child request: its own context and run, inside the current generation. */
+    private <T> T child(String operation, String model, RequestContext parent,
+                        java.util.function.BiFunction<Generation, DefaultRequestContext, T> work,
+                        java.util.function.Function<T, Optional<io.heimdall.api.model.Usage>> usage) {
         DefaultRequestContext ctx = DefaultRequestContext.childOf(parent);
         Generation g = engine.enter();
-        Run run = new Run(g, observers, metrics, "chat", request.model(), ctx);
+        Run run = new Run(g, observers, metrics, operation, model, ctx);
         try {
-            ChatResponse r = runner.run(g, request.model(), List.of(), ctx, (slot, target, call, state) -> {
-                ChatResponse response = slot.provider().chat(request.withModel(target.model()), call);
-                state.usage(response.usage());
-                return response;
-            }, () -> true);
-            run.succeeded(r.usage());
-            return r;
+            T result = work.apply(g, ctx);
+            run.succeeded(usage.apply(result));
+            return result;
         } catch (RuntimeException e) {
             throw run.failed(e);
         } finally {
             run.end();
             g.exit();
         }
+    }
+
+    @Override
+    public ChatResponse chat(ChatRequest request, RequestContext parent) {
+        return child("chat", request.model(), parent, (g, ctx) -> runner.run(g, request.model(), List.of(), ctx,
+                (slot, target, call, state) -> {
+                    ChatResponse response = slot.provider().chat(request.withModel(target.model()), call);
+                    state.usage(response.usage());
+                    return response;
+                }, () -> true), ChatResponse::usage);
     }
 
     @Override
     public void stream(ChatRequest request, RequestContext parent, ChunkSink sink) {
-        DefaultRequestContext ctx = DefaultRequestContext.childOf(parent);
-        Generation g = engine.enter();
-        Run run = new Run(g, observers, metrics, "chat.stream", request.model(), ctx);
         boolean[] started = {false};
-        try {
-            runner.run(g, request.model(), List.of(), ctx, (slot, target, call, state) -> {
-                slot.provider().stream(request.withModel(target.model()), call, chunk -> {
-                    state.chunk();
-                    started[0] = true;
-                    run.firstToken();
-                    try {
-                        sink.accept(chunk);
-                    } catch (RuntimeException e) {
-                        throw state.sinkFailed(e);
-                    }
-                });
-                return Boolean.TRUE;
-            }, () -> !started[0]);
-            run.succeeded(Optional.empty());
-        } catch (RuntimeException e) {
-            throw run.failed(e);
-        } finally {
-            run.end();
-            g.exit();
-        }
+        child("chat.stream", request.model(), parent, (g, ctx) -> runner.run(g, request.model(), List.of(), ctx,
+                (slot, target, call, state) -> {
+                    slot.provider().stream(request.withModel(target.model()), call, chunk -> {
+                        state.chunk();
+                        started[0] = true;
+                        try {
+                            sink.accept(chunk);
+                        } catch (RuntimeException e) {
+                            throw state.sinkFailed(e);
+                        }
+                    });
+                    return Boolean.TRUE;
+                }, () -> !started[0]), r -> Optional.empty());
     }
 
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request, RequestContext parent) {
-        DefaultRequestContext ctx = DefaultRequestContext.childOf(parent);
-        Generation g = engine.enter();
-        Run run = new Run(g, observers, metrics, "embeddings", request.model(), ctx);
-        try {
-            EmbeddingResponse r = runner.run(g, request.model(), List.of(), ctx, (slot, target, call, state) ->
-                    slot.provider().embed(request.withModel(target.model()), call), () -> true);
-            run.succeeded(Optional.empty());
-            return r;
-        } catch (RuntimeException e) {
-            throw run.failed(e);
-        } finally {
-            run.end();
-            g.exit();
-        }
+        return child("embeddings", request.model(), parent, (g, ctx) -> runner.run(g, request.model(), List.of(),
+                ctx, (slot, target, call, state) -> slot.provider().embed(request.withModel(target.model()), call),
+                () -> true), r -> Optional.empty());
     }
 }
