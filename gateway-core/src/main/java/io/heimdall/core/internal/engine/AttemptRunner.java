@@ -192,7 +192,8 @@ final class AttemptRunner {
                                 Body<T> body) {
         int number = ctx.nextAttempt();
         ProviderCall call = new ProviderCall(target.provider(), slot.key(target.keyName()), ctx, number);
-        UpstreamScope scope = new UpstreamScope(ctx.deadline(), slot.settings().firstByteTimeout(), System.nanoTime());
+        UpstreamScope scope = new UpstreamScope(ctx.deadline(), slot.settings().firstByteTimeout(),
+                slot.settings().idleTimeout(), System.nanoTime());
         scope.header("x-request-id", ctx.requestId());
         ctx.upstreamHeaders().forEach(scope::header);
         observers.attemptStarted(g, new Start(target, number, ctx, scope));

@@ -54,9 +54,10 @@ public final class Generation {
      * A provider's resilience settings in force.
      *
      * @param resilience       retries, breaker, bulkhead, key cooldown, outlier ejection
-     * @param firstByteTimeout the longest wait for an upstream's response headers, and between stream chunks
+     * @param firstByteTimeout the longest wait for an upstream's response headers
+     * @param idleTimeout      the longest wait for the next bytes of a body or stream
      */
-    record ProviderSettings(ResilienceSettings resilience, Duration firstByteTimeout) {
+    record ProviderSettings(ResilienceSettings resilience, Duration firstByteTimeout, Duration idleTimeout) {
         RetrySettings retries() {
             return resilience.retries();
         }

@@ -225,9 +225,7 @@ public final class GenerationBuilder {
                 new BulkheadSettings(bh.maxConcurrency(), bh.maxQueue(), bh.queueTimeout()),
                 new CooldownSettings(r.keyCooldown().initial(), r.keyCooldown().max()),
                 new OutlierSettings(oe.enabled(), oe.consecutiveFailures(), oe.ejectFor()));
-        Duration firstByte = r.timeouts().firstByte().compareTo(r.timeouts().idle()) > 0 ? r.timeouts().firstByte()
-                : r.timeouts().idle();
-        return new Generation.ProviderSettings(settings, firstByte);
+        return new Generation.ProviderSettings(settings, r.timeouts().firstByte(), r.timeouts().idle());
     }
 
     /**

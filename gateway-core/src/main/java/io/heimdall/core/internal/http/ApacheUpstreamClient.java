@@ -129,19 +129,41 @@ public final class ApacheUpstreamClient implements UpstreamClient {
         org.apache.hc.client5.http.protocol.HttpClientContext context =
                 org.apache.hc.client5.http.protocol.HttpClientContext.create();
         context.setRequestConfig(config);
+        WaitWatch.Wait wait = scope.isPresent() ? WaitWatch.register() : null;
         try {
-            ClassicHttpResponse response = client.executeOpen(null, req, context);
+            if (wait != null) {
+                wait.begin(scope.get().firstByteWait(), "its first byte");
+            }
+            ClassicHttpResponse response;
+            try {
+                response = client.executeOpen(null, req, context);
+            } finally {
+                if (wait != null) {
+                    wait.end();
+                }
+            }
             scope.ifPresent(s -> s.responseArrived(() -> java.util.Arrays.stream(response.getHeaders())
                     .map(h -> Map.entry(h.getName(), h.getValue())).iterator()));
-            return new Response(response);
+            return new Response(response, wait, scope.map(UpstreamScope::idleWait).orElse(Duration.ZERO));
         } catch (IOException | RuntimeException e) {
-            throw translate(e);
+            if (wait != null) {
+                wait.close();
+            }
+            throw translate(e, wait);
         }
     }
 
     private GatewayException translate(Throwable e) {
+        return translate(e, null);
+    }
+
+    private GatewayException translate(Throwable e, WaitWatch.Wait wait) {
         if (e instanceof GatewayException g) {
             return g;
+        }
+        if (wait != null && wait.expired()) {
+            return new GatewayException(GatewayError.of(504, GatewayError.TIMEOUT, "Provider '" + provider
+                    + "' did not send " + wait.what() + " in time (routing.timeouts)", "upstream_timeout"), e);
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof org.apache.hc.core5.http.ConnectionRequestTimeoutException) {
@@ -201,10 +223,14 @@ public final class ApacheUpstreamClient implements UpstreamClient {
 
     private final class Response implements UpstreamResponse {
         private final ClassicHttpResponse response;
+        private final WaitWatch.Wait wait;
+        private final Duration idle;
         private InputStream body;
 
-        Response(ClassicHttpResponse response) {
+        Response(ClassicHttpResponse response, WaitWatch.Wait wait, Duration idle) {
             this.response = response;
+            this.wait = wait;
+            this.idle = idle;
         }
 
         @Override
@@ -224,7 +250,7 @@ public final class ApacheUpstreamClient implements UpstreamClient {
                 HttpEntity entity = response.getEntity();
                 try {
                     body = new TranslatingInputStream(entity == null ? InputStream.nullInputStream()
-                            : entity.getContent());
+                            : entity.getContent(), wait, idle);
                 } catch (IOException e) {
                     throw translate(e);
                 }
@@ -240,12 +266,15 @@ public final class ApacheUpstreamClient implements UpstreamClient {
             try {
                 return length >= 0 && length <= limit ? body().readNBytes((int) length) : body().readNBytes(limit);
             } catch (IOException e) {
-                throw translate(e);
+                throw translate(e, wait);
             }
         }
 
         @Override
         public void close() {
+            if (wait != null) {
+                wait.close();
+            }
             try {
                 response.close();
             } catch (IOException e) {
@@ -257,26 +286,38 @@ public final class ApacheUpstreamClient implements UpstreamClient {
     /** Turns read failures mid-body into the same gateway errors as failures before it. */
     private final class TranslatingInputStream extends InputStream {
         private final InputStream in;
+        private final WaitWatch.Wait wait;
+        private final Duration idle;
 
-        TranslatingInputStream(InputStream in) {
+        TranslatingInputStream(InputStream in, WaitWatch.Wait wait, Duration idle) {
             this.in = in;
+            this.wait = wait;
+            this.idle = idle;
         }
 
         @Override
         public int read() {
-            try {
-                return in.read();
-            } catch (IOException | RuntimeException e) {
-                throw translate(e);
-            }
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n <= 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
         public int read(byte[] b, int off, int len) {
+            if (wait != null) {
+                wait.begin(idle, "its next bytes");
+            }
             try {
                 return in.read(b, off, len);
             } catch (IOException | RuntimeException e) {
-                throw translate(e);
+                if (wait != null) {
+                    wait.end();
+                }
+                throw translate(e, wait);
+            } finally {
+                if (wait != null) {
+                    wait.end();
+                }
             }
         }
 

@@ -22,6 +22,7 @@ public final class UpstreamScope {
     private final Instant deadline;
     private final long startNanos;
     private final Duration firstByteTimeout;
+    private final Duration idleTimeout;
     private final Map<String, String> passOn = new LinkedHashMap<>();
     private volatile long firstByteNanos = -1;
 
@@ -30,12 +31,28 @@ public final class UpstreamScope {
      *
      * @param deadline         the request's deadline
      * @param firstByteTimeout the longest wait for response headers
+     * @param idleTimeout      the longest wait for the next bytes of a body or stream
      * @param startNanos       when the attempt started ({@link System#nanoTime()})
      */
-    public UpstreamScope(Instant deadline, Duration firstByteTimeout, long startNanos) {
+    public UpstreamScope(Instant deadline, Duration firstByteTimeout, Duration idleTimeout, long startNanos) {
         this.deadline = deadline;
         this.firstByteTimeout = firstByteTimeout;
+        this.idleTimeout = idleTimeout;
         this.startNanos = startNanos;
+    }
+
+    /** The longest wait for response headers, within the deadline. */
+    Duration firstByteWait() {
+        return min(firstByteTimeout, remaining());
+    }
+
+    /** The longest wait for the next bytes of a body, within the deadline. */
+    Duration idleWait() {
+        return min(idleTimeout, remaining());
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) < 0 ? a : b;
     }
 
     /** The scope bound to this thread, if any. */
@@ -64,11 +81,13 @@ public final class UpstreamScope {
         return d.isNegative() || d.isZero() ? Duration.ofMillis(1) : d;
     }
 
-    /** The wait for response headers: the smaller of the first-byte timeout, the provider's, and the remaining time. */
+    /**
+     * The upstream socket's timeout: the provider's, but not less than either of the scope's two waits (each is
+     * enforced on its own by {@link WaitWatch}), nor more than the remaining time.
+     */
     public Duration responseTimeout(Duration providerTimeout) {
-        Duration t = providerTimeout.compareTo(firstByteTimeout) < 0 ? providerTimeout : firstByteTimeout;
-        Duration r = remaining();
-        return r.compareTo(t) < 0 ? r : t;
+        Duration longest = firstByteTimeout.compareTo(idleTimeout) > 0 ? firstByteTimeout : idleTimeout;
+        return min(min(providerTimeout, longest), remaining());
     }
 
     /** Called when an upstream's status line and headers arrived. */

@@ -446,9 +446,9 @@ public final class HttpApi {
                     "x-heimdall-timeout"));
         }
         Duration wanted = Duration.ofNanos((long) Math.min(seconds * 1e9, Long.MAX_VALUE / 2.0));
+        // The client's value replaces routing.timeouts.total for this request, up to routing.timeouts.max-client.
         Duration cap = maxClientTimeout.get();
-        Duration limit = cap.compareTo(configured) < 0 ? cap : configured;
-        return wanted.compareTo(limit) < 0 ? wanted : limit;
+        return wanted.compareTo(cap) < 0 ? wanted : cap;
     }
 
     private static void addContextHeaders(ServerResponse res, DefaultRequestContext ctx) {

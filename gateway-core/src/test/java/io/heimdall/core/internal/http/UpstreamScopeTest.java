@@ -47,7 +47,7 @@ class UpstreamScopeTest {
             ApacheUpstreamClient client = new ApacheUpstreamClient("p", "http://127.0.0.1:" + server.getLocalPort(),
                     Duration.ofSeconds(5), 4);
             UpstreamScope scope = new UpstreamScope(Instant.now().plusSeconds(10), Duration.ofSeconds(10),
-                    System.nanoTime());
+                    Duration.ofSeconds(10), System.nanoTime());
             scope.header("x-request-id", "req-client-7");
             scope.header("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
             scope.header("authorization", "Bearer from-a-hook");
