@@ -179,7 +179,8 @@ public abstract class OpenAiWireFailureContract extends OpenAiWireChatContract {
     @Test
     public void droppedStreamFailsAfterEarlierChunks() {
         mock().enqueue(MockBehavior.dropMidStream(3));
-        mock().streamChunkDelay(Duration.ofMillis(100));  // as in real life, the drop comes a while after the last chunk
+        // as in real life, the drop comes a while after the last chunk
+        mock().streamChunkDelay(Duration.ofMillis(100));
         List<ChatChunk> chunks = new ArrayList<>();
 
         GatewayError error = failure(() -> provider().stream(chat("one two three four", true),
