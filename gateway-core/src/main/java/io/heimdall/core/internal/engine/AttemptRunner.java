@@ -127,7 +127,7 @@ final class AttemptRunner {
         if (available.isEmpty()) {
             throw unavailable(g, model, soonest, allResting);
         }
-        List<Target> plan = g.router.plan(model, available, ctx);
+        List<Target> plan = lastIfUnhealthy(g.router.plan(model, available, ctx));
         if (plan.isEmpty()) {
             throw new GatewayException(GatewayError.of(503, GatewayError.API_ERROR,
                     "No target is available for model '" + model + "'", "no_target"));
@@ -181,6 +181,23 @@ final class AttemptRunner {
             throw unavailable(g, model, soonest, false);
         }
         throw explained(g, model, last);
+    }
+
+    /**
+     * The router's order with targets that are not fully healthy (ejected as outliers, or half-open) moved after the
+     * healthy ones, keeping the order within each part: they are still tried when nothing else is left.
+     */
+    private List<Target> lastIfUnhealthy(List<Target> plan) {
+        List<Target> healthy = new ArrayList<>(plan.size());
+        List<Target> rest = new ArrayList<>(0);
+        for (Target t : plan) {
+            Optional<TargetHealth> h = health.target(t.provider(), t.keyName());
+            (h.isEmpty() || h.get().healthy() ? healthy : rest).add(t);
+        }
+        if (!rest.isEmpty()) {
+            healthy.addAll(rest);
+        }
+        return healthy;
     }
 
     /** How one attempt ended. */
