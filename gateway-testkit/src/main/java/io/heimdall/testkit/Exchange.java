@@ -23,6 +23,11 @@ final class Exchange {
         return new Exchange(conn, new CountDownLatch(1));
     }
 
+    /** An exchange whose connection has already closed: over from the start. */
+    static Exchange closed() {
+        return new Exchange(null, new CountDownLatch(0));
+    }
+
     /** An exchange on an untracked connection: it is over only when {@code stopped} is. */
     static Exchange detached(CountDownLatch stopped) {
         return new Exchange(null, stopped);

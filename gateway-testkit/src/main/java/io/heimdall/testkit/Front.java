@@ -61,6 +61,17 @@ final class Front implements AutoCloseable {
         abandoned.reset();
     }
 
+    /**
+     * The exchange of a request whose tracked connection closed before its handler began: over at once, and abandoned
+     * unless the mock is stopping.
+     */
+    Exchange alreadyClosed() {
+        if (!closed) {
+            abandoned.increment();
+        }
+        return Exchange.closed();
+    }
+
     /** The tracked connection a request arrived on, by the port Helidon sees as the request's remote port. */
     Optional<Conn> conn(int relayPort) {
         return Optional.ofNullable(byRelayPort.get(relayPort));

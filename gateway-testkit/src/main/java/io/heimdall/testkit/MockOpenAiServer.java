@@ -441,6 +441,9 @@ public final class MockOpenAiServer implements AutoCloseable {
             if (conn.isPresent()) {
                 return conn.get().begin();
             }
+            // Relayed connections are registered before their first byte reaches the server, so a missing one has
+            // closed since: its client left while the request was relayed (or the mock stops).
+            return front.alreadyClosed();
         }
         return Exchange.detached(stopped);
     }
