@@ -256,9 +256,11 @@ final class AttemptRunner {
             }
             reported = true;
             finish(g, target, number, retry, ge.error().status(), Optional.of(ge.error()), fault, state, ctx);
-            LOG.log(System.Logger.Level.WARNING, "Request {0}: attempt {1} on {2} (key {3}) failed: {4} {5}",
+            LOG.log(fault == Fault.CLIENT_ABORT ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+                    "Request {0}: attempt {1} on {2} (key {3}) failed: {4} {5}",
                     ctx.requestId(), number, target.qualifiedModel(), target.keyName().isEmpty() ? "-"
-                            : target.keyName(), ge.error().status(), ge.error().code().orElse(ge.error().type()));
+                            : target.keyName(), fault == Fault.CLIENT_ABORT ? 499 : ge.error().status(),
+                    fault == Fault.CLIENT_ABORT ? "the client left" : ge.error().code().orElse(ge.error().type()));
             return new Outcome(null, ge, fault, kind);
         } finally {
             if (!reported) {
