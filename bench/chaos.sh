@@ -1,0 +1,281 @@
+#!/usr/bin/env bash
+# Heimdall chaos benchmark: the same open-model load against an all-healthy pair of upstreams and against a pair where
+# one upstream fails a seeded 30% of its requests, beside direct-to-mock, in ONE session, on 127.0.0.1 only.
+#
+#   ./mvnw -DskipTests package      # once, from the repository root
+#   bench/chaos.sh                  # ~5 minutes; writes bench/results/chaos-latest.md and prints it
+#
+# Processes: three MockOpenAiMain upstreams - healthy-1, healthy-2 (plain), flaky (--fail-rate 0.3 --fail-status 500
+# --seed 42) - and one gateway (bin/heimdall). Its aliases each have two targets, openai-compatible providers of their
+# own (so no two runs share breaker, key or pool state), one load-balanced group, weights 1:1:
+#   steady:             h1 -> healthy-1, h2 -> healthy-2
+#   chaos-defaults:     c-defaults -> healthy-1, f-defaults -> flaky   default routing (retries 2 with 250 ms backoff,
+#                                                                      circuit breaker, outlier ejection)
+#   chaos-no-breaker:   the same, flaky's breaker and outlier ejection off: every request drawn to flaky meets it
+#   chaos-failover:     breaker and ejection off and retries 0: a failure goes straight to the other target
+# Runs: a 30 s gateway warm-up (not reported), then, each with its own warm-up: direct -> healthy-1, steady, then each
+# chaos variant (BENCH_CHAOS_VARIANTS; "" for steady only).
+# Reported: success rate (200s / scheduled), latency percentiles (from each request's intended send time, failures
+# included) and what the gateway adds over direct-to-mock, as differences and ratios; per variant, how many requests
+# reached the flaky upstream (its /_mock/stats) and what the gateway did (retries, moves, breaker openings, from its log).
+#
+# 256 connections (run.sh uses 32): a request retried after the default 250 ms backoff holds its connection that long,
+# and at 1,000 req/s with ~15% of requests retried the load needs ~50 busy connections at once (Little's law); with 32
+# the generator's own connections ran out (412 req/s achieved, 13,232 unsent) and that, not the gateway, was measured.
+#
+# Tunables (environment): BENCH_RATE (req/s, 1000), BENCH_DURATION (s, 30), BENCH_WARMUP (s, 15, before each run),
+# BENCH_GATEWAY_WARMUP (s, 30: one unreported steady run first, so the JIT is warm for every gateway run),
+# BENCH_LAT_CONNECTIONS (256), BENCH_FAIL_RATE (0.3), BENCH_FAIL_STATUS (500), BENCH_SEED (42),
+# BENCH_CHAOS_VARIANTS ("defaults no-breaker failover"), BENCH_CHAOS_ROUTING (a YAML flow map for the gateway's global
+# `routing:`, default "{}"), HEIMDALL_JAVA_OPTS.
+# Not part of the CI test command: it takes minutes and its figures depend on the machine.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+BENCH=$ROOT/bench
+DIST=$ROOT/distribution/target/heimdall
+RATE=${BENCH_RATE:-1000}
+DURATION=${BENCH_DURATION:-30}
+WARMUP=${BENCH_WARMUP:-15}
+GATEWAY_WARMUP=${BENCH_GATEWAY_WARMUP:-30}
+CONNECTIONS=${BENCH_LAT_CONNECTIONS:-256}
+FAIL_RATE=${BENCH_FAIL_RATE:-0.3}
+FAIL_STATUS=${BENCH_FAIL_STATUS:-500}
+SEED=${BENCH_SEED:-42}
+ROUTING=${BENCH_CHAOS_ROUTING:-"{}"}
+VARIANTS=${BENCH_CHAOS_VARIANTS-defaults no-breaker failover}
+for v in $VARIANTS; do
+  case $v in defaults | no-breaker | failover) ;; *) echo "unknown chaos variant '$v' (defaults, no-breaker, failover)" >&2; exit 2 ;; esac
+done
+START_TIMEOUT=30
+WORK=$BENCH/target/chaos
+RESULTS=$BENCH/results/chaos-latest.md
+
+say() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { say "ERROR: $*"; exit 1; }
+
+# ---- prerequisites (as run.sh) -------------------------------------------------------------------------------------
+first_jar() {
+  local f
+  for f in "$@"; do
+    case $f in *-sources.jar | *-tests.jar | *-javadoc.jar) continue ;; esac
+    if [ -f "$f" ]; then
+      printf '%s\n' "$f"
+      return 0
+    fi
+  done
+  return 0
+}
+TESTKIT_JAR=$(first_jar "$ROOT"/gateway-testkit/target/heimdall-testkit-*.jar)
+BENCH_JAR=$BENCH/target/heimdall-bench.jar
+HDR_JAR=$(first_jar "$BENCH"/target/lib/HdrHistogram-*.jar)
+missing=""
+[ -x "$DIST/bin/heimdall" ] || missing="$missing $DIST/bin/heimdall"
+[ -n "$TESTKIT_JAR" ] || missing="$missing gateway-testkit/target/heimdall-testkit-*.jar"
+[ -f "$BENCH_JAR" ] || missing="$missing $BENCH_JAR"
+[ -n "$HDR_JAR" ] || missing="$missing bench/target/lib/HdrHistogram-*.jar"
+if [ -n "$missing" ]; then
+  die "not built:$missing
+  Build first, from $ROOT:  ./mvnw -DskipTests package"
+fi
+command -v curl >/dev/null 2>&1 || die "curl is needed to read the mocks' /_mock/stats"
+# shellcheck source=/dev/null
+. "$ROOT/.mvn/heimdall-jdk.sh"
+if [ -z "${JAVA_HOME:-}" ] || [ ! -x "$JAVA_HOME/bin/java" ]; then
+  die "no JDK >= 25 found (set JAVA_HOME)"
+fi
+JAVA=$JAVA_HOME/bin/java
+JAVA_VERSION=$("$JAVA" -version 2>&1 | head -n 1)
+
+rm -rf "$WORK"
+mkdir -p "$WORK" "$(dirname "$RESULTS")"
+
+# ---- processes -----------------------------------------------------------------------------------------------------
+PIDS=""
+cleanup() {
+  for pid in $PIDS; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in $PIDS; do
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.5
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+wait_for_url() { # wait_for_url LOG PID PATTERN: prints http://host:port from the first line of LOG matching PATTERN
+  local log=$1 pid=$2 pattern=$3 deadline=$((SECONDS + START_TIMEOUT)) url
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    url=$(grep -m 1 -o -E "$pattern http://[^ /]+:[0-9]+" "$log" 2>/dev/null | grep -o -E 'http://[^ /]+:[0-9]+' || true)
+    if [ -n "$url" ]; then
+      printf '%s\n' "$url"
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || { sed 's/^/  | /' "$log" >&2; die "process $pid exited before it listened ($log)"; }
+    sleep 0.05
+  done
+  sed 's/^/  | /' "$log" >&2
+  die "no '$pattern' line within ${START_TIMEOUT}s ($log)"
+}
+
+MOCK_URL=""
+start_mock() { # start_mock NAME ARGS...: sets MOCK_URL
+  local name=$1
+  shift
+  "$JAVA" -XX:+UseSerialGC -Xms64m -Xmx256m -XX:+ExitOnOutOfMemoryError \
+    --module-path "$TESTKIT_JAR:$DIST/lib:$BENCH/target/lib" \
+    -m io.heimdall.testkit/io.heimdall.testkit.MockOpenAiMain \
+    --port 0 --host 127.0.0.1 --track-connections false "$@" >"$WORK/mock-$name.log" 2>&1 &
+  local pid=$!
+  PIDS="$PIDS $pid"
+  MOCK_URL=$(wait_for_url "$WORK/mock-$name.log" "$pid" "mock-openai listening on")
+  say "mock $name: $MOCK_URL (pid $pid) $*"
+}
+start_mock healthy-1
+H1=$MOCK_URL
+start_mock healthy-2
+H2=$MOCK_URL
+start_mock flaky --fail-rate "$FAIL_RATE" --fail-status "$FAIL_STATUS" --seed "$SEED"
+FLAKY=$MOCK_URL
+
+variant_routing() { # the flaky provider's own routing overrides in a variant
+  case $1 in
+    defaults) echo "{}" ;;
+    no-breaker) echo "{ circuit-breaker: { enabled: false }, outlier-ejection: { enabled: false } }" ;;
+    failover) echo "{ retries: { max: 0 }, circuit-breaker: { enabled: false }, outlier-ejection: { enabled: false } }" ;;
+  esac
+}
+{
+  echo "server: { host: 127.0.0.1, port: 0 }"
+  echo "routing: $ROUTING"
+  echo "providers:"
+  echo "  h1: { type: openai-compatible, base-url: \"$H1/v1\", keys: [ sk-bench-not-a-secret ] }"
+  echo "  h2: { type: openai-compatible, base-url: \"$H2/v1\", keys: [ sk-bench-not-a-secret ] }"
+  for v in $VARIANTS; do
+    echo "  c-$v: { type: openai-compatible, base-url: \"$H1/v1\", keys: [ sk-bench-not-a-secret ] }"
+    echo "  f-$v: { type: openai-compatible, base-url: \"$FLAKY/v1\", keys: [ sk-bench-not-a-secret ], routing: $(variant_routing "$v") }"
+  done
+  echo "models:"
+  echo "  steady: { targets: [ h1/gpt-4o-mini, h2/gpt-4o-mini ] }"
+  for v in $VARIANTS; do
+    echo "  chaos-$v: { targets: [ c-$v/gpt-4o-mini, f-$v/gpt-4o-mini ] }"
+  done
+  echo "plugins: []"
+} >"$WORK/heimdall-chaos.yaml"
+
+"$DIST/bin/heimdall" --config "$WORK/heimdall-chaos.yaml" --port 0 >"$WORK/gateway.log" 2>&1 &
+GATEWAY_PID=$!
+PIDS="$GATEWAY_PID $PIDS"
+GATEWAY_URL=$(wait_for_url "$WORK/gateway.log" "$GATEWAY_PID" "Heimdall listening on")
+say "gateway: $GATEWAY_URL (pid $GATEWAY_PID)"
+
+sed 's/"model":"bench"/"model":"gpt-4o-mini"/' "$BENCH/scripts/chat-gateway.json" >"$WORK/direct.json"
+sed 's/"model":"bench"/"model":"steady"/' "$BENCH/scripts/chat-gateway.json" >"$WORK/steady.json"
+for v in $VARIANTS; do
+  sed "s/\"model\":\"bench\"/\"model\":\"chaos-$v\"/" "$BENCH/scripts/chat-gateway.json" >"$WORK/chaos-$v.json"
+done
+
+generator() { # generator LABEL URL BODY RATE DURATION WARMUP -> prints the JSON line
+  local label=$1 url=$2 body=$3 rate=$4 duration=$5 warmup=$6
+  timeout $((duration + warmup + 60)) "$JAVA" -XX:+UseSerialGC -Xms64m -Xmx256m \
+    --module-path "$BENCH_JAR:$HDR_JAR" -m io.heimdall.bench/io.heimdall.bench.LoadGenerator \
+    --url "$url" --rate "$rate" --duration "$duration" --warmup "$warmup" --connections "$CONNECTIONS" \
+    --body-file "$body" --label "$label" --json "$WORK/$label.json" >"$WORK/$label.out" 2>&1 ||
+    { sed 's/^/  | /' "$WORK/$label.out" >&2; die "load generator failed: $label"; }
+  head -n 1 "$WORK/$label.out" >&2
+  cat "$WORK/$label.json"
+}
+jget() { printf '%s' "$1" | grep -o "\"$2\":[^,}]*" | head -n 1 | cut -d: -f2 | tr -d '"'; }
+stat_of() { curl -s --max-time 5 "$1/_mock/stats" | grep -o "\"$2\":[0-9]*" | head -n 1 | cut -d: -f2; }
+
+# sanity: every path answers 200 (the flaky mock is left out: it fails on purpose)
+for p in "direct $H1/v1/chat/completions $WORK/direct.json" "steady $GATEWAY_URL/v1/chat/completions $WORK/steady.json"; do
+  set -- $p
+  j=$(generator "sanity-$1" "$2" "$3" 20 1 0)
+  [ "$(jget "$j" non_200)" = "0" ] && [ "$(jget "$j" errors)" = "0" ] || die "sanity check failed for $1: $j"
+done
+
+# ---- the runs ------------------------------------------------------------------------------------------------------
+# The gateway's JIT warms up on its first heavy load: without this, the first gateway run (steady) paid for it and
+# the later ones did not (steady p90/p99 in the hundreds of ms, the chaos runs after it in single digits).
+say "gateway warm-up: steady ${RATE}/s for ${GATEWAY_WARMUP}s (not reported)"
+generator warmup-gateway "$GATEWAY_URL/v1/chat/completions" "$WORK/steady.json" "$RATE" "$GATEWAY_WARMUP" 0 >/dev/null
+say "direct -> healthy-1: ${RATE}/s for ${DURATION}s (+${WARMUP}s warm-up)"
+DIRECT=$(generator direct "$H1/v1/chat/completions" "$WORK/direct.json" "$RATE" "$DURATION" "$WARMUP")
+say "gateway, alias steady (two healthy upstreams)"
+STEADY=$(generator steady "$GATEWAY_URL/v1/chat/completions" "$WORK/steady.json" "$RATE" "$DURATION" "$WARMUP")
+STEADY_FAILED=$(grep -c -E "attempt [0-9]+ on h[12]/gpt-4o-mini .* failed" "$WORK/gateway.log" || true)
+STEADY_OPENS=$(grep -c -E "Circuit breaker h[12]\[.*-> OPEN" "$WORK/gateway.log" || true)
+declare -A RUN FLAKY_REQ C1_REQ RETRIES NEXT_TARGET BREAKER_OPENS HEALTHY_FAILED
+for v in $VARIANTS; do
+  flaky0=$(stat_of "$FLAKY" requests)
+  c10=$(stat_of "$H1" requests)
+  say "gateway, alias chaos-$v (healthy-1 + flaky failing ${FAIL_RATE} with ${FAIL_STATUS}, seed ${SEED})"
+  RUN[$v]=$(generator "chaos-$v" "$GATEWAY_URL/v1/chat/completions" "$WORK/chaos-$v.json" "$RATE" "$DURATION" "$WARMUP")
+  FLAKY_REQ[$v]=$(( $(stat_of "$FLAKY" requests) - flaky0 ))
+  C1_REQ[$v]=$(( $(stat_of "$H1" requests) - c10 ))
+  RETRIES[$v]=$(grep -c "retrying f-$v/" "$WORK/gateway.log" || true)
+  NEXT_TARGET[$v]=$(grep -c "f-$v/gpt-4o-mini failed.*trying the next target" "$WORK/gateway.log" || true)
+  BREAKER_OPENS[$v]=$(grep -c "Circuit breaker f-$v.*-> OPEN" "$WORK/gateway.log" || true)
+  HEALTHY_FAILED[$v]=$(grep -c "attempt [0-9]* on c-$v/gpt-4o-mini .* failed" "$WORK/gateway.log" || true)
+done
+
+# ---- report --------------------------------------------------------------------------------------------------------
+pct() { awk -v ok="$1" -v all="$2" 'BEGIN { if (all + 0 == 0) print "n/a"; else printf "%.3f%%", 100 * ok / all }'; }
+ratio() { awk -v g="$1" -v d="$2" 'BEGIN { if (d == "" || g == "" || d + 0 == 0) print "n/a"; else printf "%.2f", g / d }'; }
+minus() { awk -v g="$1" -v d="$2" 'BEGIN { if (d == "" || g == "") print "n/a"; else printf "%+.3f", g - d }'; }
+ok_of() { echo $(( $(jget "$1" completed) - $(jget "$1" non_200) )); }
+GATEWAY_JAVA_OPTS=${HEIMDALL_JAVA_OPTS--XX:+UseSerialGC -Xms64m -Xmx512m -XX:+ExitOnOutOfMemoryError}
+{
+  echo "# Heimdall chaos benchmark: one upstream of two failing ${FAIL_RATE} of its requests"
+  echo
+  echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores ($(grep -m 1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || echo unknown CPU)),"
+  echo "$JAVA_VERSION; load average before the run: $(cut -d' ' -f1-3 /proc/loadavg). Generator, gateway and three mock"
+  echo "upstreams share these cores; all on 127.0.0.1. Gateway: \`bin/heimdall\`, \`HEIMDALL_JAVA_OPTS=$GATEWAY_JAVA_OPTS\`,"
+  echo "\`routing: $ROUTING\` (defaults unless set). Mocks: MockOpenAiMain, 0 ms latency, no connection tracking;"
+  echo "flaky = \`--fail-rate $FAIL_RATE --fail-status $FAIL_STATUS --seed $SEED\`."
+  echo "Load: LoadGenerator, open model, ${RATE} req/s for ${DURATION} s after ${WARMUP} s warm-up, $CONNECTIONS connections,"
+  echo "POST /v1/chat/completions non-streaming. Latency from each request's intended send time, failures included. ms."
+  echo
+  echo "| run | achieved/s | success (200 / scheduled) | non-200 | errors | unsent | p50 | p90 | p99 | p99.9 | max |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  row() { # row NAME JSON
+    echo "| $1 | $(jget "$2" achieved_rate) | $(pct "$(ok_of "$2")" "$(jget "$2" scheduled)") | $(jget "$2" non_200) | $(jget "$2" errors) | $(jget "$2" unsent) | $(jget "$2" p50) | $(jget "$2" p90) | $(jget "$2" p99) | $(jget "$2" p99_9) | $(jget "$2" max) |"
+  }
+  row "direct → healthy mock" "$DIRECT"
+  row "Heimdall, steady (two healthy upstreams)" "$STEADY"
+  for v in $VARIANTS; do
+    row "Heimdall, chaos-$v (one upstream failing ${FAIL_RATE})" "${RUN[$v]}"
+  done
+  echo
+  echo "Added by Heimdall over direct-to-mock (ms, and ratio gateway / direct):"
+  echo
+  echo "| run | p50 added | p90 added | p99 added | p99.9 added | p50 ratio | p99 ratio |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  added() { # added NAME JSON
+    echo "| $1 | $(minus "$(jget "$2" p50)" "$(jget "$DIRECT" p50)") | $(minus "$(jget "$2" p90)" "$(jget "$DIRECT" p90)") | $(minus "$(jget "$2" p99)" "$(jget "$DIRECT" p99)") | $(minus "$(jget "$2" p99_9)" "$(jget "$DIRECT" p99_9)") | $(ratio "$(jget "$2" p50)" "$(jget "$DIRECT" p50)") | $(ratio "$(jget "$2" p99)" "$(jget "$DIRECT" p99)") |"
+  }
+  added steady "$STEADY"
+  for v in $VARIANTS; do
+    added "chaos-$v" "${RUN[$v]}"
+  done
+  echo
+  echo "What happened in each chaos run (warm-up included; the flaky upstream answers about ${FAIL_RATE} of what it gets with $FAIL_STATUS):"
+  echo
+  echo "| variant | requests to flaky | requests to healthy-1 | retries on flaky | flaky → other target | flaky breaker openings | failed attempts on healthy-1 |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  for v in $VARIANTS; do
+    echo "| chaos-$v | ${FLAKY_REQ[$v]} | ${C1_REQ[$v]} | ${RETRIES[$v]} | ${NEXT_TARGET[$v]} | ${BREAKER_OPENS[$v]} | ${HEALTHY_FAILED[$v]} |"
+  done
+  echo
+  echo "Steady alias (its warm-up runs included): $STEADY_FAILED failed attempts on the healthy upstreams, $STEADY_OPENS breaker opening(s); both should be 0."
+  echo
+  echo "Raw outputs: bench/target/chaos/ (*.out, *.json, gateway.log, mock-*.log)."
+} >"$RESULTS"
+
+cat "$RESULTS"
+say "wrote $RESULTS"
