@@ -146,7 +146,7 @@ public final class Gateway implements AutoCloseable {
             throw new ConfigException("server: cannot listen on " + host + ":" + port
                     + " (is another process using that port? see the log above)");
         }
-        engine.current().ifPresent(g -> StartupReport.lines(g, configFile, folders.registry().loadedFolders(), host)
+        engine.current().ifPresent(g -> StartupReport.lines(g, configFile, folders.registry(), host)
                 .forEach(line -> LOG.log(line.startsWith("WARNING:") ? System.Logger.Level.WARNING
                         : System.Logger.Level.INFO, line.startsWith("WARNING:") ? line.substring(9) : line)));
         this.watcher = configWatcher(b);

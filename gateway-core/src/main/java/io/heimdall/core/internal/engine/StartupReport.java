@@ -1,6 +1,7 @@
 package io.heimdall.core.internal.engine;
 
 import io.heimdall.core.internal.config.GatewayConfig;
+import io.heimdall.core.internal.plugin.PluginRegistry;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,11 +24,12 @@ public final class StartupReport {
      *
      * @param g             the generation in force
      * @param configFile    the config file
-     * @param loadedFolders plugin folders that loaded
+     * @param registry      the factories in force, with the folders they came from
      * @param host          the listen address
      * @return one line per fact, to log at INFO (warnings start with {@code WARNING:})
      */
-    public static List<String> lines(Generation g, Path configFile, Collection<String> loadedFolders, String host) {
+    public static List<String> lines(Generation g, Path configFile, PluginRegistry registry, String host) {
+        Collection<String> loadedFolders = registry.loadedFolders();
         List<String> out = new ArrayList<>();
         GatewayConfig c = g.config;
         out.add("Config loaded from " + configFile.toAbsolutePath());
@@ -43,12 +45,14 @@ public final class StartupReport {
         c.plugins().forEach(p -> used.add(p.id()));
         c.router().ifPresent(r -> used.add(r.id()));
         out.add("Plugins in force: " + (used.isEmpty() ? "none" : String.join(", ", used)));
-        Set<String> typesUsed = new LinkedHashSet<>();
-        c.providers().values().forEach(p -> typesUsed.add(p.type()));
+        // A folder is in use when a factory it provides is: a provider type or a plugin id of the config.
+        Set<String> origins = new LinkedHashSet<>();
+        c.providers().values().forEach(p -> registry.find(PluginRegistry.Kind.PROVIDER, p.type())
+                .ifPresent(e -> origins.add(e.origin())));
+        used.forEach(id -> registry.find(PluginRegistry.Kind.PLUGIN, id).ifPresent(e -> origins.add(e.origin())));
         List<String> unused = new ArrayList<>();
         for (String folder : loadedFolders) {
-            String id = folder.endsWith(".jar") ? folder.substring(0, folder.length() - 4) : folder;
-            if (!used.contains(id) && !typesUsed.contains(id)) {
+            if (origins.stream().noneMatch(o -> o.equals("plugin folder '" + folder + "'"))) {
                 unused.add(folder);
             }
         }
