@@ -28,6 +28,8 @@ public final class MetricsRegistry implements Metrics {
     private static final String PREFIX = "heimdall_";
 
     private final Map<String, Family> families = new ConcurrentHashMap<>();
+    /** The same families by the name callers pass (with or without the prefix), so recording concatenates nothing. */
+    private final Map<String, Family> byGivenName = new ConcurrentHashMap<>();
 
     @Override
     public void describe(String name, MetricType type, String help, String unit, double... buckets) {
@@ -110,10 +112,14 @@ public final class MetricsRegistry implements Metrics {
     }
 
     private Family family(String name, MetricType type) {
-        Family f = families.get(name.startsWith(PREFIX) ? name : PREFIX + name);
+        Family f = byGivenName.get(name);
         if (f == null) {
-            describe(name, type, name.replace('_', ' '), "");
             f = families.get(fullName(name));
+            if (f == null) {
+                describe(name, type, name.replace('_', ' '), "");
+                f = families.get(fullName(name));
+            }
+            byGivenName.put(name, f);
         }
         if (f.type != type) {
             throw new IllegalArgumentException("metric " + f.name + " is a " + f.type + ", not a " + type);

@@ -213,19 +213,24 @@ final class GuardedConnection implements ServerConnection, Supplier<byte[]> {
     }
 
     private byte[] head() {
+        // Scan for the end of the head, then copy the bytes seen in one go (not byte by byte).
+        int start = pos;
+        int size = head.size();
         while (pos < lim) {
             byte c = buf[pos++];
-            head.write(c);
+            size++;
             tail = (tail << 8) | (c & 0xff);
             boolean end = tail == CRLFCRLF || (tail & 0xffff) == 0x0A0A || (tail & 0xffffff) == 0x0A0D0A;
-            if (end && head.size() > 2) {
+            if (end && size > 2) {
+                head.write(buf, start, pos - start);
                 return accept(RequestHead.examine(head.toByteArray()));
             }
-            if (head.size() > MAX_HEAD) {
+            if (size > MAX_HEAD) {
                 return refuse(GatewayError.of(431, GatewayError.INVALID_REQUEST, "The HTTP request was refused: its "
                         + "head is larger than " + MAX_HEAD + " bytes", "request_header_fields_too_large"));
             }
         }
+        head.write(buf, start, pos - start);
         return null;
     }
 
