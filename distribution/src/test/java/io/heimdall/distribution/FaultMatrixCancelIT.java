@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FaultMatrixCancelIT {
     private static final String KEY = "sk-canary-cancel-upstream-91e0d2";
     /** Abandoned requests fired at the hanging upstream, and how many are open at once. */
-    private static final int ABANDONED = 2_000;
+    private static final int ABANDONED = Integer.getInteger("heimdall.abandoned.requests", 2_000);
     private static final int AT_ONCE = 200;
     private static final Duration GIVE_UP_AFTER = Duration.ofMillis(300);
     /** How long the gateway may take to notice a client left and close the upstream connection. */

@@ -47,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FaultMatrixSoakIT {
     private static final String KEY = "sk-canary-soak-upstream-6e2f17";
     private static final String CLIENT_CANARY = "sk-client-canary-soak-88d1";
-    private static final int REQUESTS = Integer.getInteger("heimdall.soak.requests", 3_000);
+    private static final int REQUESTS = Integer.getInteger("heimdall.soak.requests", 10_000);
     private static final int WARM_UP = 600;
     private static final int CLIENTS = 32;
     private static final String PATH = "/v1/chat/completions";
