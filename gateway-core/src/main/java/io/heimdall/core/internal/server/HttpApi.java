@@ -225,9 +225,23 @@ public final class HttpApi {
         }
     }
 
-    /** Creates the request's context and registers it with the watchdog (503 when the gateway is full). */
+    /** Creates the request's context (authenticating the caller) and registers it with the watchdog. */
     private void open(ServerRequest req, String requestId, ContextRef ref, boolean authenticate) {
         ref.value = context(req, requestId, authenticate);
+        watch(req, ref);
+    }
+
+    /** Creates the request's context only: the body is read next, and then {@link #watch} registers it. */
+    private void openUnwatched(ServerRequest req, String requestId, ContextRef ref) {
+        ref.value = context(req, requestId, true);
+    }
+
+    /**
+     * Registers the request with the in-flight watchdog (503 when the gateway is full). Done after the body is read:
+     * an interrupt while the thread reads the client's socket would close it with no answer; the body's own wait is
+     * bounded by {@code server.body-timeout}, and a deadline that passed meanwhile is answered with 504 at once.
+     */
+    private void watch(ServerRequest req, ContextRef ref) {
         Optional<ClientConnection> connection = ClientConnection.of(req.localPeer().address(),
                 req.remotePeer().address());
         Optional<InFlightRequest> registered = connection.isPresent()
@@ -273,8 +287,9 @@ public final class HttpApi {
 
     private void chat(ServerRequest req, ServerResponse res) {
         guarded(req, res, (requestId, ctx) -> {
-            open(req, requestId, ctx, true);
+            openUnwatched(req, requestId, ctx);
             ChatRequest request = wire.decodeChatRequest(readBody(req));
+            watch(req, ctx);
             if (request.stream()) {
                 stream(req, res, request, ctx);
             } else {
@@ -321,8 +336,9 @@ public final class HttpApi {
 
     private void embeddings(ServerRequest req, ServerResponse res) {
         guarded(req, res, (requestId, ctx) -> {
-            open(req, requestId, ctx, true);
+            openUnwatched(req, requestId, ctx);
             EmbeddingRequest request = wire.decodeEmbeddingRequest(readBody(req));
+            watch(req, ctx);
             EmbeddingResponse response = engine.serveEmbeddings(request, ctx.value);
             boolean base64 = request.encodingFormat().map("base64"::equals).orElse(false);
             sendJson(res, requestId, ctx.value, wire.encodeEmbeddingResponse(response, base64));
