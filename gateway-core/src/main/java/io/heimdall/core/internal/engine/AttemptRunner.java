@@ -255,6 +255,9 @@ final class AttemptRunner {
                 kind = th.map(h -> h.onFailure(error)).orElseGet(() -> Failure.classify(error));
             }
             reported = true;
+            // The upstream's rate-limit headers and request id matter most on its errors (a 429): pass them on too;
+            // a later attempt that succeeds replaces them.
+            state.passOnHeaders();
             finish(g, target, number, retry, ge.error().status(), Optional.of(ge.error()), fault, state, ctx);
             LOG.log(fault == Fault.CLIENT_ABORT ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
                     "Request {0}: attempt {1} on {2} (key {3}) failed: {4} {5}",
