@@ -35,38 +35,7 @@ say() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
 
 # ---- prerequisites -------------------------------------------------------------------------------------------------
-first_jar() { # first_jar GLOB...: the first existing jar that is not a sources/tests/javadoc jar
-  local f
-  for f in "$@"; do
-    case $f in *-sources.jar | *-tests.jar | *-javadoc.jar) continue ;; esac
-    if [ -f "$f" ]; then
-      printf '%s\n' "$f"
-      return 0
-    fi
-  done
-  return 0
-}
-TESTKIT_JAR=$(first_jar "$ROOT"/gateway-testkit/target/heimdall-testkit-*.jar)
-BENCH_JAR=$BENCH/target/heimdall-bench.jar
-HDR_JAR=$(first_jar "$BENCH"/target/lib/HdrHistogram-*.jar)
-missing=""
-[ -x "$DIST/bin/heimdall" ] || missing="$missing $DIST/bin/heimdall"
-[ -n "$TESTKIT_JAR" ] || missing="$missing gateway-testkit/target/heimdall-testkit-*.jar"
-[ -f "$BENCH_JAR" ] || missing="$missing $BENCH_JAR"
-[ -n "$HDR_JAR" ] || missing="$missing bench/target/lib/HdrHistogram-*.jar"
-if [ -n "$missing" ]; then
-  die "not built:$missing
-  Build first, from $ROOT:  ./mvnw -DskipTests package"
-fi
-
-# A Java >= 25 for the mock and the generator: the same search the Maven wrapper does (JAVA_HOME, PATH, /usr/lib/jvm).
-# shellcheck source=/dev/null
-. "$ROOT/.mvn/heimdall-jdk.sh"
-if [ -z "${JAVA_HOME:-}" ] || [ ! -x "$JAVA_HOME/bin/java" ]; then
-  die "no JDK >= 25 found (set JAVA_HOME)"
-fi
-JAVA=$JAVA_HOME/bin/java
-JAVA_VERSION=$("$JAVA" -version 2>&1 | head -n 1)
+. "$BENCH/prereqs.sh"
 
 HAVE_WRK=1
 if ! command -v wrk >/dev/null 2>&1; then

@@ -68,8 +68,8 @@ final class MultiRolePluginFactory implements PluginFactory {
     @Override
     public ConfigSpec configSpec() {
         return ConfigSpec.builder()
-                .optional("key", ConfigType.SECRET, null, "the bearer key of caller alice; no authenticator if unset")
-                .optional("allowed", ConfigType.STRING_LIST, null, "alice's allowed models")
+                .optional("key", ConfigType.SECRET, "the bearer key of caller alice; no authenticator if unset")
+                .optional("allowed", ConfigType.STRING_LIST, "alice's allowed models")
                 .optional("route", ConfigType.STRING, "/test/stats", "the stats route")
                 .optional("label", ConfigType.STRING, "one", "changes nothing but the config")
                 .build();

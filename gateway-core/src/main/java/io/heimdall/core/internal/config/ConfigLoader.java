@@ -321,18 +321,6 @@ public final class ConfigLoader {
         return Optional.empty();
     }
 
-    private static Optional<Double> number(Map<String, Object> m, String key, String path, Problems problems) {
-        Object v = m.get(key);
-        if (v == null) {
-            return Optional.empty();
-        }
-        if (v instanceof Number n) {
-            return Optional.of(n.doubleValue());
-        }
-        problems.add(ConfigView.join(path, key), "expected a number, got " + ConfigView.describe(v));
-        return Optional.empty();
-    }
-
     private static Optional<List<String>> strings(Map<String, Object> m, String key, String path,
                                                   Problems problems) {
         Object v = m.get(key);

@@ -73,13 +73,13 @@ public final class MockProviderFactory implements ProviderFactory {
                     "Delay before the first byte of every answer (and before a configured failure)")
             .optional("chunk-delay", ConfigType.DURATION, "0ms",
                     "Delay between two chunks of a streamed answer")
-            .optional("failure-status", ConfigType.INTEGER, null,
+            .optional("failure-status", ConfigType.INTEGER,
                     "If set (400-599), every failure-every-th request fails with this HTTP status (none by default)")
             .optional("failure-every", ConfigType.INTEGER, "1",
                     "With failure-status: which requests fail; 1 fails all, 3 fails every third")
             .optional("embedding-dimensions", ConfigType.INTEGER, "64",
                     "Size of embedding vectors when the request does not ask for a size (1-8192)")
-            .optional("base-url", ConfigType.STRING, null,
+            .optional("base-url", ConfigType.STRING,
                     "Accepted like every provider's base-url, and ignored: the mock makes no network calls")
             .build();
 

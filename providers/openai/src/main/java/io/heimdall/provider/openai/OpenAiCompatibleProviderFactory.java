@@ -35,7 +35,7 @@ public final class OpenAiCompatibleProviderFactory implements ProviderFactory {
                     "Base URL of the server's OpenAI API including the version path, e.g. http://host:8000/v1")
             .optional("timeout", ConfigType.DURATION, OpenAiProvider.DEFAULT_TIMEOUT,
                     "How long to wait for response headers, and between reads of a streamed body")
-            .optional("headers", ConfigType.OBJECT, null,
+            .optional("headers", ConfigType.OBJECT,
                     "Extra static headers sent with every upstream request, name: value (none by default)")
             .build();
 

@@ -35,11 +35,11 @@ public final class OpenAiProviderFactory implements ProviderFactory {
                     "Base URL of the OpenAI API, up to and including the version path")
             .optional("timeout", ConfigType.DURATION, OpenAiProvider.DEFAULT_TIMEOUT,
                     "How long to wait for response headers, and between reads of a streamed body")
-            .optional("organization", ConfigType.STRING, null,
+            .optional("organization", ConfigType.STRING,
                     "OpenAI organization id sent as the OpenAI-Organization header (none by default)")
-            .optional("project", ConfigType.STRING, null,
+            .optional("project", ConfigType.STRING,
                     "OpenAI project id sent as the OpenAI-Project header (none by default)")
-            .optional("headers", ConfigType.OBJECT, null,
+            .optional("headers", ConfigType.OBJECT,
                     "Extra static headers sent with every upstream request, name: value (none by default)")
             .build();
 
