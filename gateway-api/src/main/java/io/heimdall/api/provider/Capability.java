@@ -15,5 +15,7 @@ public enum Capability {
     /** Embeddings. */
     EMBEDDINGS,
     /** Listing models from the upstream. */
-    MODEL_LISTING
+    MODEL_LISTING,
+    /** Reasoning controls: {@code reasoning_effort}, or a provider's thinking budget. */
+    REASONING
 }

@@ -40,6 +40,16 @@ public interface Provider extends AutoCloseable {
         return Set.of(Capability.CHAT, Capability.STREAMING);
     }
 
+    /**
+     * What this provider can do with one of its models (the upstream name). Before any upstream call the core skips
+     * targets whose model lacks a capability the request needs (tools, images, {@code response_format}, streaming,
+     * reasoning, embeddings); when no target is left the client gets a 400 naming the provider, model and field.
+     * Defaults to {@link #capabilities()}.
+     */
+    default Set<Capability> capabilities(String model) {
+        return capabilities();
+    }
+
     /** Releases connections and threads. Called when a config reload replaces the provider. */
     @Override
     default void close() {

@@ -100,6 +100,13 @@ final class AttemptRunner {
      */
     <T> T run(Generation g, String model, List<String> fallbacks, DefaultRequestContext ctx, Body<T> body,
               BooleanSupplier canFallback) {
+        return run(g, model, fallbacks, ctx, Needs.NONE, body, canFallback);
+    }
+
+    /** As {@link #run(Generation, String, List, DefaultRequestContext, Body, BooleanSupplier)}, skipping targets
+     * whose model lacks a capability in {@code needs} (a 400 when none is left). */
+    <T> T run(Generation g, String model, List<String> fallbacks, DefaultRequestContext ctx, Needs needs, Body<T> body,
+              BooleanSupplier canFallback) {
         Deadline deadline = Deadline.at(ctx.deadline());
         List<Target> candidates = new ArrayList<>(g.candidates(model));
         int priority = candidates.stream().mapToInt(Target::priority).max().orElse(0);
@@ -109,6 +116,7 @@ final class AttemptRunner {
                 candidates.add(new Target(t.provider(), t.model(), t.keyName(), t.weight(), priority + t.priority()));
             }
         }
+        candidates = needs.filter(g, candidates);
         List<Target> available = new ArrayList<>(candidates.size());
         Optional<Duration> soonest = Optional.empty();
         boolean allResting = true;

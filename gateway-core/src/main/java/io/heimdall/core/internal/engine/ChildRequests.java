@@ -51,7 +51,7 @@ final class ChildRequests implements GatewayClient {
     @Override
     public ChatResponse chat(ChatRequest request, RequestContext parent) {
         return child("chat", request.model(), parent, (g, ctx) -> runner.run(g, request.model(), List.of(), ctx,
-                (slot, target, call, state) -> {
+                Needs.of(request), (slot, target, call, state) -> {
                     ChatResponse response = slot.provider().chat(request.withModel(target.model()), call);
                     state.usage(response.usage());
                     return response;
@@ -62,7 +62,7 @@ final class ChildRequests implements GatewayClient {
     public void stream(ChatRequest request, RequestContext parent, ChunkSink sink) {
         boolean[] started = {false};
         child("chat.stream", request.model(), parent, (g, ctx) -> runner.run(g, request.model(), List.of(), ctx,
-                (slot, target, call, state) -> {
+                Needs.of(request), (slot, target, call, state) -> {
                     slot.provider().stream(request.withModel(target.model()), call, chunk -> {
                         state.chunk();
                         started[0] = true;
@@ -79,7 +79,7 @@ final class ChildRequests implements GatewayClient {
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request, RequestContext parent) {
         return child("embeddings", request.model(), parent, (g, ctx) -> runner.run(g, request.model(), List.of(),
-                ctx, (slot, target, call, state) -> slot.provider().embed(request.withModel(target.model()), call),
+                ctx, Needs.embeddings(), (slot, target, call, state) -> slot.provider().embed(request.withModel(target.model()), call),
                 () -> true), r -> Optional.empty());
     }
 }

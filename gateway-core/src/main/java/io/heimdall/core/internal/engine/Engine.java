@@ -141,7 +141,8 @@ public final class Engine implements Pipeline, AutoCloseable {
                     } else {
                         ChatRequest routed = Fallbacks.strip(pre.request);
                         List<String> fallbacks = Fallbacks.of(pre.request, ctx);
-                        response = runner.run(g, routed.model(), fallbacks, ctx, (slot, target, call, state) -> {
+                        response = runner.run(g, routed.model(), fallbacks, ctx, Needs.of(routed),
+                                (slot, target, call, state) -> {
                             ChatResponse r = slot.provider().chat(routed.withModel(target.model()), call);
                             state.usage(r.usage());
                             return r;
@@ -218,7 +219,7 @@ public final class Engine implements Pipeline, AutoCloseable {
         ChatRequest upstream = Fallbacks.strip(request).toBuilder().stream(true).streamOptions(new StreamOptions(true,
                 request.streamOptions().map(StreamOptions::extra).orElse(Map.of()))).build();
         List<String> fallbacks = Fallbacks.of(request, ctx);
-        runner.run(g, upstream.model(), fallbacks, ctx, (slot, target, call, state) -> {
+        runner.run(g, upstream.model(), fallbacks, ctx, Needs.of(upstream), (slot, target, call, state) -> {
             slot.provider().stream(upstream.withModel(target.model()), call, chunk -> {
                 state.chunk();
                 try {
@@ -393,7 +394,8 @@ public final class Engine implements Pipeline, AutoCloseable {
             }
             EmbeddingRequest routed = r;
             checkAllowed(ctx, routed.model());
-            EmbeddingResponse response = runner.run(g, routed.model(), List.of(), ctx, (slot, target, call, state) ->
+            EmbeddingResponse response = runner.run(g, routed.model(), List.of(), ctx, Needs.embeddings(),
+                    (slot, target, call, state) ->
                     slot.provider().embed(routed.withModel(target.model()), call), () -> true);
             run.succeeded(Optional.empty());
             return response;
