@@ -1,0 +1,106 @@
+package io.heimdall.provider.anthropic.messages;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.heimdall.api.GatewayException;
+import io.heimdall.api.model.CacheControl;
+import io.heimdall.api.model.GatewayError;
+import io.heimdall.api.model.RawJson;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+
+/** The shared Jackson mapper (numbers kept exact) and small tree helpers. */
+final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+
+    private Json() {
+    }
+
+    static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    /** A raw value from the canonical model as a tree; a 400 naming {@code param} if it is not JSON. */
+    static JsonNode raw(RawJson raw, String param) {
+        try {
+            return MAPPER.readTree(raw.json());
+        } catch (JsonProcessingException e) {
+            throw GatewayException.badRequest("'" + param + "' is not valid JSON", param);
+        }
+    }
+
+    /** An upstream body as a tree; a 502 {@code bad_upstream_response} if it is not JSON. */
+    static JsonNode upstream(byte[] body, String provider) {
+        try {
+            JsonNode node = MAPPER.readTree(body);
+            if (node == null || !node.isObject()) {
+                throw new IOException("not a JSON object");
+            }
+            return node;
+        } catch (IOException e) {
+            throw badUpstream(provider, "a body that is not a JSON object");
+        }
+    }
+
+    /** An upstream stream event's data as a tree. */
+    static JsonNode upstream(String data, String provider) {
+        try {
+            JsonNode node = MAPPER.readTree(data);
+            if (node == null || !node.isObject()) {
+                throw new IOException("not a JSON object");
+            }
+            return node;
+        } catch (IOException e) {
+            throw badUpstream(provider, "a stream event that is not a JSON object");
+        }
+    }
+
+    static GatewayException badUpstream(String provider, String what) {
+        return new GatewayException(GatewayError.of(502, GatewayError.API_ERROR,
+                "Provider '" + provider + "' sent " + what, "bad_upstream_response"));
+    }
+
+    /** A canonical {@code cache_control} as the Messages API's object. */
+    static ObjectNode cacheControl(CacheControl cc) {
+        ObjectNode node = object().put("type", cc.type());
+        cc.ttl().ifPresent(ttl -> node.put("ttl", ttl));
+        putAll(node, cc.extra(), "cache_control");
+        return node;
+    }
+
+    static void cacheControl(ObjectNode target, Optional<CacheControl> cc) {
+        cc.ifPresent(c -> target.set("cache_control", cacheControl(c)));
+    }
+
+    static void putAll(ObjectNode target, Map<String, RawJson> extra, String param) {
+        for (Map.Entry<String, RawJson> e : extra.entrySet()) {
+            target.set(e.getKey(), raw(e.getValue(), param + "." + e.getKey()));
+        }
+    }
+
+    static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? "" : v.asText();
+    }
+
+    static Optional<String> optText(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? Optional.empty() : Optional.of(v.asText());
+    }
+
+    static String write(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
