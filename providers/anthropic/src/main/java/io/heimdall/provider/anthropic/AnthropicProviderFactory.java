@@ -7,7 +7,6 @@ import io.heimdall.api.plugin.PluginContext;
 import io.heimdall.api.provider.Provider;
 import io.heimdall.api.provider.ProviderFactory;
 
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -37,7 +36,7 @@ public final class AnthropicProviderFactory implements ProviderFactory {
     private static final ConfigSpec SPEC = ConfigSpec.builder()
             .optional("base-url", ConfigType.STRING, DEFAULT_BASE_URL,
                     "Base URL of the Anthropic API, without the /v1 path")
-            .optional("timeout", Duration.ofSeconds(120),
+            .optional("timeout", ConfigType.DURATION, "120s",
                     "How long to wait for response headers, and between reads of a streamed body")
             .optional("anthropic-version", ConfigType.STRING, DEFAULT_VERSION,
                     "The anthropic-version header sent with every request")
