@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 
 import static io.heimdall.provider.anthropic.AnthropicUpstream.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -77,12 +78,56 @@ class AnthropicStreamTest extends AnthropicTestBase {
     }
 
     @Test
-    void eachChunkReachesTheSinkBeforeTheNextEventIsRead() {
-        upstream.enqueue(new Reply.Text(List.of("a", "b", "c"), "stop", Usage.of(2, 3)));
-        List<Integer> seenAtChunk = new ArrayList<>();
-        provider.stream(request(ChatMessage.user("q")).stream(true).build(), call(), chunk -> seenAtChunk.add(
-                upstream.requests().size()));
-        assertEquals(5, seenAtChunk.size(), "role, three pieces, finish");
+    void aToolCallWithoutArgumentTextGetsAnEmptyObject() {
+        upstream.enqueue(AnthropicUpstream.Raw.sse(START, toolStart(0, "toolu_N"),
+                json(0, ""),
+                event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}"),
+                event("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\","
+                        + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":3}}"),
+                event("message_stop", "{\"type\":\"message_stop\"}")));
+        List<ChatChunk> chunks = stream(request(ChatMessage.user("q")).build());
+        assertEquals(ToolCallDelta.start(0, "toolu_N", "lookup", ""), call(chunks.get(1)));
+        assertEquals(ToolCallDelta.arguments(0, "{}"), call(chunks.get(2)));
+        assertEquals(4, chunks.size());
+    }
+
+    @Test
+    void jsonObjectOutputStreamsTheForcedToolInputAsContent() {
+        upstream.enqueue(new Reply.ToolCalls("", List.of(new Reply.ToolCalls.Call("toolu_J", "json_response",
+                List.of("{\"a\"", ": [1, ", "2]}"))), Usage.of(3, 4)));
+        List<ChatChunk> chunks = stream(request(ChatMessage.user("q")).responseFormat(
+                io.heimdall.api.model.ResponseFormat.jsonObject()).build());
+        StringBuilder text = new StringBuilder();
+        chunks.forEach(c -> c.choices().forEach(ch -> {
+            ch.delta().content().ifPresent(text::append);
+            assertTrue(ch.delta().toolCalls().isEmpty());
+        }));
+        assertEquals("{\"a\": [1, 2]}", text.toString());
+        assertEquals(Optional.of(FinishReason.STOP), chunks.getLast().choices().getFirst().finishReason());
+    }
+
+    @Test
+    void eachDeltaReachesTheSinkBeforeTheNextEventIsSent() {
+        CountDownLatch firstDelta = new CountDownLatch(1);
+        upstream.enqueue(AnthropicUpstream.Raw.gated(3, firstDelta, START,
+                event("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
+                        + "{\"type\":\"text\",\"text\":\"\"}}"),
+                event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+                        + "{\"type\":\"text_delta\",\"text\":\"first\"}}"),
+                event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+                        + "{\"type\":\"text_delta\",\"text\":\" second\"}}"),
+                event("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
+                        + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":2}}"),
+                event("message_stop", "{\"type\":\"message_stop\"}")));
+        List<ChatChunk> chunks = new ArrayList<>();
+        // the upstream holds back everything after "first" until the sink has it: buffering would fail the stream
+        provider.stream(request(ChatMessage.user("q")).stream(true).build(), call(), chunk -> {
+            chunks.add(chunk);
+            if (chunk.choices().getFirst().delta().content().filter("first"::equals).isPresent()) {
+                firstDelta.countDown();
+            }
+        });
+        assertEquals(4, chunks.size(), "role, first, second, finish");
     }
 
     @Test

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,9 +30,21 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class AnthropicUpstream implements NativeUpstream {
     /** A literal answer for tests that need exact bytes: chunks are written and flushed one by one. */
-    record Raw(int status, Map<String, String> headers, List<String> chunks) {
+    record Raw(int status, Map<String, String> headers, List<String> chunks, int gateAfter, CountDownLatch gate) {
+        Raw(int status, Map<String, String> headers, List<String> chunks) {
+            this(status, headers, chunks, -1, new CountDownLatch(0));
+        }
+
         static Raw sse(String... events) {
             return new Raw(200, Map.of("Content-Type", "text/event-stream"), List.of(events));
+        }
+
+        /**
+         * Events of which the ones after the first {@code gateAfter} are sent only once {@code gate} opens; if it
+         * does not open within 5 s the connection is dropped, so the stream fails.
+         */
+        static Raw gated(int gateAfter, CountDownLatch gate, String... events) {
+            return new Raw(200, Map.of("Content-Type", "text/event-stream"), List.of(events), gateAfter, gate);
         }
 
         static Raw json(String body) {
@@ -153,8 +167,18 @@ final class AnthropicUpstream implements NativeUpstream {
 
     private static void raw(Raw raw, LoopbackHttp.Exchange exchange) throws IOException {
         exchange.begin(raw.status(), raw.headers());
-        for (String chunk : raw.chunks()) {
-            exchange.chunk(chunk);
+        for (int i = 0; i < raw.chunks().size(); i++) {
+            if (i == raw.gateAfter()) {
+                try {
+                    if (!raw.gate().await(5, TimeUnit.SECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            exchange.chunk(raw.chunks().get(i));
         }
         exchange.end();
     }

@@ -12,6 +12,7 @@ import io.heimdall.api.model.GatewayError;
 import io.heimdall.api.model.RawJson;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 
@@ -37,30 +38,26 @@ final class Json {
         }
     }
 
-    /** An upstream body as a tree; a 502 {@code bad_upstream_response} if it is not JSON. */
+    /** An upstream body as a tree; a 502 {@code bad_upstream_response} if it is not a JSON object. */
     static JsonNode upstream(byte[] body, String provider) {
-        try {
-            JsonNode node = MAPPER.readTree(body);
-            if (node == null || !node.isObject()) {
-                throw new IOException("not a JSON object");
-            }
-            return node;
-        } catch (IOException e) {
-            throw badUpstream(provider, "a body that is not a JSON object");
-        }
+        return object(body, provider, "a body that is not a JSON object");
     }
 
     /** An upstream stream event's data as a tree. */
     static JsonNode upstream(String data, String provider) {
+        return object(data.getBytes(StandardCharsets.UTF_8), provider, "a stream event that is not a JSON object");
+    }
+
+    private static JsonNode object(byte[] json, String provider, String what) {
         try {
-            JsonNode node = MAPPER.readTree(data);
-            if (node == null || !node.isObject()) {
-                throw new IOException("not a JSON object");
+            JsonNode node = MAPPER.readTree(json);
+            if (node != null && node.isObject()) {
+                return node;
             }
-            return node;
         } catch (IOException e) {
-            throw badUpstream(provider, "a stream event that is not a JSON object");
+            // reported below
         }
+        throw badUpstream(provider, what);
     }
 
     static GatewayException badUpstream(String provider, String what) {

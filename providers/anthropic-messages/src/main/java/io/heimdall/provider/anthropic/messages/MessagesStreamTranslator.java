@@ -29,7 +29,16 @@ import java.util.Optional;
 public final class MessagesStreamTranslator {
     private enum Kind { TEXT, TOOL, JSON_TOOL, THINKING, OTHER }
 
-    private record Block(Kind kind, int toolIndex) {
+    /** A content block of the stream; {@code arguments} says whether a tool call got any argument text. */
+    private static final class Block {
+        final Kind kind;
+        final int toolIndex;
+        boolean arguments;
+
+        Block(Kind kind, int toolIndex) {
+            this.kind = kind;
+            this.toolIndex = toolIndex;
+        }
     }
 
     private final String provider;
@@ -94,11 +103,12 @@ public final class MessagesStreamTranslator {
             case "message_start" -> messageStart(node.path("message"));
             case "content_block_start" -> blockStart(node.path("index").asInt(), node.path("content_block"));
             case "content_block_delta" -> blockDelta(node.path("index").asInt(), node.path("delta"));
+            case "content_block_stop" -> blockStop(node.path("index").asInt());
             case "message_delta" -> messageDelta(node);
             case "message_stop" -> messageStop();
             case "error" -> throw new GatewayException(MessagesErrors.fromStreamEvent(data, provider));
             default -> {
-                // ping, content_block_stop and future events carry nothing canonical
+                // ping and future events carry nothing canonical
             }
         }
     }
@@ -139,7 +149,9 @@ public final class MessagesStreamTranslator {
                     }
                 } else {
                     int tool = nextTool++;
-                    blocks.put(index, new Block(Kind.TOOL, tool));
+                    Block b = new Block(Kind.TOOL, tool);
+                    b.arguments = !initial.isEmpty();
+                    blocks.put(index, b);
                     emit(ChunkDelta.toolCalls(List.of(ToolCallDelta.start(tool, Json.text(block, "id"), name,
                             initial))), null);
                 }
@@ -169,10 +181,11 @@ public final class MessagesStreamTranslator {
                 if (fragment.isEmpty()) {
                     return;
                 }
-                if (block.kind() == Kind.JSON_TOOL) {
+                if (block.kind == Kind.JSON_TOOL) {
                     emit(ChunkDelta.text(fragment), null);
-                } else if (block.kind() == Kind.TOOL) {
-                    emit(ChunkDelta.toolCalls(List.of(ToolCallDelta.arguments(block.toolIndex(), fragment))), null);
+                } else if (block.kind == Kind.TOOL) {
+                    block.arguments = true;
+                    emit(ChunkDelta.toolCalls(List.of(ToolCallDelta.arguments(block.toolIndex, fragment))), null);
                 }
             }
             case "thinking_delta" -> emit(thinking(Json.text(delta, "thinking")), null);
@@ -181,6 +194,15 @@ public final class MessagesStreamTranslator {
             default -> {
                 // citations_delta and future deltas carry nothing canonical
             }
+        }
+    }
+
+    /** A tool call that got no argument text (a tool without parameters) gets {@code {}}, as when not streamed. */
+    private void blockStop(int index) {
+        Block block = blocks.get(index);
+        if (block != null && block.kind == Kind.TOOL && !block.arguments) {
+            block.arguments = true;
+            emit(ChunkDelta.toolCalls(List.of(ToolCallDelta.arguments(block.toolIndex, "{}"))), null);
         }
     }
 
