@@ -5,6 +5,7 @@ import io.heimdall.api.model.GatewayError;
 import io.heimdall.api.plugin.Secret;
 import io.heimdall.api.provider.ProviderCall;
 import io.heimdall.testkit.TestRequestContext;
+import io.heimdall.testkit.tck.Reply;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -15,6 +15,9 @@ import io.heimdall.api.model.Tool;
 import io.heimdall.api.model.ToolCall;
 import io.heimdall.api.model.ToolChoice;
 import io.heimdall.api.model.Usage;
+import io.heimdall.testkit.tck.Reply;
+import io.heimdall.testkit.tck.SeenRequest;
+import io.heimdall.testkit.tck.SeenMessage;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

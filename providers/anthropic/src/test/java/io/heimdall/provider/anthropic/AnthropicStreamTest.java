@@ -9,6 +9,7 @@ import io.heimdall.api.model.GatewayError;
 import io.heimdall.api.model.StreamOptions;
 import io.heimdall.api.model.ToolCallDelta;
 import io.heimdall.api.model.Usage;
+import io.heimdall.testkit.tck.Reply;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -12,6 +12,7 @@ import io.heimdall.api.provider.Provider;
 import io.heimdall.api.provider.ProviderCall;
 import io.heimdall.core.StandaloneContext;
 import io.heimdall.testkit.TestRequestContext;
+import io.heimdall.testkit.tck.SeenRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

@@ -5,12 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.heimdall.api.model.Usage;
+import io.heimdall.testkit.tck.NativeUpstream;
+import io.heimdall.testkit.tck.Reply;
+import io.heimdall.testkit.tck.SeenRequest;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -307,7 +311,7 @@ final class AnthropicUpstream implements NativeUpstream {
             case NOT_FOUND -> "not_found_error";
             case SERVER_ERROR -> "api_error";
         };
-        String text = kind == Reply.Kind.CONTEXT_TOO_LONG && !message.startsWith("prompt is too long")
+        String text = kind == Reply.Kind.CONTEXT_TOO_LONG && !message.toLowerCase(Locale.ROOT).contains("prompt is too long")
                 ? "prompt is too long: 210000 tokens > 200000 maximum (" + message + ")" : message;
         ObjectNode root = JSON.createObjectNode().put("type", "error");
         root.putObject("error").put("type", type).put("message", text);

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import io.heimdall.testkit.tck.SeenRequest;
+import io.heimdall.testkit.tck.SeenMessage;
 
 /** Decodes a Messages API request body back into provider-neutral terms. */
 final class SeenDecoder {
