@@ -161,6 +161,36 @@ class AnthropicGatewayTest {
     }
 
     @Test
+    void thinkingBlocksTravelToTheClientAndBackSigned() throws IOException {
+        upstream.enqueue(AnthropicUpstream.Raw.json("""
+                {"id":"msg_t","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[
+                  {"type":"thinking","thinking":"Need data.","signature":"SIG-abc=="},
+                  {"type":"tool_use","id":"toolu_7","name":"lookup","input":{"q":"x"}}],
+                 "stop_reason":"tool_use","stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":9}}"""));
+        Response first = post("""
+                {"model":"claude/claude-sonnet-4-5","reasoning_effort":"medium","messages":[{"role":"user","content":"go"}],
+                 "tools":[{"type":"function","function":{"name":"lookup","parameters":{"type":"object"}}}]}""");
+        assertEquals(200, first.status(), first.body());
+        JsonNode message = JSON.readTree(first.body()).at("/choices/0/message");
+        assertEquals("SIG-abc==", message.at("/thinking_blocks/0/signature").asText(), first.body());
+        assertEquals("Need data.", message.get("reasoning_content").asText());
+        assertEquals("toolu_7", message.at("/tool_calls/0/id").asText());
+        assertEquals(8192, JSON.readTree(upstream.requests().getFirst().body()).at("/thinking/budget_tokens").asInt());
+
+        upstream.reset();
+        Response second = post("""
+                {"model":"claude/claude-sonnet-4-5","reasoning_effort":"medium","messages":[{"role":"user","content":"go"},
+                 %s, {"role":"tool","tool_call_id":"toolu_7","content":"42"}],
+                 "tools":[{"type":"function","function":{"name":"lookup","parameters":{"type":"object"}}}]}"""
+                .formatted(message.toString()));
+        assertEquals(200, second.status(), second.body());
+        JsonNode assistant = JSON.readTree(upstream.requests().getFirst().body()).at("/messages/1/content");
+        assertEquals(JSON.readTree("""
+                [{"type":"thinking","thinking":"Need data.","signature":"SIG-abc=="},
+                 {"type":"tool_use","id":"toolu_7","name":"lookup","input":{"q":"x"}}]"""), assistant);
+    }
+
+    @Test
     void overloadedReachesTheClientAsAnOpenAiError() throws IOException {
         upstream.enqueue(new Reply.Failure(Reply.Kind.OVERLOADED, "Overloaded", Optional.empty()));
         Response r = post("""

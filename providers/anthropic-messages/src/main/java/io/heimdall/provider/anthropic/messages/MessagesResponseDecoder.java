@@ -107,7 +107,7 @@ public final class MessagesResponseDecoder {
      * {@code cache_read_input_tokens} plus {@code cache_creation_input_tokens} (OpenAI counts cached tokens in the
      * prompt), cached tokens are the cache reads, and {@code prompt_tokens_details.cache_creation_tokens} the writes.
      */
-    public static Usage usage(JsonNode usage) {
+    static Usage usage(JsonNode usage) {
         long input = usage.path("input_tokens").asLong(0);
         long read = usage.path("cache_read_input_tokens").asLong(0);
         long created = usage.path("cache_creation_input_tokens").asLong(0);
