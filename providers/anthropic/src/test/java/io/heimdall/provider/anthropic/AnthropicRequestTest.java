@@ -168,6 +168,21 @@ class AnthropicRequestTest extends AnthropicTestBase {
     }
 
     @Test
+    void responseFormatJsonSchemaOnAModelWithoutStructuredOutputsForcesATool() {
+        upstream.enqueue(new Reply.ToolCalls("", List.of(new Reply.ToolCalls.Call("toolu_8", "json_response",
+                List.of("{\"q\":\"x\"}"))), Usage.of(3, 4)));
+        ChatResponse response = provider.chat(ChatRequest.builder().model("claude-sonnet-4-20250514")
+                .addMessage(ChatMessage.user("q")).responseFormat(new ResponseFormat("json_schema",
+                        Optional.of("answer"), Optional.of(SCHEMA), Optional.empty())).build(), call());
+        JsonNode body = body();
+        assertFalse(body.has("output_config"));
+        assertEquals(json(SCHEMA.json()), body.at("/tools/0/input_schema"));
+        assertEquals(json("{\"type\":\"tool\",\"name\":\"json_response\"}"), body.get("tool_choice"));
+        assertEquals(json("{\"q\":\"x\"}"), json(response.firstText()));
+        assertEquals(Optional.of(FinishReason.STOP), response.choices().getFirst().finishReason());
+    }
+
+    @Test
     void responseFormatJsonObjectForcesATool() {
         upstream.enqueue(new Reply.ToolCalls("", List.of(new Reply.ToolCalls.Call("toolu_9", "json_response",
                 List.of("{\"a\":", "1}"))), Usage.of(3, 4)));

@@ -6,6 +6,8 @@ import io.heimdall.api.model.ChatChunk;
 import io.heimdall.api.model.ChatMessage;
 import io.heimdall.api.model.ChatRequest;
 import io.heimdall.api.model.GatewayError;
+import io.heimdall.api.model.RawJson;
+import io.heimdall.api.model.ResponseFormat;
 import io.heimdall.provider.anthropic.messages.EncodedRequest;
 import io.heimdall.provider.anthropic.messages.MessagesErrors;
 import io.heimdall.provider.anthropic.messages.MessagesOptions;
@@ -22,6 +24,7 @@ import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The exported translation on its own, as Claude on Vertex AI uses it: no URL, no auth, no HTTP. */
 class MessagesReuseTest {
@@ -44,6 +47,26 @@ class MessagesReuseTest {
         assertEquals("claude-sonnet-4-5@20250929", anthropic.get("model").asText());
         assertFalse(anthropic.has("anthropic_version"));
         assertFalse(anthropic.has("stream"));
+    }
+
+    @Test
+    void structuredOutputsByModel() throws IOException {
+        for (String model : List.of("claude-sonnet-4-5", "claude-opus-4-1-20250805", "claude-haiku-4-5@20251001",
+                "some-future-model")) {
+            assertTrue(hasOutputConfig(model), model);
+        }
+        for (String model : List.of("claude-sonnet-4-20250514", "claude-opus-4@20250514", "claude-sonnet-4",
+                "anthropic.claude-sonnet-4-20250514-v1:0", "claude-3-7-sonnet-latest", "claude-3-5-haiku-20241022")) {
+            assertFalse(hasOutputConfig(model), model);
+        }
+    }
+
+    private static boolean hasOutputConfig(String model) throws IOException {
+        ChatRequest request = ChatRequest.builder().model(model).addMessage(ChatMessage.user("hi"))
+                .responseFormat(new ResponseFormat("json_schema", Optional.of("s"),
+                        Optional.of(new RawJson("{\"type\":\"object\"}")), Optional.empty())).build();
+        return JSON.readTree(MessagesRequestEncoder.encode(request, false, MessagesOptions.anthropic("a", 9)).body())
+                .has("output_config");
     }
 
     @Test

@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Writes a canonical chat request as a Messages API body ({@code POST /v1/messages}, or Vertex AI's
@@ -38,6 +39,10 @@ public final class MessagesRequestEncoder {
 
     /** Thinking budgets for {@code reasoning_effort}. */
     static final Map<String, Integer> BUDGETS = Map.of("minimal", 1024, "low", 2048, "medium", 8192, "high", 24576);
+
+    /** Models without structured outputs: Claude 2, Instant, 3.x, and Sonnet 4 / Opus 4 (4.0). */
+    private static final Pattern NO_STRUCTURED_OUTPUTS = Pattern.compile(
+            "claude-(2|instant|3)|claude-(sonnet|opus)-4($|[@:_]|-20|-v)");
 
     /** Extra fields of OpenAI's API the Messages API rejects: never sent. */
     private static final Set<String> OPENAI_ONLY = Set.of("reasoning_effort", "logit_bias", "logprobs",
@@ -334,28 +339,34 @@ public final class MessagesRequestEncoder {
 
     // ------------------------------------------------------------------ tools and output format
 
-    /** Writes tools, tool_choice and the output format; returns the forced JSON tool's name, if one was added. */
+    /**
+     * Writes tools, tool_choice and the output format; returns the forced JSON tool's name, if one was added. A JSON
+     * schema goes into {@code output_config.format} (structured outputs) on models that have it, else, as for
+     * {@code json_object}, into a forced tool whose input is the answer (only when the request has no tools).
+     */
     private static Optional<String> writeTools(ObjectNode root, ChatRequest request, String provider) {
         Optional<ResponseFormat> format = request.responseFormat().filter(f -> !f.type().equals("text"));
-        boolean jsonTool = format.filter(f -> f.type().equals("json_object")).isPresent() && request.tools().isEmpty();
         if (format.isPresent() && !format.get().type().equals("json_object")
                 && !format.get().type().equals("json_schema")) {
             throw unsupported(provider, "response_format.type", "response_format '" + format.get().type() + "'");
         }
-        format.filter(f -> f.type().equals("json_schema")).ifPresent(f -> {
-            ObjectNode fmt = root.putObject("output_config").putObject("format").put("type", "json_schema");
-            fmt.set("schema", f.schema().map(s -> Json.raw(s, "response_format.json_schema.schema"))
-                    .orElseGet(() -> Json.object().put("type", "object")));
-        });
+        Optional<JsonNode> schema = format.filter(f -> f.type().equals("json_schema")).map(f -> f.schema()
+                .map(s -> Json.raw(s, "response_format.json_schema.schema"))
+                .orElseGet(() -> Json.object().put("type", "object")));
+        boolean nativeFormat = schema.isPresent() && (structuredOutputs(request.model()) || !request.tools().isEmpty());
+        if (nativeFormat) {
+            root.putObject("output_config").putObject("format").put("type", "json_schema").set("schema",
+                    schema.get());
+        }
         if (!request.tools().isEmpty()) {
             ArrayNode tools = root.putArray("tools");
             for (int i = 0; i < request.tools().size(); i++) {
                 tools.add(tool(request.tools().get(i), "tools[" + i + "]", provider));
             }
-        } else if (jsonTool) {
+        } else if (format.isPresent() && !nativeFormat) {
             ObjectNode tool = root.putArray("tools").addObject().put("name", JSON_TOOL)
                     .put("description", "Respond with a JSON object.");
-            tool.putObject("input_schema").put("type", "object");
+            tool.set("input_schema", schema.orElseGet(() -> Json.object().put("type", "object")));
             root.putObject("tool_choice").put("type", "tool").put("name", JSON_TOOL);
             return Optional.of(JSON_TOOL);
         }
@@ -370,6 +381,11 @@ public final class MessagesRequestEncoder {
         }
         choice.ifPresent(c -> root.set("tool_choice", c));
         return Optional.empty();
+    }
+
+    /** Whether the model takes {@code output_config.format} (unknown names: yes). */
+    static boolean structuredOutputs(String model) {
+        return !NO_STRUCTURED_OUTPUTS.matcher(model.toLowerCase(Locale.ROOT)).find();
     }
 
     private static ObjectNode tool(Tool tool, String param, String provider) {
