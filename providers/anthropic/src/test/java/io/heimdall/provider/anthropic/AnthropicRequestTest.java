@@ -130,6 +130,17 @@ class AnthropicRequestTest extends AnthropicTestBase {
     }
 
     @Test
+    void toolCallIdsFromOtherProvidersAreMadeAcceptableConsistently() {
+        ChatMessage assistant = ChatMessage.assistantToolCalls(Optional.empty(), List.of(
+                ToolCall.function("functions.lookup:0", "lookup", "{}")));
+        provider.chat(request(ChatMessage.user("q"), assistant, ChatMessage.tool("functions.lookup:0", "A")).build(),
+                call());
+        JsonNode messages = body().get("messages");
+        assertEquals("functions_lookup_0", messages.at("/1/content/0/id").asText());
+        assertEquals("functions_lookup_0", messages.at("/2/content/0/tool_use_id").asText());
+    }
+
+    @Test
     void cacheControlOnSystemPartsMessagesAndUsageWithCachedTokens() {
         ChatMessage system = ChatMessage.builder("system").content(new MessageContent.Parts(List.of(
                 ContentPart.text("Long policy."), new ContentPart.Text("Cached part.").withCacheControl(

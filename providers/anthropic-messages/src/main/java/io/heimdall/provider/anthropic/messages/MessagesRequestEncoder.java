@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * carries {@code cache_control}); consecutive {@code tool} messages become one user message of {@code tool_result}
  * blocks; an assistant's thinking blocks go back first in its content, signed as they came; images become base64 or
  * URL sources; {@code reasoning_effort} becomes {@code thinking.budget_tokens}; {@code response_format} json_schema
- * becomes {@code output_config.format}, json_object a forced tool whose input is the answer. Fields the canonical
+ * becomes {@code output_config.format} (a forced tool on older models), json_object a forced tool whose input is the
+ * answer. Fields the canonical
  * model does not know pass through unless they are OpenAI-only.
  */
 public final class MessagesRequestEncoder {
@@ -39,6 +40,8 @@ public final class MessagesRequestEncoder {
 
     /** Thinking budgets for {@code reasoning_effort}. */
     static final Map<String, Integer> BUDGETS = Map.of("minimal", 1024, "low", 2048, "medium", 8192, "high", 24576);
+
+    private static final Pattern ID_CHARS = Pattern.compile("[a-zA-Z0-9_-]+");
 
     /** Models without structured outputs: Claude 2, Instant, 3.x, and Sonnet 4 / Opus 4 (4.0). */
     private static final Pattern NO_STRUCTURED_OUTPUTS = Pattern.compile(
@@ -178,8 +181,8 @@ public final class MessagesRequestEncoder {
                         toolResults = Json.MAPPER.createArrayNode();
                     }
                     ObjectNode result = toolResults.addObject().put("type", "tool_result")
-                            .put("tool_use_id", m.toolCallId().orElseThrow(() -> GatewayException.badRequest(
-                                    "a tool message needs a tool_call_id", param + ".tool_call_id")));
+                            .put("tool_use_id", toolUseId(m.toolCallId().orElseThrow(() -> GatewayException
+                                    .badRequest("a tool message needs a tool_call_id", param + ".tool_call_id"))));
                     if (m.content().orElse(null) instanceof MessageContent.Parts) {
                         result.set("content", blocks(m.toBuilder().cacheControl(null).build(), param, provider,
                                 true));
@@ -320,7 +323,8 @@ public final class MessagesRequestEncoder {
                 throw GatewayException.badRequest("Provider '" + provider
                         + "' needs tool call arguments to be a JSON object", p);
             }
-            ObjectNode b = content.addObject().put("type", "tool_use").put("id", call.id()).put("name", call.name());
+            ObjectNode b = content.addObject().put("type", "tool_use").put("id", toolUseId(call.id()))
+                    .put("name", call.name());
             b.set("input", input);
         }
         if (content.isEmpty()) {
@@ -381,6 +385,14 @@ public final class MessagesRequestEncoder {
         }
         choice.ifPresent(c -> root.set("tool_choice", c));
         return Optional.empty();
+    }
+
+    /**
+     * A tool call id as the Messages API accepts it ({@code [a-zA-Z0-9_-]+}): ids another provider made (a fallback
+     * mid-conversation) have other characters replaced by {@code _}, the same way in the call and in its result.
+     */
+    static String toolUseId(String id) {
+        return ID_CHARS.matcher(id).matches() ? id : id.isEmpty() ? "_" : id.replaceAll("[^a-zA-Z0-9_-]", "_");
     }
 
     /** Whether the model takes {@code output_config.format} (unknown names: yes). */
