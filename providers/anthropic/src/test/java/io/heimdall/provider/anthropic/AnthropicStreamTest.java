@@ -164,6 +164,18 @@ class AnthropicStreamTest extends AnthropicTestBase {
     }
 
     @Test
+    void aStreamEndingAfterItsFinishReasonWithoutMessageStopStillGivesUsage() {
+        upstream.enqueue(AnthropicUpstream.Raw.sse(START,
+                event("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
+                        + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":2}}")));
+        List<ChatChunk> chunks = stream(request(ChatMessage.user("q")).streamOptions(new StreamOptions(true,
+                Map.of())).build());
+        assertEquals(Optional.of(FinishReason.STOP), chunks.get(1).choices().getFirst().finishReason());
+        assertEquals(2, chunks.getLast().usage().orElseThrow().completionTokens());
+        assertEquals(3, chunks.size());
+    }
+
+    @Test
     void aDroppedConnectionIsA502() {
         upstream.enqueue(new Reply.Drop());
         GatewayException e = assertThrows(GatewayException.class, () -> stream(request(ChatMessage.user("q"))

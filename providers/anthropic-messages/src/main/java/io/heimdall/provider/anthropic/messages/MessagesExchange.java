@@ -87,12 +87,14 @@ public final class MessagesExchange {
                     throw scrub(e, call);
                 } catch (RuntimeException e) {
                     if (translator.finished()) {
+                        translator.endAfterFinish();
                         return;
                     }
                     throw readFailure(e);
                 }
                 if (next.isEmpty()) {
                     if (translator.finished()) {
+                        translator.endAfterFinish();
                         return;
                     }
                     throw new GatewayException(GatewayError.upstreamUnreachable(provider,

@@ -87,6 +87,16 @@ public final class MessagesStreamTranslator {
     }
 
     /**
+     * Ends a stream that stopped after its finish reason but without {@code message_stop}: sends the usage chunk if
+     * one is due. Does nothing otherwise.
+     */
+    public void endAfterFinish() {
+        if (finished && !stopped) {
+            messageStop();
+        }
+    }
+
+    /**
      * Translates one event.
      *
      * @param event the SSE event name ({@code message} if none); the data's {@code type} wins
