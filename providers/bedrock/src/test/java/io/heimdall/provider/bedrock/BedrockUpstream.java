@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.heimdall.api.model.Usage;
+import io.heimdall.testkit.tck.NativeUpstream;
+import io.heimdall.testkit.tck.Reply;
+import io.heimdall.testkit.tck.SeenMessage;
+import io.heimdall.testkit.tck.SeenRequest;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -37,7 +41,7 @@ import java.util.regex.Pattern;
  * checks every request's SigV4 {@code Authorization} header by recomputing the signature with
  * {@link SigV4Reference} and answers 403 {@code InvalidSignatureException} (as AWS does) when it does not match.
  */
-final class BedrockUpstream implements NativeUpstream {
+public final class BedrockUpstream implements NativeUpstream {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PATH = Pattern.compile("/model/([^/]+)/(converse|converse-stream|invoke)");
     private static final Pattern AUTH = Pattern.compile("AWS4-HMAC-SHA256 Credential=([^/]+)/(\\d{8})/([^/]+)/"
@@ -227,7 +231,7 @@ final class BedrockUpstream implements NativeUpstream {
             int images = 0;
             for (JsonNode b : m.path("content")) {
                 if (b.has("text")) {
-                    text.append(text.isEmpty() ? "" : "\n").append(b.get("text").asText());
+                    text.append(b.get("text").asText());
                 } else if (b.has("image")) {
                     images++;
                 } else if (b.has("toolUse")) {
