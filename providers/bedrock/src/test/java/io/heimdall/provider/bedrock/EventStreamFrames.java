@@ -45,19 +45,19 @@ final class EventStreamFrames {
 
     /** An event: {@code :event-type}, {@code :content-type: application/json}, {@code :message-type: event}. */
     static byte[] event(String type, String json) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put(":event-type", type);
-        headers.put(":content-type", "application/json");
-        headers.put(":message-type", "event");
-        return message(headers, json.getBytes(StandardCharsets.UTF_8));
+        return typed(":event-type", type, "event", json);
     }
 
     /** An exception: {@code :exception-type}, {@code :content-type}, {@code :message-type: exception}. */
     static byte[] exception(String type, String json) {
+        return typed(":exception-type", type, "exception", json);
+    }
+
+    private static byte[] typed(String typeHeader, String type, String messageType, String json) {
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put(":exception-type", type);
+        headers.put(typeHeader, type);
         headers.put(":content-type", "application/json");
-        headers.put(":message-type", "exception");
+        headers.put(":message-type", messageType);
         return message(headers, json.getBytes(StandardCharsets.UTF_8));
     }
 }
