@@ -248,7 +248,7 @@ final class ConverseRequests {
         for (int j = 0; j < m.toolCalls().size(); j++) {
             ToolCall call = m.toolCalls().get(j);
             ObjectNode use = blocks.addObject().putObject("toolUse");
-            use.put("toolUseId", call.id());
+            use.put("toolUseId", toolUseId(call.id()));
             use.put("name", call.name());
             use.set("input", arguments(call.arguments(), where + ".tool_calls[" + j + "].function.arguments"));
         }
@@ -277,7 +277,7 @@ final class ConverseRequests {
         String id = m.toolCallId().orElseThrow(() -> GatewayException.badRequest(
                 "A tool message needs tool_call_id", where + ".tool_call_id"));
         ObjectNode result = blocks.addObject().putObject("toolResult");
-        result.put("toolUseId", id);
+        result.put("toolUseId", toolUseId(id));
         ArrayNode content = result.putArray("content");
         appendText(content, m.content(), where + ".content");
         if (content.isEmpty()) {
@@ -285,6 +285,20 @@ final class ConverseRequests {
         }
         m.cacheControl().ifPresent(c -> blocks.add(cachePoint(c)));
         return blocks;
+    }
+
+    /**
+     * A tool call id as Converse accepts it ({@code [a-zA-Z0-9_-]+}, at most 64 characters): ids another provider
+     * assigned (a fallback in the middle of a conversation) are mapped the same way in the call and in its result.
+     */
+    static String toolUseId(String id) {
+        StringBuilder out = new StringBuilder(Math.min(id.length(), 64));
+        for (int i = 0; i < id.length() && out.length() < 64; i++) {
+            char c = id.charAt(i);
+            out.append(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
+                    ? c : '_');
+        }
+        return out.isEmpty() ? "_" : out.toString();
     }
 
     private static ObjectNode cachePoint(CacheControl control) {

@@ -83,6 +83,39 @@ class ConverseStreamTranslatorTest {
     }
 
     @Test
+    void interleavedToolBlocksKeepTheirIndexes() throws IOException {
+        feed(EventStreamFrames.event("contentBlockStart",
+                "{\"contentBlockIndex\":1,\"start\":{\"toolUse\":{\"toolUseId\":\"t1\",\"name\":\"a\"}}}"));
+        feed(EventStreamFrames.event("contentBlockStart",
+                "{\"contentBlockIndex\":2,\"start\":{\"toolUse\":{\"toolUseId\":\"t2\",\"name\":\"b\"}}}"));
+        feed(EventStreamFrames.event("contentBlockDelta",
+                "{\"contentBlockIndex\":2,\"delta\":{\"toolUse\":{\"input\":\"{\\\"y\\\":\"}}}"));
+        feed(EventStreamFrames.event("contentBlockDelta",
+                "{\"contentBlockIndex\":1,\"delta\":{\"toolUse\":{\"input\":\"{}\"}}}"));
+        feed(EventStreamFrames.event("contentBlockDelta",
+                "{\"contentBlockIndex\":2,\"delta\":{\"toolUse\":{\"input\":\"2}\"}}}"));
+        assertEquals("assistant", chunks.getFirst().choices().getFirst().delta().role().orElseThrow());
+        StringBuilder[] args = {new StringBuilder(), new StringBuilder()};
+        for (ChatChunk c : chunks) {
+            for (var d : c.choices().getFirst().delta().toolCalls()) {
+                if (d.id().isPresent()) {
+                    assertEquals(d.index() == 0 ? "t1" : "t2", d.id().get());
+                }
+                d.arguments().ifPresent(args[d.index()]::append);
+            }
+        }
+        assertEquals("{}", args[0].toString());
+        assertEquals("{\"y\":2}", args[1].toString());
+    }
+
+    @Test
+    void foreignToolCallIdsAreMappedToWhatConverseAccepts() {
+        assertEquals("call_abc-1", ConverseRequests.toolUseId("call_abc-1"));
+        assertEquals("toolu_01_x_y", ConverseRequests.toolUseId("toolu_01.x/y"));
+        assertEquals(64, ConverseRequests.toolUseId("x".repeat(100)).length());
+    }
+
+    @Test
     void aToolDeltaForAnUnknownBlockIsABadResponse() {
         GatewayException e = assertThrows(GatewayException.class, () -> feed(EventStreamFrames.event(
                 "contentBlockDelta", "{\"contentBlockIndex\":3,\"delta\":{\"toolUse\":{\"input\":\"{}\"}}}")));
