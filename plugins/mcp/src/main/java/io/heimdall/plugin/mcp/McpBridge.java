@@ -70,12 +70,17 @@ final class McpBridge implements Plugin, Hook {
         for (ServerConnection c : connections) {
             c.onToolsChanged(rebuild);
         }
-        catalog.rebuild();
+        rebuild.run();
     }
 
     /** The aggregated tools (for tests and the tools route). */
     ToolCatalog catalog() {
         return catalog;
+    }
+
+    /** The {@code /mcp} server. */
+    McpServerEndpoint server() {
+        return server;
     }
 
     /** The connections of this instance, in config order. */

@@ -135,7 +135,8 @@ final class ServerConnection implements AutoCloseable {
             } catch (InterruptedException e) {
                 break;
             } catch (RuntimeException e) {
-                lastError = String.valueOf(io.modelcontextprotocol.spec.McpError.findRootCause(e).getMessage());
+                Throwable root = io.modelcontextprotocol.spec.McpError.findRootCause(e);
+                lastError = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
                 if (!closed) {
                     log.log(System.Logger.Level.WARNING, "MCP server ''{0}'' ({1}) is unavailable: {2}; its tools "
                             + "are withdrawn, reconnecting in {3} ms", link.name(), link.describe(), lastError,
