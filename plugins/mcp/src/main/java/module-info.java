@@ -13,6 +13,7 @@ module io.heimdall.plugin.mcp {
     requires tools.jackson.core;
     requires tools.jackson.databind;
     requires java.net.http;
+    requires java.logging;
 
     provides io.heimdall.api.plugin.PluginFactory with io.heimdall.plugin.mcp.McpPluginFactory;
 }

@@ -47,6 +47,18 @@ public final class McpPluginFactory implements PluginFactory {
             .optional("serve", true, "serve the aggregated tools as an MCP server at /mcp")
             .build();
 
+    /**
+     * The SDK logs every handshake at INFO, with the server's whole instructions text; keep it to warnings unless the
+     * logging config set a level for it. Held here: JUL keeps loggers only weakly.
+     */
+    private static final java.util.logging.Logger SDK_LOG = java.util.logging.Logger.getLogger("io.modelcontextprotocol");
+
+    static {
+        if (SDK_LOG.getLevel() == null) {
+            SDK_LOG.setLevel(java.util.logging.Level.WARNING);
+        }
+    }
+
     /** Creates the factory (found by the gateway through {@code provides}). */
     public McpPluginFactory() {
     }

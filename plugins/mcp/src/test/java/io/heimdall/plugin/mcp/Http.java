@@ -36,6 +36,18 @@ final class Http {
         return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The exposed tool names {@code GET /v1/mcp/tools} lists; {@code headers} are name, value pairs. */
+    static List<String> toolNames(String baseUrl, String... headers) {
+        try {
+            JsonNode body = json(send("GET", baseUrl + "/v1/mcp/tools", null, headers).body());
+            List<String> names = new ArrayList<>();
+            body.get("tools").forEach(t -> names.add(t.get("function").get("name").stringValue()));
+            return names;
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Parses JSON. */
     static JsonNode json(String text) {
         return JSON.readTree(text);

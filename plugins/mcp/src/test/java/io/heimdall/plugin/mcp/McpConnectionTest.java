@@ -4,13 +4,11 @@ import io.heimdall.core.Gateway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.JsonNode;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,6 +50,7 @@ class McpConnectionTest {
                     config:
                       ping-interval: 1s
                       reconnect-initial: 1s
+                      reconnect-max: 2s
                       servers:
                 %s""".formatted(servers.indent(8));
     }
@@ -62,14 +61,7 @@ class McpConnectionTest {
     }
 
     private List<String> tools() {
-        try {
-            JsonNode body = Http.json(Http.send("GET", gateway.baseUrl() + "/v1/mcp/tools", null).body());
-            List<String> names = new ArrayList<>();
-            body.get("tools").forEach(t -> names.add(t.get("function").get("name").stringValue()));
-            return names;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return Http.toolNames(gateway.baseUrl());
     }
 
     private HttpResponse<String> run(String tool) throws Exception {

@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -77,14 +76,7 @@ class McpGatewayTest {
     }
 
     static List<String> tools() {
-        try {
-            JsonNode body = Http.json(Http.send("GET", gateway.baseUrl() + "/v1/mcp/tools", null).body());
-            List<String> names = new ArrayList<>();
-            body.get("tools").forEach(t -> names.add(t.get("function").get("name").stringValue()));
-            return names;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return Http.toolNames(gateway.baseUrl());
     }
 
     @Test

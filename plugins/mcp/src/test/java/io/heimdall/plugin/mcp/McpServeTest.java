@@ -91,14 +91,7 @@ class McpServeTest {
     }
 
     static List<String> toolsOf(String key) {
-        try {
-            var r = Http.send("GET", gateway.baseUrl() + "/v1/mcp/tools", null, "authorization", "Bearer " + key);
-            List<String> names = new java.util.ArrayList<>();
-            Http.json(r.body()).get("tools").forEach(t -> names.add(t.get("function").get("name").stringValue()));
-            return names;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return Http.toolNames(gateway.baseUrl(), "authorization", "Bearer " + key);
     }
 
     static McpSyncClient client(String key, CopyOnWriteArrayList<List<McpSchema.Tool>> changes) {
