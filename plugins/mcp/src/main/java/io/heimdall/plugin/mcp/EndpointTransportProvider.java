@@ -188,9 +188,16 @@ final class EndpointTransportProvider implements McpStreamableServerTransportPro
         return s;
     }
 
+    /** A JSON-RPC error without id (the message could not be tied to a request) with this HTTP status. */
     private static void error(EndpointResponse res, int status, int code, String message) {
-        json(res, status, new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, null, null,
-                new McpSchema.JSONRPCResponse.JSONRPCError(code, message, null)));
+        Map<String, Object> error = new java.util.LinkedHashMap<>();
+        error.put("code", code);
+        error.put("message", message);
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("jsonrpc", McpSchema.JSONRPC_VERSION);
+        body.put("id", null);
+        body.put("error", error);
+        json(res, status, body);
     }
 
     private static void json(EndpointResponse res, int status, Object body) {

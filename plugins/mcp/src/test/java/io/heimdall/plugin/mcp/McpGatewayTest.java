@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The bridge in a real gateway on 127.0.0.1 against server-everything from npm, over stdio ({@code ev}, whose echo
- * and get-sum are auto-execute) and Streamable HTTP ({@code web}, echo and get-sum only, not auto-execute), with a
- * {@link MockOpenAiServer} as the model.
+ * and get-sum are auto-execute), Streamable HTTP ({@code web}, echo and get-sum only, not auto-execute) and the legacy
+ * HTTP+SSE transport ({@code old}, get-sum only), with a {@link MockOpenAiServer} as the model.
  */
 class McpGatewayTest {
     private static final String CHAT = "/v1/chat/completions";
@@ -31,13 +31,16 @@ class McpGatewayTest {
     static Path dir;
     static MockOpenAiServer mock;
     static Process web;
+    static Process old;
     static Gateway gateway;
 
     @BeforeAll
     static void start() throws Exception {
         List<String> stdio = NodeServers.everythingStdio();
         int port = NodeServers.freePort();
+        int oldPort = NodeServers.freePort();
         web = NodeServers.everythingHttp(port);
+        old = NodeServers.everything("sse", oldPort);
         mock = MockOpenAiServer.start();
         Path config = dir.resolve("heimdall.yaml");
         Files.writeString(config, """
@@ -50,10 +53,11 @@ class McpGatewayTest {
                       servers:
                         ev: { command: [ "%s", "%s", "%s" ], auto-execute: [ "echo", "get-sum" ] }
                         web: { url: "http://127.0.0.1:%d/mcp", include: [ "echo", "get-sum" ] }
+                        old: { url: "http://127.0.0.1:%d/sse", transport: sse, include: [ "get-sum" ] }
                       ping-interval: 1s
-                """.formatted(mock.baseUrl(), stdio.get(0), stdio.get(1), stdio.get(2), port));
+                """.formatted(mock.baseUrl(), stdio.get(0), stdio.get(1), stdio.get(2), port, oldPort));
         gateway = Gateway.builder().config(config).port(0).watchConfig(false).start();
-        assertTrue(Http.await(() -> tools().contains("ev__get-sum") && tools().contains("web__get-sum"),
+        assertTrue(Http.await(() -> tools().containsAll(List.of("ev__get-sum", "web__get-sum", "old__get-sum")),
                 Duration.ofSeconds(20)), () -> "tools: " + tools());
     }
 
@@ -65,8 +69,10 @@ class McpGatewayTest {
         if (mock != null) {
             mock.close();
         }
-        if (web != null) {
-            web.destroyForcibly();
+        for (Process p : new Process[] {web, old}) {
+            if (p != null) {
+                p.destroyForcibly();
+            }
         }
     }
 
@@ -85,11 +91,12 @@ class McpGatewayTest {
         assertTrue(names.containsAll(List.of("ev__echo", "ev__get-sum", "ev__get-env", "web__echo", "web__get-sum")),
                 names::toString);
         assertFalse(names.contains("web__get-env"), "web includes only echo and get-sum");
+        assertTrue(names.contains("old__get-sum") && !names.contains("old__echo"), names::toString);
     }
 
     @Test
-    void executesAToolCallOverEitherTransport() throws Exception {
-        for (String name : List.of("web__get-sum", "ev__get-sum")) {
+    void executesAToolCallOverEveryTransport() throws Exception {
+        for (String name : List.of("web__get-sum", "ev__get-sum", "old__get-sum")) {
             HttpResponse<String> r = Http.send("POST", gateway.baseUrl() + "/v1/mcp/tool/execute",
                     "{\"id\":\"call_9\",\"type\":\"function\",\"function\":{\"name\":\"" + name
                             + "\",\"arguments\":\"{\\\"a\\\":2,\\\"b\\\":3}\"}}");

@@ -146,6 +146,15 @@ class McpServeTest {
     }
 
     @Test
+    void anUnknownSessionIsNotFound() throws Exception {
+        HttpResponse<String> r = Http.send("POST", gateway.baseUrl() + "/mcp",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}", "authorization", "Bearer alice-key",
+                "mcp-session-id", "no-such-session");
+        assertEquals(404, r.statusCode(), r.body());
+        assertTrue(Http.json(r.body()).get("error").get("message").stringValue().contains("no-such-session"));
+    }
+
+    @Test
     void mcpIsAuthenticatedLikeEveryRoute() throws Exception {
         HttpResponse<String> r = Http.send("POST", gateway.baseUrl() + "/mcp",
                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}");

@@ -62,10 +62,18 @@ final class NodeServers {
         return List.of("node", install().resolve("toy-server.mjs").toString());
     }
 
-    /** Starts server-everything over Streamable HTTP on a free port; its endpoint is {@code /mcp}. */
+    /** Starts server-everything over Streamable HTTP on a port; its endpoint is {@code /mcp}. */
     static Process everythingHttp(int port) throws IOException, InterruptedException {
+        return everything("streamableHttp", port);
+    }
+
+    /**
+     * Starts server-everything on a port with a transport: {@code streamableHttp} (endpoint {@code /mcp}) or
+     * {@code sse} (the legacy transport, endpoint {@code /sse}), and waits until the port accepts connections.
+     */
+    static Process everything(String transport, int port) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder("node",
-                install().resolve("node_modules/" + PACKAGE + "/dist/index.js").toString(), "streamableHttp");
+                install().resolve("node_modules/" + PACKAGE + "/dist/index.js").toString(), transport);
         pb.environment().put("PORT", Integer.toString(port));
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         Process p = pb.start();
