@@ -182,6 +182,20 @@ class McpGatewayTest {
     }
 
     @Test
+    void agentLoopStopsAtMaxDepthWithAFinalCallThatForbidsTools() throws Exception {
+        for (int i = 0; i < 5; i++) {   // max-depth 5 (the default): five tool rounds, then tools are forbidden
+            mock.enqueue(MockBehavior.raw(200, "text/event-stream", Http.toolCallStream(
+                    "ev__echo", "{\"message\":\"again\"}")));
+        }
+        HttpResponse<String> r = Http.send("POST", gateway.baseUrl() + CHAT,
+                "{\"model\":\"up/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"loop\"}]}");
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("Echo: loop", Http.json(r.body()).at("/choices/0/message/content").stringValue());
+        assertEquals(6, mock.requestCount(CHAT));
+        assertTrue(mock.lastRequest().orElseThrow().body().contains("\"tool_choice\":\"none\""));
+    }
+
+    @Test
     void toolsThatAreNotAutoExecuteGoBackToTheClient() throws Exception {
         mock.enqueue(MockBehavior.raw(200, "text/event-stream", Http.toolCallStream(
                 "web__echo", "{\"message\":\"x\"}")));
