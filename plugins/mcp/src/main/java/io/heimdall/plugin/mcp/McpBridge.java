@@ -188,12 +188,22 @@ final class McpBridge implements Plugin, Hook {
         res.json(JSON.writeValueAsBytes(out));
     }
 
+    /** Closes {@code /mcp} and gives the connections back, in parallel (each may wait for a process to end). */
     @Override
     public void close() {
         server.close();
+        List<Thread> closing = new ArrayList<>();
         for (ServerConnection c : connections) {
             c.removeListener(rebuild);
-            ConnectionPool.release(c);
+            closing.add(Thread.ofVirtual().name("mcp-release-" + c.name()).start(() -> ConnectionPool.release(c)));
+        }
+        for (Thread t : closing) {
+            try {
+                t.join(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }

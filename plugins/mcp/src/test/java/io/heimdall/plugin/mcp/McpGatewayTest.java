@@ -39,8 +39,15 @@ class McpGatewayTest {
         List<String> stdio = NodeServers.everythingStdio();
         int port = NodeServers.freePort();
         int oldPort = NodeServers.freePort();
+        var sse = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return NodeServers.everything("sse", oldPort);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, Thread::startVirtualThread);
         web = NodeServers.everythingHttp(port);
-        old = NodeServers.everything("sse", oldPort);
+        old = sse.join();
         mock = MockOpenAiServer.start();
         Path config = dir.resolve("heimdall.yaml");
         Files.writeString(config, """
