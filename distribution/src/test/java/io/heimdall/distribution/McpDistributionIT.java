@@ -43,8 +43,8 @@ class McpDistributionIT {
     static void start() throws Exception {
         Path npm = Path.of("target/mcp-npm").toAbsolutePath();
         Files.createDirectories(npm);
-        assumeTrue(run(List.of("node", "--version"), npm, 20), "node is not installed");
-        assumeTrue(run(List.of("npm", "install", "--prefix", npm.toString(), "--no-audit", "--no-fund",
+        assumeTrue(NodeClientIT.works(List.of("node", "--version"), npm, 20), "node is not installed");
+        assumeTrue(NodeClientIT.works(List.of("npm", "install", "--prefix", npm.toString(), "--no-audit", "--no-fund",
                 "--loglevel=error", EVERYTHING), npm, 180), "npm could not install " + EVERYTHING);
         Path server = npm.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js");
         Path dist = Path.of(System.getProperty("heimdall.dist", "target/heimdall")).toAbsolutePath();
@@ -75,16 +75,6 @@ class McpDistributionIT {
         }
         if (mock != null) {
             mock.close();
-        }
-    }
-
-    private static boolean run(List<String> command, Path dir, int seconds) {
-        try {
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(seconds, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (Exception e) {
-            return false;
         }
     }
 
