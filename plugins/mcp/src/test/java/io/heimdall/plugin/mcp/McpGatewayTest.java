@@ -140,6 +140,13 @@ class McpGatewayTest {
         assertFalse(sent.contains("\"web__echo\""), sent);
         assertFalse(sent.contains("\"ev__"), sent);
         assertFalse(sent.contains("\"mcp\""), "the request field is not forwarded: " + sent);
+
+        mock.enqueue(MockBehavior.reply("none"));
+        HttpResponse<String> off = Http.send("POST", gateway.baseUrl() + CHAT,
+                "{\"model\":\"up/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                "x-heimdall-mcp", "off");
+        assertEquals(200, off.statusCode(), off.body());
+        assertFalse(mock.lastRequest().orElseThrow().body().contains("\"tools\""), "no tools with the header off");
     }
 
     @Test
