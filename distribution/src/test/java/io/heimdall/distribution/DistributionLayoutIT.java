@@ -41,7 +41,7 @@ import org.w3c.dom.NodeList;
 class DistributionLayoutIT {
 
     private static final Set<String> SHIPPED_PLUGINS = Set.of("mock", "openai", "example-header-hook",
-            "adaptive-router", "admin-api", "anthropic", "bedrock");
+            "adaptive-router", "admin-api", "anthropic", "bedrock", "mcp");
 
     private static Path dist;
 
@@ -176,9 +176,16 @@ class DistributionLayoutIT {
     }
 
     private static Configuration resolveBootLayer() throws IOException {
-        // Independent of this test JVM's own module graph: lib/ on top of the system modules only.
+        // Independent of this test JVM's own module graph: lib/ on top of the system modules only, plus the JDK
+        // modules bin/heimdall adds for plugins (HEIMDALL_SYSTEM_MODULES: java.xml for Jackson 3, ...).
         ModuleFinder lib = ModuleFinder.of(dist.resolve("lib"));
-        Set<String> all = lib.findAll().stream().map(r -> r.descriptor().name()).collect(Collectors.toSet());
+        Set<String> all = lib.findAll().stream().map(r -> r.descriptor().name())
+                .collect(Collectors.toCollection(TreeSet::new));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^HEIMDALL_SYSTEM_MODULES=([\\w.,]+)")
+                .matcher(Files.readString(dist.resolve("bin/heimdall")));
+        if (m.find()) {
+            all.addAll(List.of(m.group(1).split(",")));
+        }
         return Configuration.resolve(ModuleFinder.ofSystem(), List.of(Configuration.empty()), lib, all);
     }
 

@@ -70,7 +70,8 @@ class NodeClientIT {
         seen = JSON.readTree(last);
     }
 
-    private static boolean works(List<String> command, Path dir, int seconds) {
+    /** Whether a command exits 0 within the time; its output is discarded. Shared with McpDistributionIT. */
+    static boolean works(List<String> command, Path dir, int seconds) {
         try {
             Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
             p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
