@@ -9,5 +9,19 @@ module io.heimdall.provider.openai {
 
     provides io.heimdall.api.provider.ProviderFactory with
             io.heimdall.provider.openai.OpenAiProviderFactory,
-            io.heimdall.provider.openai.OpenAiCompatibleProviderFactory;
+            io.heimdall.provider.openai.OpenAiCompatibleProviderFactory,
+            io.heimdall.provider.openai.PresetFactories.Groq,
+            io.heimdall.provider.openai.PresetFactories.Together,
+            io.heimdall.provider.openai.PresetFactories.Fireworks,
+            io.heimdall.provider.openai.PresetFactories.Deepseek,
+            io.heimdall.provider.openai.PresetFactories.Xai,
+            io.heimdall.provider.openai.PresetFactories.Openrouter,
+            io.heimdall.provider.openai.PresetFactories.Cerebras,
+            io.heimdall.provider.openai.PresetFactories.Perplexity,
+            io.heimdall.provider.openai.PresetFactories.NvidiaNim,
+            io.heimdall.provider.openai.PresetFactories.Ollama,
+            io.heimdall.provider.openai.PresetFactories.Vllm,
+            io.heimdall.provider.openai.PresetFactories.LmStudio,
+            io.heimdall.provider.openai.PresetFactories.Sglang,
+            io.heimdall.provider.openai.PresetFactories.Huggingface;
 }
