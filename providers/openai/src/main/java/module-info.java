@@ -10,6 +10,7 @@ module io.heimdall.provider.openai {
     provides io.heimdall.api.provider.ProviderFactory with
             io.heimdall.provider.openai.OpenAiProviderFactory,
             io.heimdall.provider.openai.OpenAiCompatibleProviderFactory,
+            io.heimdall.provider.openai.AzureOpenAiProviderFactory,
             io.heimdall.provider.openai.PresetFactories.Groq,
             io.heimdall.provider.openai.PresetFactories.Together,
             io.heimdall.provider.openai.PresetFactories.Fireworks,
