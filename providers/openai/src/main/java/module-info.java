@@ -11,6 +11,7 @@ module io.heimdall.provider.openai {
             io.heimdall.provider.openai.OpenAiProviderFactory,
             io.heimdall.provider.openai.OpenAiCompatibleProviderFactory,
             io.heimdall.provider.openai.AzureOpenAiProviderFactory,
+            io.heimdall.provider.openai.MistralProviderFactory,
             io.heimdall.provider.openai.PresetFactories.Groq,
             io.heimdall.provider.openai.PresetFactories.Together,
             io.heimdall.provider.openai.PresetFactories.Fireworks,
