@@ -40,7 +40,7 @@ import org.w3c.dom.NodeList;
  */
 class DistributionLayoutIT {
 
-    private static final Set<String> SHIPPED_PLUGINS = Set.of("mock", "openai", "example-header-hook",
+    private static final Set<String> SHIPPED_PLUGINS = Set.of("mock", "openai", "cohere", "example-header-hook",
             "adaptive-router");
 
     private static Path dist;
