@@ -6,6 +6,7 @@ import io.heimdall.api.GatewayException;
 import io.heimdall.api.http.ServerSentEvents;
 import io.heimdall.api.http.UpstreamClient;
 import io.heimdall.api.http.UpstreamRequest;
+import io.heimdall.api.http.UpstreamReads;
 import io.heimdall.api.http.UpstreamResponse;
 import io.heimdall.api.model.ChatChunk;
 import io.heimdall.api.model.ChatRequest;
@@ -23,7 +24,6 @@ import io.heimdall.api.provider.Provider;
 import io.heimdall.api.provider.ProviderCall;
 
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -121,7 +121,7 @@ final class CohereProvider implements Provider {
                 requests.chat(request, false, name), timeout(call));
         try (UpstreamResponse response = http.send(req)) {
             check(response, call);
-            JsonNode root = parse(read(response, MAX_BODY));
+            JsonNode root = parse(UpstreamReads.body(response, MAX_BODY, name));
             return CohereResponses.chat(root, request.model(), clock.instant().getEpochSecond());
         }
     }
@@ -136,7 +136,7 @@ final class CohereProvider implements Provider {
                     request.includeUsage(), name);
             ServerSentEvents events = new ServerSentEvents(response.body());
             while (true) {
-                Optional<ServerSentEvents.Event> next = next(events);
+                Optional<ServerSentEvents.Event> next = UpstreamReads.next(events, name);
                 if (next.isEmpty()) {
                     break;
                 }
@@ -167,7 +167,8 @@ final class CohereProvider implements Provider {
                 requests.embed(request, embedInputType), timeout(call));
         try (UpstreamResponse response = http.send(req)) {
             check(response, call);
-            return CohereResponses.embeddings(parse(read(response, MAX_EMBEDDING_BODY)), request.model());
+            JsonNode root = parse(UpstreamReads.body(response, MAX_EMBEDDING_BODY, name));
+            return CohereResponses.embeddings(root, request.model());
         }
     }
 
@@ -177,7 +178,7 @@ final class CohereProvider implements Provider {
                 timeout(call));
         try (UpstreamResponse response = http.send(req)) {
             check(response, call);
-            return CohereResponses.models(parse(read(response, MAX_BODY)));
+            return CohereResponses.models(parse(UpstreamReads.body(response, MAX_BODY, name)));
         }
     }
 
@@ -237,43 +238,6 @@ final class CohereProvider implements Provider {
             throw new GatewayException(GatewayError.of(502, GatewayError.API_ERROR,
                     "Provider '" + name + "' (cohere) sent a body that is not valid JSON", "bad_upstream_response"));
         }
-    }
-
-    private byte[] read(UpstreamResponse response, int limit) {
-        byte[] body;
-        try {
-            body = response.readBody(limit + 1);
-        } catch (GatewayException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw readFailure(e);
-        }
-        if (body.length > limit) {
-            throw new GatewayException(GatewayError.of(502, GatewayError.API_ERROR,
-                    "Provider '" + name + "' sent a response larger than " + (limit >> 20) + " MB",
-                    "bad_upstream_response"));
-        }
-        return body;
-    }
-
-    private Optional<ServerSentEvents.Event> next(ServerSentEvents events) {
-        try {
-            return events.next();
-        } catch (GatewayException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw readFailure(e);
-        }
-    }
-
-    private GatewayException readFailure(RuntimeException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SocketTimeoutException || t.getClass().getSimpleName().contains("Timeout")) {
-                return new GatewayException(GatewayError.upstreamTimeout(name), e);
-            }
-        }
-        return new GatewayException(GatewayError.upstreamUnreachable(name,
-                "the connection broke while reading the response"), e);
     }
 
     @Override

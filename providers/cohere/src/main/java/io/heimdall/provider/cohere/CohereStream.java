@@ -19,8 +19,8 @@ import java.util.Optional;
  * {@code message-start} is the chunk with the assistant role; {@code content-delta} a content chunk (a thinking block
  * a {@code reasoning_content} chunk); {@code tool-plan-delta} content (Cohere's visible plan before tool calls);
  * {@code tool-call-start} the first fragment of a call with its id, name and a stable index counted from 0;
- * {@code tool-call-delta} an argument fragment of the current call; {@code message-end} the finish chunk, then the usage
- * chunk when the client asked for usage, or a {@link GatewayException} when it reports an error. Citation and
+ * {@code tool-call-delta} an argument fragment of the current call; {@code message-end} the finish chunk, then the
+ * usage chunk when the client asked for usage, or a {@link GatewayException} when it reports an error. Citation and
  * {@code *-end} events carry nothing for an OpenAI client. Not thread-safe: one per stream.
  */
 final class CohereStream {

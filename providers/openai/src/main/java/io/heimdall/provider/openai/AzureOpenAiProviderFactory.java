@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * Provider type {@code azure-openai}: Azure OpenAI (Azure AI Foundry) deployments over the OpenAI wire format, at
- * {@code {base-url}/openai/deployments/{deployment}/chat/completions?api-version=...} (and {@code /embeddings}). Auth is
- * the {@code api-key} header with a key from {@code keys}, or, for an entry without keys, a Microsoft Entra ID bearer
+ * {@code {base-url}/openai/deployments/{deployment}/chat/completions?api-version=...} (and {@code /embeddings}).
+ * Auth is the {@code api-key} header with a key from {@code keys}, or, for an entry without keys, a Microsoft Entra ID bearer
  * token obtained with the client-credentials grant from {@code entra} and cached until shortly before it expires.
  *
  * <pre>{@code
@@ -34,8 +34,8 @@ import java.util.regex.Pattern;
  *     entra: { tenant-id: contoso.onmicrosoft.com, client-id: 0000-..., client-secret: "${env:AZURE_CLIENT_SECRET}" }
  * }</pre>
  *
- * <p>Config keys: {@code base-url} (required), {@code api-version}, {@code deployments}, {@code entra}, {@code timeout},
- * {@code headers}.
+ * <p>Config keys: {@code base-url} (required), {@code api-version}, {@code deployments}, {@code entra},
+ * {@code timeout}, {@code headers}.
  */
 public final class AzureOpenAiProviderFactory implements ProviderFactory {
     /** The type name config refers to. */

@@ -4,6 +4,7 @@ import io.heimdall.api.GatewayException;
 import io.heimdall.api.http.ServerSentEvents;
 import io.heimdall.api.http.UpstreamClient;
 import io.heimdall.api.http.UpstreamRequest;
+import io.heimdall.api.http.UpstreamReads;
 import io.heimdall.api.http.UpstreamResponse;
 import io.heimdall.api.model.ChatChunk;
 import io.heimdall.api.model.ChatRequest;
@@ -22,7 +23,6 @@ import io.heimdall.api.provider.Provider;
 import io.heimdall.api.provider.ProviderCall;
 import io.heimdall.api.wire.OpenAiWire;
 
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -37,7 +37,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
@@ -200,7 +199,7 @@ final class OpenAiProvider implements Provider {
                 wire.encodeChatRequest(upstream), timeout(call));
         try (UpstreamResponse response = http.send(req)) {
             checkStatus(response, call, req);
-            return wire.decodeChatResponse(readBody(response, MAX_BODY));
+            return wire.decodeChatResponse(UpstreamReads.body(response, MAX_BODY, name));
         }
     }
 
@@ -219,7 +218,7 @@ final class OpenAiProvider implements Provider {
             while (true) {
                 Optional<ServerSentEvents.Event> next;
                 try {
-                    next = nextEvent(events);
+                    next = UpstreamReads.next(events, name);
                 } catch (GatewayException e) {
                     if (finished) {
                         // The answer was complete; only [DONE] (or a usage chunk) was lost with the connection.
@@ -285,7 +284,7 @@ final class OpenAiProvider implements Provider {
                 wire.encodeEmbeddingRequest(upstream), timeout(call));
         try (UpstreamResponse response = http.send(req)) {
             checkStatus(response, call, req);
-            return wire.decodeEmbeddingResponse(readBody(response, MAX_EMBEDDING_BODY));
+            return wire.decodeEmbeddingResponse(UpstreamReads.body(response, MAX_EMBEDDING_BODY, name));
         }
     }
 
@@ -294,10 +293,11 @@ final class OpenAiProvider implements Provider {
         if (!flavor.configuredModels().isEmpty()) {
             return flavor.configuredModels();
         }
-        UpstreamRequest req = UpstreamRequest.get(flavor.modelsPath(), headers(call, "application/json"), timeout(call));
+        UpstreamRequest req = UpstreamRequest.get(flavor.modelsPath(), headers(call, "application/json"),
+                timeout(call));
         try (UpstreamResponse response = http.send(req)) {
             checkStatus(response, call, req);
-            return wire.decodeModelList(readBody(response, MAX_BODY));
+            return wire.decodeModelList(UpstreamReads.body(response, MAX_BODY, name));
         }
     }
 
@@ -418,44 +418,6 @@ final class OpenAiProvider implements Provider {
         return new GatewayError(error.status(), error.type(),
                 error.message().replace(key.get().reveal(), key.get().masked()), error.param(), error.code(),
                 error.retryAfter());
-    }
-
-    private byte[] readBody(UpstreamResponse response, int limit) {
-        byte[] body;
-        try {
-            body = response.readBody(limit + 1);
-        } catch (GatewayException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw readFailure(e);
-        }
-        if (body.length > limit) {
-            throw new GatewayException(GatewayError.of(502, GatewayError.API_ERROR,
-                    "Provider '" + name + "' sent a response larger than " + (limit >> 20) + " MB",
-                    "bad_upstream_response"));
-        }
-        return body;
-    }
-
-    private Optional<ServerSentEvents.Event> nextEvent(ServerSentEvents events) {
-        try {
-            return events.next();
-        } catch (GatewayException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw readFailure(e);
-        }
-    }
-
-    private GatewayException readFailure(RuntimeException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SocketTimeoutException || t instanceof TimeoutException
-                    || t.getClass().getSimpleName().contains("Timeout")) {
-                return new GatewayException(GatewayError.upstreamTimeout(name), e);
-            }
-        }
-        return new GatewayException(GatewayError.upstreamUnreachable(name,
-                "the connection broke while reading the response"), e);
     }
 
     @Override

@@ -207,7 +207,8 @@ class AzureOpenAiTest {
     void contentFilterErrorIs400WithCodeContentFilter() throws Exception {
         GatewayError e = azureError(400, "{\"error\":{\"message\":\"The response was filtered due to the prompt "
                 + "triggering Azure OpenAI's content management policy.\",\"type\":null,\"param\":\"prompt\","
-                + "\"code\":\"content_filter\",\"status\":400,\"innererror\":{\"code\":\"ResponsibleAIPolicyViolation\","
+                + "\"code\":\"content_filter\",\"status\":400,\"innererror\":{"
+                + "\"code\":\"ResponsibleAIPolicyViolation\","
                 + "\"content_filter_result\":{\"hate\":{\"filtered\":true,\"severity\":\"high\"}}}}}", Map.of());
         assertEquals(400, e.status());
         assertEquals(GatewayError.INVALID_REQUEST, e.type());

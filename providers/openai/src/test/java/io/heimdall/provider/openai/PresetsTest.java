@@ -104,7 +104,8 @@ class PresetsTest {
         for (PresetProviderFactory f : all) {
             Preset p = Preset.of(f.id()).orElseThrow();
             assertEquals(Optional.of(p.baseUrl()),
-                    f.configSpec().option("base-url").flatMap(io.heimdall.api.plugin.ConfigOption::defaultValue), f.id());
+                    f.configSpec().option("base-url").flatMap(io.heimdall.api.plugin.ConfigOption::defaultValue),
+                    f.id());
             assertTrue(p.baseUrl().startsWith(p.keyRequired() ? "https://" : "http://localhost:"), f.id());
         }
     }
