@@ -4,16 +4,33 @@ import io.heimdall.api.GatewayException;
 import io.heimdall.api.model.GatewayError;
 
 import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Reading an upstream's answer the way every provider must: a body read with a size cap (a longer one is a 502
+ * Calling an upstream and reading its answer the way every provider must: a timeout capped by the request's deadline,
+ * a body read with a size cap (a longer one is a 502
  * {@code bad_upstream_response}), stream events read one by one, and a broken read turned into the gateway's error —
  * a timeout (504) when the cause is one, else "upstream unreachable" (502). Errors name the configured provider only.
  */
 public final class UpstreamReads {
     private UpstreamReads() {
+    }
+
+    /**
+     * The timeout of one upstream request: the configured one, shortened to what is left before the client request's
+     * deadline.
+     *
+     * @throws GatewayException 504 when the deadline has passed
+     */
+    public static Duration timeout(Duration configured, Instant now, Instant deadline, String provider) {
+        Duration left = Duration.between(now, deadline);
+        if (left.isNegative() || left.isZero()) {
+            throw new GatewayException(GatewayError.upstreamTimeout(provider));
+        }
+        return left.compareTo(configured) < 0 ? left : configured;
     }
 
     /**

@@ -91,6 +91,22 @@ public abstract class SocketUpstream implements NativeUpstream {
      */
     protected abstract void answer(Received request, Reply reply, OutputStream out) throws IOException;
 
+    /**
+     * The HTTP status most providers answer a failure with: 429, 503 (overloaded), 401, 403, 400 (context too long and
+     * bad request), 404, 500. A provider with its own (Anthropic's 529) maps that kind itself.
+     */
+    protected static int commonStatus(Reply.Kind kind) {
+        return switch (kind) {
+            case RATE_LIMITED -> 429;
+            case OVERLOADED -> 503;
+            case AUTHENTICATION -> 401;
+            case PERMISSION -> 403;
+            case CONTEXT_TOO_LONG, BAD_REQUEST -> 400;
+            case NOT_FOUND -> 404;
+            case SERVER_ERROR -> 500;
+        };
+    }
+
     /** Writes a complete JSON response with {@code content-length}; {@code extraHeaders} are whole CRLF lines. */
     protected static void respond(OutputStream out, int status, String extraHeaders, byte[] json) throws IOException {
         write(out, "HTTP/1.1 " + status + " X\r\ncontent-type: application/json\r\ncontent-length: " + json.length

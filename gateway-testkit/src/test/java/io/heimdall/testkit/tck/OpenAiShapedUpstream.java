@@ -40,7 +40,7 @@ final class OpenAiShapedUpstream extends SocketUpstream {
         boolean stream = tree(r).path("stream").asBoolean(false);
         switch (reply) {
             case Reply.Drop d -> throw new IllegalStateException("handled by SocketUpstream");
-            case Reply.Failure f -> respond(out, status(f.kind()), f.retryAfter()
+            case Reply.Failure f -> respond(out, commonStatus(f.kind()), f.retryAfter()
                     .map(wait -> "retry-after: " + wait.toSeconds() + "\r\n").orElse(""),
                     error(f.kind(), f.message()));
             case Reply.StreamFailure f -> {
@@ -128,18 +128,6 @@ final class OpenAiShapedUpstream extends SocketUpstream {
 
     private static Optional<JsonNode> number(JsonNode root, String field) {
         return root.path(field).isNumber() ? Optional.of(root.path(field)) : Optional.empty();
-    }
-
-    private static int status(Reply.Kind kind) {
-        return switch (kind) {
-            case RATE_LIMITED -> 429;
-            case OVERLOADED -> 503;
-            case AUTHENTICATION -> 401;
-            case PERMISSION -> 403;
-            case CONTEXT_TOO_LONG, BAD_REQUEST -> 400;
-            case NOT_FOUND -> 404;
-            case SERVER_ERROR -> 500;
-        };
     }
 
     private static ObjectNode error(Reply.Kind kind, String message) {

@@ -200,11 +200,7 @@ final class CohereProvider implements Provider {
     }
 
     private Duration timeout(ProviderCall call) {
-        Duration left = Duration.between(clock.instant(), call.context().deadline());
-        if (left.isNegative() || left.isZero()) {
-            throw new GatewayException(GatewayError.upstreamTimeout(name));
-        }
-        return left.compareTo(timeout) < 0 ? left : timeout;
+        return UpstreamReads.timeout(timeout, clock.instant(), call.context().deadline(), name);
     }
 
     private void check(UpstreamResponse response, ProviderCall call) {

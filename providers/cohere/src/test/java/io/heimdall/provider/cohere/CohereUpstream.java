@@ -58,7 +58,7 @@ final class CohereUpstream extends SocketUpstream {
         boolean stream = root.path("stream").asBoolean(false);
         switch (reply) {
             case Reply.Drop d -> throw new IllegalStateException("handled by SocketUpstream");
-            case Reply.Failure f -> respond(out, status(f.kind()), f.retryAfter()
+            case Reply.Failure f -> respond(out, commonStatus(f.kind()), f.retryAfter()
                     .map(wait -> "retry-after: " + wait.toSeconds() + "\r\n").orElse(""),
                     error(f.kind(), f.message()));
             case Reply.StreamFailure f -> {
@@ -182,18 +182,6 @@ final class CohereUpstream extends SocketUpstream {
             case "length" -> "MAX_TOKENS";
             case "stop" -> "COMPLETE";
             default -> throw new IllegalArgumentException("Cohere v2 has no finish reason for " + canonical);
-        };
-    }
-
-    private static int status(Reply.Kind kind) {
-        return switch (kind) {
-            case RATE_LIMITED -> 429;
-            case OVERLOADED -> 503;
-            case AUTHENTICATION -> 401;
-            case PERMISSION -> 403;
-            case CONTEXT_TOO_LONG, BAD_REQUEST -> 400;
-            case NOT_FOUND -> 404;
-            case SERVER_ERROR -> 500;
         };
     }
 

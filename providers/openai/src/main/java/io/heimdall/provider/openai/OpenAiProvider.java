@@ -330,11 +330,7 @@ final class OpenAiProvider implements Provider {
 
     /** The configured timeout, shortened to what is left before the request's deadline. */
     private Duration timeout(ProviderCall call) {
-        Duration left = Duration.between(clock.instant(), call.context().deadline());
-        if (left.isNegative() || left.isZero()) {
-            throw new GatewayException(GatewayError.upstreamTimeout(name));
-        }
-        return left.compareTo(timeout) < 0 ? left : timeout;
+        return UpstreamReads.timeout(timeout, clock.instant(), call.context().deadline(), name);
     }
 
     private void checkStatus(UpstreamResponse response, ProviderCall call, UpstreamRequest req) {
