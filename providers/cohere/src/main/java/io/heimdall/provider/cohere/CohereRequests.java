@@ -30,7 +30,9 @@ import java.util.Set;
  * default and sent as nothing; a named function is sent as that single tool with {@code REQUIRED});
  * {@code response_format} json_schema is {@code json_object} with {@code json_schema}. Cohere's own fields
  * ({@code documents}, {@code citation_options}, {@code safety_mode}, {@code k}, {@code thinking},
- * {@code strict_tools}, ...) pass through from the request's extra fields; OpenAI-only ones are not sent.
+ * {@code strict_tools}, ...) pass through from the request's extra fields; OpenAI-only ones are not sent, except
+ * {@code reasoning_effort}, which becomes {@code thinking: {type: enabled}} ({@code disabled} for {@code none} or
+ * {@code minimal}) unless the request sets {@code thinking} itself.
  */
 final class CohereRequests {
     /** OpenAI fields Cohere does not know: never passed through. */
@@ -98,6 +100,12 @@ final class CohereRequests {
         r.seed().ifPresent(v -> body.put("seed", v));
         r.frequencyPenalty().ifPresent(v -> body.put("frequency_penalty", v));
         r.presencePenalty().ifPresent(v -> body.put("presence_penalty", v));
+        if (r.extra().containsKey("reasoning_effort") && !r.extra().containsKey("thinking")) {
+            // Cohere's reasoning models take thinking: {type: enabled | disabled} (and an optional token_budget).
+            String effort = tree(r.extra().get("reasoning_effort")).asText("");
+            body.putObject("thinking").put("type", effort.equals("none") || effort.equals("minimal")
+                    ? "disabled" : "enabled");
+        }
         for (Map.Entry<String, RawJson> e : r.extra().entrySet()) {
             if (!OPENAI_ONLY.contains(e.getKey()) && !body.has(e.getKey())) {
                 body.set(e.getKey(), tree(e.getValue()));

@@ -119,6 +119,19 @@ class CohereProviderTest {
     }
 
     @Test
+    void reasoningEffortBecomesThinking() {
+        ChatRequest base = ChatRequest.builder().model("command-a-reasoning-08-2025")
+                .addMessage(ChatMessage.user("q")).build();
+        cohere.chat(base.toBuilder().extra("reasoning_effort", RawJson.string("high")).build(), call());
+        cohere.chat(base.toBuilder().extra("reasoning_effort", RawJson.string("none")).build(), call());
+        List<SeenRequest> seen = upstream.requests();
+        assertTrue(seen.get(0).body().contains("\"thinking\":{\"type\":\"enabled\"}"), seen.get(0).body());
+        assertTrue(seen.get(1).body().contains("\"thinking\":{\"type\":\"disabled\"}"), seen.get(1).body());
+        assertFalse(seen.get(0).body().contains("reasoning_effort"));
+        assertTrue(cohere.capabilities("command-a-reasoning-08-2025").contains(Capability.REASONING));
+    }
+
+    @Test
     void severalChoicesAreRefusedBeforeSending() {
         GatewayException e = assertThrows(GatewayException.class, () -> cohere.chat(ChatRequest.builder()
                 .model("command-a-03-2025").addMessage(ChatMessage.user("q")).n(2).build(), call()));
