@@ -56,6 +56,15 @@ public final class UpstreamReads {
         return body;
     }
 
+    /** The body of an error response, at most {@code limit} bytes; empty when it cannot be read. */
+    public static byte[] errorBody(UpstreamResponse response, int limit) {
+        try {
+            return response.readBody(limit);
+        } catch (RuntimeException e) {
+            return new byte[0];
+        }
+    }
+
     /** The next event of a stream, or empty at its end; a broken read as {@link #failure} says. */
     public static Optional<ServerSentEvents.Event> next(ServerSentEvents events, String provider) {
         try {

@@ -208,12 +208,7 @@ final class CohereProvider implements Provider {
         if (status >= 200 && status < 300) {
             return;
         }
-        byte[] body;
-        try {
-            body = response.readBody(MAX_ERROR_BODY);
-        } catch (RuntimeException e) {
-            body = new byte[0];
-        }
+        byte[] body = UpstreamReads.errorBody(response, MAX_ERROR_BODY);
         GatewayError error = CohereErrors.of(status, body, response.header("retry-after"), clock.instant(), name,
                 json);
         Optional<Secret> key = call.key();

@@ -338,12 +338,7 @@ final class OpenAiProvider implements Provider {
         if (status >= 200 && status < 300) {
             return;
         }
-        byte[] body;
-        try {
-            body = response.readBody(MAX_ERROR_BODY);
-        } catch (RuntimeException e) {
-            body = new byte[0];
-        }
+        byte[] body = UpstreamReads.errorBody(response, MAX_ERROR_BODY);
         GatewayError error;
         if (status >= 400 && status <= 599) {
             try {
