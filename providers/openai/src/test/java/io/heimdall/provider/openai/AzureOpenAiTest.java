@@ -165,6 +165,35 @@ class AzureOpenAiTest {
     }
 
     @Test
+    void concurrentRequestsShareOneTokenRequest() throws Exception {
+        AtomicInteger issued = new AtomicInteger();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (RawServer login = new RawServer(r -> {
+            try {
+                release.await(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return RawServer.Reply.json(200, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"access_token\":\"t"
+                    + issued.incrementAndGet() + "\"}");
+        });
+             Provider p = azure(entra(root(login.baseUrl())))) {
+            List<Thread> threads = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                threads.add(Thread.ofVirtual().start(() -> p.chat(chat("gpt-4o", false), call(Optional.empty()))));
+            }
+            login.take();
+            release.countDown();
+            for (Thread t : threads) {
+                t.join(10_000);
+            }
+            assertEquals(1, issued.get(), "one token request for six concurrent calls");
+            assertEquals(6, mock.requests().size());
+            mock.requests().forEach(r -> assertEquals(Optional.of("Bearer t1"), r.header("authorization")));
+        }
+    }
+
+    @Test
     void anExpiredEntraTokenIsReplaced() throws Exception {
         AtomicInteger issued = new AtomicInteger();
         try (RawServer login = new RawServer(r -> RawServer.Reply.json(200,
