@@ -82,6 +82,7 @@ public final class Gateway implements AutoCloseable {
     private final ConfigWatcher watcher;
     private final PluginDirWatcher pluginsWatcher;
     private volatile GatewayConfig config;
+    private String boundHost = "127.0.0.1";
 
     private Gateway(Builder b) {
         this.configFile = b.config;
@@ -98,7 +99,8 @@ public final class Gateway implements AutoCloseable {
                 Optional.ofNullable(b.pluginsDir)));
         JacksonOpenAiWire wire = new JacksonOpenAiWire();
         this.engine = new Engine(metrics);
-        this.builder = new GenerationBuilder(folders::registry, secrets, wire, engine.children(), engine, metrics);
+        this.builder = new GenerationBuilder(folders::registry, secrets, wire, engine.children(), engine, metrics,
+                Optional.of(new RunningAdmin(this)));
 
         Problems problems = new Problems();
         this.config = loader.load(configFile, problems);
@@ -113,10 +115,12 @@ public final class Gateway implements AutoCloseable {
         }
 
         String host = b.host != null ? b.host : config.server().host();
+        this.boundHost = host;
         int port = b.port != null ? b.port : config.server().port();
         this.inflight = InFlightRequests.start(InFlightRequests.Settings.defaults(config.routing().maxInFlight()));
         HttpApi api = new HttpApi(engine, wire, () -> config.server().maxBodyBytes(),
-                () -> config.server().requestTimeout(), () -> config.routing().timeouts().maxClient(), inflight);
+                () -> config.server().requestTimeout(), () -> config.routing().timeouts().maxClient(), inflight,
+                secrets);
         HttpRouting.Builder routing = HttpRouting.builder();
         routing.addFilter(new Cors(() -> config.server().cors(), wire::encodeError));
         api.routing(routing);
@@ -219,8 +223,13 @@ public final class Gateway implements AutoCloseable {
      * @throws IllegalStateException if the gateway was built without its HTTP server ({@link Builder#http(boolean)})
      */
     public String baseUrl() {
-        String host = config.server().host();
-        return "http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + port();
+        String host = boundHost;
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            host = "127.0.0.1";
+        } else if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return "http://" + host + ":" + port();
     }
 
     /** The gateway's metrics registry (the one plugins record into), for embedding applications and tests. */
@@ -300,7 +309,32 @@ public final class Gateway implements AutoCloseable {
         return engine.models(newContext());
     }
 
-    /** The registry in force (for tests). */
+    /** The config file, or null for none (for the admin). */
+    Path configPath() {
+        return configFile;
+    }
+
+    /** The config in force (for the admin). */
+    GatewayConfig config() {
+        return config;
+    }
+
+    /** The config reader (for the admin). */
+    ConfigLoader loader() {
+        return loader;
+    }
+
+    /** The generation builder (for the admin). */
+    GenerationBuilder generationBuilder() {
+        return builder;
+    }
+
+    /** The engine (for the admin). */
+    Engine engine() {
+        return engine;
+    }
+
+    /** The registry in force (for tests and the admin). */
     PluginRegistry registry() {
         return folders.registry();
     }
