@@ -40,8 +40,7 @@ import org.w3c.dom.NodeList;
  */
 class DistributionLayoutIT {
 
-    private static final Set<String> SHIPPED_PLUGINS = Set.of("mock", "openai", "example-header-hook",
-            "adaptive-router", "admin-api", "anthropic", "bedrock", "mcp");
+    private static final Set<String> SHIPPED_PLUGINS = Set.of("mock", "openai", "example-header-hook", "adaptive-router", "admin-api", "anthropic", "bedrock", "mcp", "cohere");
 
     private static Path dist;
 

@@ -140,7 +140,18 @@ final class MockHandler implements Handler {
         return new CloseConnectionException("mock: the client closed the connection (or the mock stops)");
     }
 
+    /** Azure OpenAI's deployment paths, served as the OpenAI endpoint they stand for. */
+    private static final java.util.regex.Pattern AZURE = java.util.regex.Pattern.compile(
+            "/openai/deployments/[^/]+/(chat/completions|embeddings)");
+
     private static Endpoint endpoint(String method, String path) {
+        java.util.regex.Matcher azure = AZURE.matcher(path);
+        if (azure.matches()) {
+            return endpoint(method, "/v1/" + azure.group(1));
+        }
+        if (path.equals("/openai/models")) {
+            return endpoint(method, "/v1/models");
+        }
         return switch (path) {
             case "/v1/chat/completions" -> method.equals("POST") ? Endpoint.CHAT : null;
             case "/v1/embeddings" -> method.equals("POST") ? Endpoint.EMBEDDINGS : null;

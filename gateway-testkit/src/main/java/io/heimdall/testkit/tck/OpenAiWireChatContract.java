@@ -51,7 +51,7 @@ public abstract class OpenAiWireChatContract extends OpenAiWireContractBase {
 
         RecordedRequest sent = onlyRequest();
         assertEquals("POST", sent.method());
-        assertEquals("/v1/chat/completions", sent.path());
+        assertEquals(upstreamPath("/v1/chat/completions"), sent.path());
         assertTrue(sent.header("content-type").orElse("").startsWith("application/json"),
                 "content-type: " + sent.header("content-type"));
         assertEquals(Optional.of(MODEL), sent.jsonValue("/model"));
@@ -116,7 +116,7 @@ public abstract class OpenAiWireChatContract extends OpenAiWireContractBase {
         assertTrue(chunks.stream().allMatch(c -> c.id().equals(id)), "every chunk has the stream's id");
 
         RecordedRequest sent = onlyRequest();
-        assertEquals("/v1/chat/completions", sent.path());
+        assertEquals(upstreamPath("/v1/chat/completions"), sent.path());
         assertEquals(Optional.of("true"), sent.jsonValue("/stream"));
     }
 

@@ -72,6 +72,19 @@ public abstract class OpenAiWireContractBase {
         return "tck";
     }
 
+    /**
+     * The path (with query) the upstream receives for an OpenAI path such as {@code /v1/chat/completions}; override
+     * for a provider with its own URLs (Azure's deployment paths). The mock serves those as the OpenAI endpoint.
+     */
+    protected String upstreamPath(String openAiPath) {
+        return openAiPath;
+    }
+
+    /** Asserts that a request carries the contract's key: by default as {@code Authorization: Bearer <key>}. */
+    protected void assertKeySent(RecordedRequest request) {
+        assertEquals(Optional.of("Bearer " + key.reveal()), request.header("authorization"), request.toString());
+    }
+
     /** The mock upstream, for subclasses adding their own tests. */
     protected final MockOpenAiServer mock() {
         return mock;

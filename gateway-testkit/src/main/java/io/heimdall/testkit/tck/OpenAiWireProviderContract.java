@@ -82,7 +82,7 @@ public abstract class OpenAiWireProviderContract extends OpenAiWireFailureContra
         long tokens = input.stream().mapToLong(s -> Math.max(1, words(s))).sum();
         assertEquals(tokens, response.usage().promptTokens());
         RecordedRequest sent = onlyRequest();
-        assertEquals("/v1/embeddings", sent.path());
+        assertEquals(upstreamPath("/v1/embeddings"), sent.path());
         assertEquals(Optional.of(EMBEDDING_MODEL), sent.jsonValue("/model"));
     }
 
@@ -124,6 +124,6 @@ public abstract class OpenAiWireProviderContract extends OpenAiWireFailureContra
 
         Set<String> ids = models.stream().map(ModelInfo::id).collect(Collectors.toSet());
         assertTrue(ids.containsAll(MockOpenAiServer.DEFAULT_MODELS), "models: " + ids);
-        assertEquals("/v1/models", onlyRequest().path());
+        assertEquals(upstreamPath("/v1/models"), onlyRequest().path());
     }
 }

@@ -4,6 +4,7 @@ import io.heimdall.api.GatewayException;
 import io.heimdall.api.http.ServerSentEvents;
 import io.heimdall.api.http.UpstreamClient;
 import io.heimdall.api.http.UpstreamRequest;
+import io.heimdall.api.http.UpstreamReads;
 import io.heimdall.api.http.UpstreamResponse;
 import io.heimdall.api.model.ChatChunk;
 import io.heimdall.api.model.ChatRequest;
@@ -22,7 +23,6 @@ import io.heimdall.api.provider.Provider;
 import io.heimdall.api.provider.ProviderCall;
 import io.heimdall.api.wire.OpenAiWire;
 
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -37,7 +37,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
@@ -57,7 +56,7 @@ final class OpenAiProvider implements Provider {
 
     private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
             Capability.CHAT, Capability.STREAMING, Capability.TOOLS, Capability.VISION, Capability.JSON_MODE,
-            Capability.EMBEDDINGS, Capability.MODEL_LISTING));
+            Capability.EMBEDDINGS, Capability.MODEL_LISTING, Capability.REASONING));
 
     /** The error types of {@link GatewayError}; an upstream's other types are mapped onto them. */
     private static final Set<String> KNOWN_TYPES = Set.of(GatewayError.INVALID_REQUEST, GatewayError.AUTHENTICATION,
@@ -79,9 +78,11 @@ final class OpenAiProvider implements Provider {
     private final Map<String, String> staticHeaders;
     private final boolean keyRequired;
     private final System.Logger log;
+    private final Flavor flavor;
 
     OpenAiProvider(String name, UpstreamClient http, OpenAiWire wire, Clock clock, Duration timeout,
-                   Map<String, String> staticHeaders, boolean keyRequired, System.Logger log) {
+                   Map<String, String> staticHeaders, boolean keyRequired, System.Logger log, Flavor flavor) {
+        this.flavor = flavor;
         this.name = name;
         this.http = http;
         this.wire = wire;
@@ -99,8 +100,21 @@ final class OpenAiProvider implements Provider {
      * @param keyRequired whether a request without a key is refused before it is sent
      */
     static OpenAiProvider create(PluginConfig config, PluginContext context, boolean openAi, boolean keyRequired) {
-        String baseUrl = normaliseBaseUrl(config.string("base-url")
-                .or(() -> openAi ? Optional.of(OpenAiProviderFactory.DEFAULT_BASE_URL) : Optional.empty())
+        return create(config, context, openAi ? Optional.of(OpenAiProviderFactory.DEFAULT_BASE_URL) : Optional.empty(),
+                openAi, keyRequired, Flavor.OPENAI);
+    }
+
+    /**
+     * Reads and validates an entry's config and builds a provider of a flavor. No network call is made.
+     *
+     * @param defaultBaseUrl the base URL when config has none
+     * @param openAi         whether to read OpenAI's organization and project keys
+     * @param keyRequired    whether a request without a credential is refused before it is sent
+     * @param flavor         how the service differs from OpenAI
+     */
+    static OpenAiProvider create(PluginConfig config, PluginContext context, Optional<String> defaultBaseUrl,
+                                 boolean openAi, boolean keyRequired, Flavor flavor) {
+        String baseUrl = normaliseBaseUrl(config.string("base-url").or(() -> defaultBaseUrl)
                 .orElseThrow(() -> new IllegalArgumentException("base-url is required")));
         Duration timeout = config.duration("timeout").orElse(Duration.ofSeconds(60));
         if (timeout.isNegative() || timeout.isZero()) {
@@ -128,7 +142,7 @@ final class OpenAiProvider implements Provider {
             });
         }
         return new OpenAiProvider(context.name(), context.http(baseUrl), context.openAiWire(), context.clock(),
-                timeout, Collections.unmodifiableMap(headers), keyRequired, context.logger());
+                timeout, Collections.unmodifiableMap(headers), keyRequired, context.logger(), flavor);
     }
 
     /** Strips trailing slashes and checks that the URL is absolute http(s) without query or fragment. */
@@ -167,7 +181,7 @@ final class OpenAiProvider implements Provider {
     }
 
     /** Puts a header, replacing one of the same name in any letter case. */
-    private static void put(Map<String, String> headers, String header, String value) {
+    static void put(Map<String, String> headers, String header, String value) {
         for (Iterator<String> it = headers.keySet().iterator(); it.hasNext(); ) {
             if (it.next().equalsIgnoreCase(header)) {
                 it.remove();
@@ -178,20 +192,23 @@ final class OpenAiProvider implements Provider {
 
     @Override
     public ChatResponse chat(ChatRequest request, ProviderCall call) {
-        ChatRequest upstream = request.stream() ? request.toBuilder().stream(false).streamOptions(null).build()
-                : request;
-        UpstreamRequest req = UpstreamRequest.postJson("/chat/completions", headers(call, "application/json"),
+        ChatRequest upstream = flavor.adapt(request.stream()
+                ? request.toBuilder().stream(false).streamOptions(null).build() : request, name);
+        UpstreamRequest req = UpstreamRequest.postJson(flavor.chatPath(upstream.model()),
+                headers(call, "application/json"),
                 wire.encodeChatRequest(upstream), timeout(call));
         try (UpstreamResponse response = http.send(req)) {
             checkStatus(response, call, req);
-            return wire.decodeChatResponse(readBody(response, MAX_BODY));
+            return wire.decodeChatResponse(UpstreamReads.body(response, MAX_BODY, name));
         }
     }
 
     @Override
     public void stream(ChatRequest request, ProviderCall call, ChunkSink sink) {
-        ChatRequest upstream = request.stream() ? request : request.toBuilder().stream(true).build();
-        UpstreamRequest req = UpstreamRequest.postJson("/chat/completions", headers(call, "text/event-stream"),
+        ChatRequest upstream = flavor.adapt(request.stream() ? request : request.toBuilder().stream(true).build(),
+                name);
+        UpstreamRequest req = UpstreamRequest.postJson(flavor.chatPath(upstream.model()),
+                headers(call, "text/event-stream"),
                 wire.encodeChatRequest(upstream), timeout(call));
         Instant deadline = call.context().deadline();
         try (UpstreamResponse response = http.send(req)) {
@@ -201,7 +218,7 @@ final class OpenAiProvider implements Provider {
             while (true) {
                 Optional<ServerSentEvents.Event> next;
                 try {
-                    next = nextEvent(events);
+                    next = UpstreamReads.next(events, name);
                 } catch (GatewayException e) {
                     if (finished) {
                         // The answer was complete; only [DONE] (or a usage chunk) was lost with the connection.
@@ -235,12 +252,14 @@ final class OpenAiProvider implements Provider {
                 if (chunk.choices().isEmpty() && chunk.usage().isEmpty() && chunk.extra().containsKey("error")) {
                     throw streamError(data, call);
                 }
-                for (ChunkChoice choice : chunk.choices()) {
-                    if (choice.finishReason().isPresent()) {
-                        finished = true;
+                for (ChatChunk adapted : flavor.adaptChunk(chunk, request)) {
+                    for (ChunkChoice choice : adapted.choices()) {
+                        if (choice.finishReason().isPresent()) {
+                            finished = true;
+                        }
                     }
+                    sink.accept(adapted);
                 }
-                sink.accept(chunk);
                 if (!finished && clock.instant().isAfter(deadline)) {
                     throw new GatewayException(GatewayError.upstreamTimeout(name));
                 }
@@ -257,28 +276,34 @@ final class OpenAiProvider implements Provider {
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request, ProviderCall call) {
         // Always ask for floats: the core re-encodes base64 for a client that asked for it.
-        EmbeddingRequest upstream = new EmbeddingRequest(request.model(), request.input(), request.singleInput(),
-                Optional.of("float"), request.dimensions(), request.user(), request.extra());
-        UpstreamRequest req = UpstreamRequest.postJson("/embeddings", headers(call, "application/json"),
+        EmbeddingRequest upstream = flavor.adapt(new EmbeddingRequest(request.model(), request.input(),
+                request.singleInput(),
+                Optional.of("float"), request.dimensions(), request.user(), request.extra()), name);
+        UpstreamRequest req = UpstreamRequest.postJson(flavor.embeddingsPath(upstream.model()),
+                headers(call, "application/json"),
                 wire.encodeEmbeddingRequest(upstream), timeout(call));
         try (UpstreamResponse response = http.send(req)) {
             checkStatus(response, call, req);
-            return wire.decodeEmbeddingResponse(readBody(response, MAX_EMBEDDING_BODY));
+            return wire.decodeEmbeddingResponse(UpstreamReads.body(response, MAX_EMBEDDING_BODY, name));
         }
     }
 
     @Override
     public List<ModelInfo> listModels(ProviderCall call) {
-        UpstreamRequest req = UpstreamRequest.get("/models", headers(call, "application/json"), timeout(call));
+        if (!flavor.configuredModels().isEmpty()) {
+            return flavor.configuredModels();
+        }
+        UpstreamRequest req = UpstreamRequest.get(flavor.modelsPath(), headers(call, "application/json"),
+                timeout(call));
         try (UpstreamResponse response = http.send(req)) {
             checkStatus(response, call, req);
-            return wire.decodeModelList(readBody(response, MAX_BODY));
+            return wire.decodeModelList(UpstreamReads.body(response, MAX_BODY, name));
         }
     }
 
     @Override
     public Set<Capability> capabilities() {
-        return CAPABILITIES;
+        return flavor.capabilities(CAPABILITIES);
     }
 
     /**
@@ -293,9 +318,7 @@ final class OpenAiProvider implements Provider {
             }
         }
         Optional<Secret> key = call.key().filter(k -> !k.isEmpty());
-        if (key.isPresent()) {
-            put(headers, "Authorization", "Bearer " + key.get().reveal());
-        } else if (keyRequired) {
+        if (!flavor.authorize(headers, key) && keyRequired) {
             throw new GatewayException(GatewayError.of(401, GatewayError.AUTHENTICATION,
                     "Provider '" + name + "' has no API key configured", "missing_api_key"));
         }
@@ -307,11 +330,7 @@ final class OpenAiProvider implements Provider {
 
     /** The configured timeout, shortened to what is left before the request's deadline. */
     private Duration timeout(ProviderCall call) {
-        Duration left = Duration.between(clock.instant(), call.context().deadline());
-        if (left.isNegative() || left.isZero()) {
-            throw new GatewayException(GatewayError.upstreamTimeout(name));
-        }
-        return left.compareTo(timeout) < 0 ? left : timeout;
+        return UpstreamReads.timeout(timeout, clock.instant(), call.context().deadline(), name);
     }
 
     private void checkStatus(UpstreamResponse response, ProviderCall call, UpstreamRequest req) {
@@ -319,12 +338,7 @@ final class OpenAiProvider implements Provider {
         if (status >= 200 && status < 300) {
             return;
         }
-        byte[] body;
-        try {
-            body = response.readBody(MAX_ERROR_BODY);
-        } catch (RuntimeException e) {
-            body = new byte[0];
-        }
+        byte[] body = UpstreamReads.errorBody(response, MAX_ERROR_BODY);
         GatewayError error;
         if (status >= 400 && status <= 599) {
             try {
@@ -337,7 +351,7 @@ final class OpenAiProvider implements Provider {
             error = GatewayError.of(502, GatewayError.API_ERROR,
                     "Provider '" + name + "' answered with unexpected HTTP status " + status, "bad_upstream_response");
         }
-        error = normalise(error);
+        error = flavor.adaptError(normalise(error));
         Optional<Duration> retryAfter = RetryAfter.parse(response::header, clock.instant());
         if (retryAfter.isPresent()) {
             error = error.withRetryAfter(retryAfter.get());
@@ -368,8 +382,8 @@ final class OpenAiProvider implements Provider {
             case GatewayError.TIMEOUT -> 504;
             default -> decoded.code().filter("rate_limit_exceeded"::equals).isPresent() ? 429 : 502;
         };
-        GatewayError error = normalise(new GatewayError(status, decoded.type(), decoded.message(), decoded.param(),
-                decoded.code(), decoded.retryAfter()));
+        GatewayError error = flavor.adaptError(normalise(new GatewayError(status, decoded.type(), decoded.message(),
+                decoded.param(), decoded.code(), decoded.retryAfter())));
         return new GatewayException(scrub(error, call.key()));
     }
 
@@ -395,44 +409,6 @@ final class OpenAiProvider implements Provider {
         return new GatewayError(error.status(), error.type(),
                 error.message().replace(key.get().reveal(), key.get().masked()), error.param(), error.code(),
                 error.retryAfter());
-    }
-
-    private byte[] readBody(UpstreamResponse response, int limit) {
-        byte[] body;
-        try {
-            body = response.readBody(limit + 1);
-        } catch (GatewayException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw readFailure(e);
-        }
-        if (body.length > limit) {
-            throw new GatewayException(GatewayError.of(502, GatewayError.API_ERROR,
-                    "Provider '" + name + "' sent a response larger than " + (limit >> 20) + " MB",
-                    "bad_upstream_response"));
-        }
-        return body;
-    }
-
-    private Optional<ServerSentEvents.Event> nextEvent(ServerSentEvents events) {
-        try {
-            return events.next();
-        } catch (GatewayException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw readFailure(e);
-        }
-    }
-
-    private GatewayException readFailure(RuntimeException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SocketTimeoutException || t instanceof TimeoutException
-                    || t.getClass().getSimpleName().contains("Timeout")) {
-                return new GatewayException(GatewayError.upstreamTimeout(name), e);
-            }
-        }
-        return new GatewayException(GatewayError.upstreamUnreachable(name,
-                "the connection broke while reading the response"), e);
     }
 
     @Override

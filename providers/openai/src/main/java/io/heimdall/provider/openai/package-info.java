@@ -1,2 +1,6 @@
-/** The OpenAI and OpenAI-compatible providers: two factories sharing one implementation over the OpenAI wire format. */
+/**
+ * The OpenAI wire providers: {@code OpenAiProvider} is the one implementation, and each
+ * factory (openai, openai-compatible, azure-openai, mistral, the presets) gives it a flavor: paths, auth, request
+ * rewrites, chunk and error mapping.
+ */
 package io.heimdall.provider.openai;
