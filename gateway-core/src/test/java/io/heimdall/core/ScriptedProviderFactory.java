@@ -117,6 +117,18 @@ final class ScriptedProviderFactory implements ProviderFactory {
             }
 
             @Override
+            public java.util.Set<io.heimdall.api.provider.Capability> capabilities() {
+                return java.util.EnumSet.allOf(io.heimdall.api.provider.Capability.class);
+            }
+
+            /** Models named {@code plain...} offer chat and streaming only. */
+            @Override
+            public java.util.Set<io.heimdall.api.provider.Capability> capabilities(String model) {
+                return model.startsWith("plain") ? java.util.EnumSet.of(io.heimdall.api.provider.Capability.CHAT,
+                        io.heimdall.api.provider.Capability.STREAMING) : capabilities();
+            }
+
+            @Override
             public EmbeddingResponse embed(EmbeddingRequest request, ProviderCall call) {
                 List<Embedding> data = new java.util.ArrayList<>();
                 for (int i = 0; i < request.input().size(); i++) {

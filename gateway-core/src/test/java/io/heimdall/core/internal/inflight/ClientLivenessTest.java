@@ -78,7 +78,7 @@ class ClientLivenessTest {
 
     private void awaitScans(int more) {
         long target = watchdog.stats().scans() + more;
-        assertTrue(Loopback.await(Duration.ofSeconds(10), () -> watchdog.stats().scans() >= target),
+        assertTrue(Loopback.await(Duration.ofSeconds(30), () -> watchdog.stats().scans() >= target),
                 "no scans: " + watchdog.stats());
     }
 
