@@ -12,7 +12,7 @@ module io.heimdall.testkit {
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;
     requires transitive io.heimdall.core;
-    requires transitive java.net.http;
+    requires java.net.http;
 
     exports io.heimdall.testkit;
     exports io.heimdall.testkit.tck;

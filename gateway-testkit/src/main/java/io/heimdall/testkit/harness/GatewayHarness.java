@@ -43,7 +43,7 @@ import java.util.stream.Stream;
  * @Test
  * void masks() throws Exception {
  *     harness.upstream().enqueue(MockBehavior.reply("darn it"));
- *     HttpResponse<String> res = harness.chat(GatewayHarness.MODEL, "hi");
+ *     HttpResult res = harness.chat(GatewayHarness.MODEL, "hi");
  * }
  * }</pre>
  */
@@ -124,7 +124,7 @@ public final class GatewayHarness implements BeforeAllCallback, AfterAllCallback
             Gateway.Builder b = Gateway.builder().config(file).port(0).watchConfig(false)
                     .pluginsDir(Files.createDirectories(dir.resolve("plugins")))
                     .factory(new HarnessProviderFactory());
-            factories.keySet().forEach(b::factory);
+            factories.keySet().stream().filter(f -> !discovered(f)).forEach(b::factory);
             gateway = b.start();
         } catch (IOException e) {
             close();
@@ -134,6 +134,13 @@ public final class GatewayHarness implements BeforeAllCallback, AfterAllCallback
             throw e;
         }
         return this;
+    }
+
+    /** Whether the core finds this factory by itself: its module is in the boot layer and provides it. */
+    private static boolean discovered(Factory<?> factory) {
+        Module m = factory.getClass().getModule();
+        return m.isNamed() && m.getLayer() == ModuleLayer.boot() && m.getDescriptor().provides().stream()
+                .anyMatch(p -> p.providers().contains(factory.getClass().getName()));
     }
 
     /** The running gateway (for {@code pipeline()}, {@code metrics()}, {@code reload()}). */
@@ -167,7 +174,7 @@ public final class GatewayHarness implements BeforeAllCallback, AfterAllCallback
     }
 
     /** {@code POST /v1/chat/completions} with one user message, not streamed. */
-    public HttpResponse<String> chat(String model, String userText) {
+    public HttpResult chat(String model, String userText) {
         return post("/v1/chat/completions", chatBody(model, userText, false));
     }
 
@@ -177,17 +184,18 @@ public final class GatewayHarness implements BeforeAllCallback, AfterAllCallback
     }
 
     /** POSTs a JSON body to a path of the gateway and reads the whole answer. */
-    public HttpResponse<String> post(String path, String json) {
+    public HttpResult post(String path, String json) {
         return post(path, json, Map.of());
     }
 
     /** POSTs a JSON body with extra headers. */
-    public HttpResponse<String> post(String path, String json, Map<String, String> headers) {
+    public HttpResult post(String path, String json, Map<String, String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30))
                 .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
         headers.forEach(b::header);
         try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> res = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new HttpResult(res.statusCode(), res.body(), res.headers().map());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

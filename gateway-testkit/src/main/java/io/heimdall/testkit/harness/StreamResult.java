@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,14 +25,14 @@ public record StreamResult(int status, String body, List<String> events) {
     }
 
     /** Splits an answer into its SSE events. */
-    public static StreamResult of(HttpResponse<String> response) {
+    public static StreamResult of(HttpResult response) {
         List<String> events = new ArrayList<>();
         for (String line : response.body().split("\n")) {
             if (line.startsWith("data:")) {
                 events.add(line.substring(5).strip());
             }
         }
-        return new StreamResult(response.statusCode(), response.body(), events);
+        return new StreamResult(response.status(), response.body(), events);
     }
 
     /** The {@code delta.content} of each chunk of choice 0, in order (empty strings for chunks without text). */

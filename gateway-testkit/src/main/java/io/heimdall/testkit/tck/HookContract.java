@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.net.http.HttpResponse;
+import io.heimdall.testkit.harness.HttpResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +85,7 @@ public abstract class HookContract {
         events.clear();
     }
 
-    private HttpResponse<String> send(String id, String prompt, boolean stream, Map<String, String> headers) {
+    private HttpResult send(String id, String prompt, boolean stream, Map<String, String> headers) {
         Map<String, String> h = new java.util.HashMap<>(headers);
         h.put("x-request-id", id);
         return harness.post("/v1/chat/completions", GatewayHarness.chatBody(model(), prompt, stream), h);
@@ -101,7 +101,7 @@ public abstract class HookContract {
         return out;
     }
 
-    private static String content(HttpResponse<String> res) throws Exception {
+    private static String content(HttpResult res) throws Exception {
         JsonNode body = JSON.readTree(res.body());
         return body.path("choices").path(0).path("message").path("content").asText();
     }
@@ -110,8 +110,8 @@ public abstract class HookContract {
     @Test
     public void hooksRunInOrderAroundThePlugin() throws Exception {
         String id = "contract-" + UUID.randomUUID();
-        HttpResponse<String> res = send(id, benignPrompt(), false, Map.of());
-        assertEquals(200, res.statusCode(), res.body());
+        HttpResult res = send(id, benignPrompt(), false, Map.of());
+        assertEquals(200, res.status(), res.body());
         assertEquals(MockOpenAiServer.echo(benignPrompt()), content(res), "the plugin changed a benign answer");
         assertEquals(List.of("contract-before:onRequest", "contract-after:onRequest", "contract-after:onResponse",
                 "contract-before:onResponse"), eventsOf(id));
@@ -122,8 +122,8 @@ public abstract class HookContract {
     @Test
     public void aLaterHookMayAnswerInstead() throws Exception {
         String id = "contract-" + UUID.randomUUID();
-        HttpResponse<String> res = send(id, benignPrompt(), false, Map.of("x-contract-answer", "contract-after"));
-        assertEquals(200, res.statusCode(), res.body());
+        HttpResult res = send(id, benignPrompt(), false, Map.of("x-contract-answer", "contract-after"));
+        assertEquals(200, res.status(), res.body());
         assertEquals(ProbeHookFactory.ANSWER, content(res));
         assertEquals(0, harness.upstream().requestCount("/v1/chat/completions"));
         assertEquals(List.of("contract-before:onRequest", "contract-after:onRequest", "contract-after:onResponse",
@@ -134,8 +134,8 @@ public abstract class HookContract {
     @Test
     public void anEarlierHookAnsweringSkipsThePlugin() throws Exception {
         String id = "contract-" + UUID.randomUUID();
-        HttpResponse<String> res = send(id, benignPrompt(), false, Map.of("x-contract-answer", "contract-before"));
-        assertEquals(200, res.statusCode(), res.body());
+        HttpResult res = send(id, benignPrompt(), false, Map.of("x-contract-answer", "contract-before"));
+        assertEquals(200, res.status(), res.body());
         assertEquals(ProbeHookFactory.ANSWER, content(res));
         assertEquals(List.of("contract-before:onRequest", "contract-before:onResponse"), eventsOf(id));
     }
@@ -163,8 +163,8 @@ public abstract class HookContract {
                 String prompt = benignPrompt() + " number " + i;
                 boolean stream = i % 2 == 0;
                 answers.add(pool.submit(() -> {
-                    HttpResponse<String> res = send("contract-c" + prompt.hashCode(), prompt, stream, Map.of());
-                    assertEquals(200, res.statusCode(), res.body());
+                    HttpResult res = send("contract-c" + prompt.hashCode(), prompt, stream, Map.of());
+                    assertEquals(200, res.status(), res.body());
                     return stream ? StreamResult.of(res).text() : content(res);
                 }));
             }
