@@ -27,7 +27,7 @@ public final class ConfigLoader {
             "connect-timeout", "header-timeout", "body-timeout", "idle-timeout", "max-connections", "cors");
     private static final Set<String> CORS = Set.of("allowed-origins", "allowed-methods", "allowed-headers",
             "expose-headers", "max-age", "allow-credentials");
-    private static final Set<String> PLUGIN = Set.of("id", "config", "enabled");
+    private static final Set<String> PLUGIN = Set.of("id", "config", "enabled", "fail-open");
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
@@ -280,7 +280,12 @@ public final class ConfigLoader {
             return Optional.empty();
         }
         Map<String, Object> config = map(m, "config", path, problems);
-        return Optional.of(new GatewayConfig.PluginEntry(id.get(), config, path + ".config"));
+        Object failOpen = m.getOrDefault("fail-open", Boolean.FALSE);
+        if (!(failOpen instanceof Boolean)) {
+            problems.add(path + ".fail-open", "expected a boolean, got " + ConfigView.describe(failOpen));
+        }
+        return Optional.of(new GatewayConfig.PluginEntry(id.get(), config, path + ".config",
+                Boolean.TRUE.equals(failOpen)));
     }
 
     // ------------------------------------------------------------------ typed reads

@@ -224,8 +224,14 @@ public record GatewayConfig(Server server, Map<String, ProviderEntry> providers,
      * @param id      the plugin id
      * @param config  its config subtree, validated against the factory's spec
      * @param path    where the entry is in the file, for messages
+     * @param failOpen whether an exception thrown by its hook lets the request go on unchanged ({@code fail-open})
+     *                 instead of failing it (the default: hooks fail closed)
      */
-    public record PluginEntry(String id, Map<String, Object> config, String path) {
+    public record PluginEntry(String id, Map<String, Object> config, String path, boolean failOpen) {
+        /** An entry that fails closed. */
+        public PluginEntry(String id, Map<String, Object> config, String path) {
+            this(id, config, path, false);
+        }
     }
 
     /**

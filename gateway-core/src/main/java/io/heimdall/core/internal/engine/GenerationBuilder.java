@@ -165,7 +165,8 @@ public final class GenerationBuilder {
                 try {
                     Optional<Hook> hook = plugin.hook();
                     if (hook.isPresent()) {
-                        hooks.add(new Generation.Named<>(id, hook.get()));
+                        hooks.add(new Generation.Named<>(id, e.failOpen()
+                                ? new FailOpenHook(id, hook.get(), metrics) : hook.get()));
                         roles++;
                     }
                     Optional<Observer> observer = plugin.observer();

@@ -6,7 +6,10 @@ import io.heimdall.api.model.GatewayError;
 
 import java.util.function.Supplier;
 
-/** Calls a hook: its {@link GatewayException}s pass through, anything else becomes a logged 500 naming the hook. */
+/**
+ * Calls a hook: its {@link GatewayException}s pass through, anything else becomes a logged 500 {@code hook_failed}
+ * naming the hook (hooks fail closed; an entry with {@code fail-open: true} is wrapped in a {@link FailOpenHook}).
+ */
 final class Hooks {
     static final System.Logger LOG = System.getLogger(Hooks.class.getName());
 
@@ -30,7 +33,8 @@ final class Hooks {
         } catch (RuntimeException e) {
             metrics.pluginError(h.id(), "hook");
             LOG.log(System.Logger.Level.ERROR, "Hook " + h.id() + " failed", e);
-            throw new GatewayException(GatewayError.internal("Hook '" + h.id() + "' failed"), e);
+            throw new GatewayException(GatewayError.internal("Hook '" + h.id() + "' failed; the request "
+                    + "was not served").withCode("hook_failed"), e);
         }
     }
 }

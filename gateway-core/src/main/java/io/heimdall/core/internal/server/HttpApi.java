@@ -447,8 +447,11 @@ public final class HttpApi {
             caller = access == Access.ADMIN ? CallerAuth.authenticateAdmin(g.get(), req, headers, secrets)
                     : CallerAuth.authenticate(g.get(), req, headers);
         }
-        return new DefaultRequestContext(requestId, headers, Instant.now().plus(deadline(req)), caller,
-                CallerAuth.clientAddress(req));
+        DefaultRequestContext ctx = new DefaultRequestContext(requestId, headers, Instant.now().plus(deadline(req)),
+                caller, CallerAuth.clientAddress(req));
+        // The HTTP route the request came in on, for hooks with per-route rules (documented in writing-a-plugin.md).
+        ctx.attributes().put("heimdall.route", req.path().path());
+        return ctx;
     }
 
     /** The request's time budget: the configured one, shortened by {@code x-heimdall-timeout} within the cap. */

@@ -1,0 +1,2 @@
+/** The greeting hook. */
+package com.example.heimdall.greeting;
