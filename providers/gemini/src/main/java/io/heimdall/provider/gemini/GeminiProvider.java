@@ -21,19 +21,16 @@ import io.heimdall.api.provider.Capability;
 import io.heimdall.api.provider.ChunkSink;
 import io.heimdall.api.provider.Provider;
 import io.heimdall.api.provider.ProviderCall;
+import io.heimdall.provider.gemini.wire.Endpoints;
 import io.heimdall.provider.gemini.wire.GeminiEngine;
 import io.heimdall.provider.gemini.wire.ModelNames;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -46,18 +43,6 @@ import java.util.Set;
 final class GeminiProvider implements Provider {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_MODEL_PAGES = 20;
-    private static final Set<Capability> ALL = Collections.unmodifiableSet(EnumSet.of(Capability.CHAT,
-            Capability.STREAMING, Capability.TOOLS, Capability.VISION, Capability.JSON_MODE, Capability.EMBEDDINGS,
-            Capability.MODEL_LISTING, Capability.REASONING));
-    private static final Set<Capability> EMBEDDING_MODEL = Collections.unmodifiableSet(EnumSet.of(
-            Capability.EMBEDDINGS, Capability.MODEL_LISTING));
-    private static final Set<Capability> THINKING_CHAT = Collections.unmodifiableSet(EnumSet.of(Capability.CHAT,
-            Capability.STREAMING, Capability.TOOLS, Capability.VISION, Capability.JSON_MODE,
-            Capability.MODEL_LISTING, Capability.REASONING));
-    private static final Set<Capability> CHAT = Collections.unmodifiableSet(EnumSet.of(Capability.CHAT,
-            Capability.STREAMING, Capability.TOOLS, Capability.VISION, Capability.JSON_MODE,
-            Capability.MODEL_LISTING));
-
     private final String name;
     private final String prefix;
     private final GeminiEngine engine;
@@ -69,12 +54,12 @@ final class GeminiProvider implements Provider {
     }
 
     static GeminiProvider create(PluginConfig config, PluginContext context) {
-        String base = baseUrl(config.string("base-url").orElse(GeminiProviderFactory.DEFAULT_BASE_URL));
+        String base = Endpoints.baseUrl(config.string("base-url").orElse(GeminiProviderFactory.DEFAULT_BASE_URL));
         String version = config.string("api-version").orElse(GeminiProviderFactory.DEFAULT_API_VERSION).strip();
         if (!version.matches("v\\d+[a-z0-9]*")) {
             throw new IllegalArgumentException("api-version must look like v1beta or v1");
         }
-        String prefix = GeminiProviderFactory.hasVersion(base) ? "" : "/" + version;
+        String prefix = Endpoints.hasVersion(base) ? "" : "/" + version;
         Duration timeout = config.duration("timeout").orElse(Duration.ofSeconds(60));
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive");
@@ -85,23 +70,6 @@ final class GeminiProvider implements Provider {
                         .orElseThrow(() -> new GatewayException(GatewayError.of(401, GatewayError.AUTHENTICATION,
                                 "Provider '" + name + "' has no API key configured", "missing_api_key")))));
         return new GeminiProvider(name, prefix, engine);
-    }
-
-    /** Strips trailing slashes and checks that the URL is absolute http(s) without query or fragment. */
-    static String baseUrl(String raw) {
-        String url = raw.strip().replaceAll("/+$", "");
-        URI uri;
-        try {
-            uri = URI.create(url);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("base-url is not a valid URL");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null
-                || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw new IllegalArgumentException("base-url must be an absolute http or https URL without query");
-        }
-        return url;
     }
 
     private String modelPath(String model) {
@@ -196,19 +164,12 @@ final class GeminiProvider implements Provider {
 
     @Override
     public Set<Capability> capabilities() {
-        return ALL;
+        return ModelNames.ALL;
     }
 
     @Override
     public Set<Capability> capabilities(String model) {
-        String m = model.toLowerCase(Locale.ROOT);
-        if (m.contains("embedding")) {
-            return EMBEDDING_MODEL;
-        }
-        if (m.startsWith("gemini-1") || m.startsWith("gemini-2.0") || m.startsWith("gemma")) {
-            return CHAT;
-        }
-        return THINKING_CHAT;
+        return ModelNames.capabilities(model);
     }
 
     private JsonNode parse(byte[] body) {

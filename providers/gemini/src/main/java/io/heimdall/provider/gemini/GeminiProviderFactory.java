@@ -63,9 +63,4 @@ public final class GeminiProviderFactory implements ProviderFactory {
     public Provider create(PluginConfig config, PluginContext context) {
         return GeminiProvider.create(config, context);
     }
-
-    /** Whether a base URL's path already ends with an API version ({@code /v1}, {@code /v1beta}, {@code /v1beta1}). */
-    static boolean hasVersion(String baseUrl) {
-        return baseUrl.matches("(?i).*/v\\d+[a-z0-9]*/*");
-    }
 }

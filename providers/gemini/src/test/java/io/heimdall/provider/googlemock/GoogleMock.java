@@ -35,6 +35,8 @@ public final class GoogleMock implements NativeUpstream {
     private final Deque<Reply> queue = new ConcurrentLinkedDeque<>();
     private final List<SeenRequest> seen = new CopyOnWriteArrayList<>();
     private volatile boolean callIds;
+    private final Deque<Long> tokenLifetimes = new ConcurrentLinkedDeque<>();
+    private final List<String> tokenAssertions = new CopyOnWriteArrayList<>();
 
     private GoogleMock(Dialect dialect) throws IOException {
         this.dialect = dialect;
@@ -56,6 +58,27 @@ public final class GoogleMock implements NativeUpstream {
     public GoogleMock callIds(boolean value) {
         this.callIds = value;
         return this;
+    }
+
+    /** The lifetime ({@code expires_in}, seconds) of the next token the OAuth endpoint issues; 3600 by default. */
+    public GoogleMock nextTokenLifetime(long seconds) {
+        tokenLifetimes.add(seconds);
+        return this;
+    }
+
+    /** How many tokens the OAuth endpoint ({@code POST /token}) issued. */
+    public int tokenFetches() {
+        return tokenAssertions.size();
+    }
+
+    /** The signed JWT assertions received by the OAuth endpoint, oldest first. */
+    public List<String> tokenAssertions() {
+        return List.copyOf(tokenAssertions);
+    }
+
+    /** The OAuth 2 token endpoint's URL (for a service account's {@code token_uri}). */
+    public String tokenUri() {
+        return baseUrl() + "/token";
     }
 
     @Override
@@ -118,6 +141,10 @@ public final class GoogleMock implements NativeUpstream {
             String[] parts = requestLine.split(" ");
             GeminiWireCodec.Route route = GeminiWireCodec.route(dialect, parts[0], parts[1]);
             OutputStream out = socket.getOutputStream();
+            if (parts[0].equals("POST") && parts[1].equals("/token")) {
+                write(out, token(body));
+                return;
+            }
             if (route.kind() == GeminiWireCodec.Kind.UNKNOWN) {
                 write(out, GeminiWireCodec.error(404, "NOT_FOUND", "Unknown path " + parts[1], null));
                 return;
@@ -137,6 +164,28 @@ public final class GoogleMock implements NativeUpstream {
         } catch (IOException | RuntimeException e) {
             // the client went away; nothing to report
         }
+    }
+
+    /** RFC 6749 / RFC 7523: a JWT-bearer grant answered with a bearer token. */
+    private GeminiWireCodec.Answer token(String form) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String pair : form.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                fields.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        String assertion = fields.getOrDefault("assertion", "");
+        if (!"urn:ietf:params:oauth:grant-type:jwt-bearer".equals(fields.get("grant_type"))
+                || assertion.split("\\.").length != 3) {
+            return new GeminiWireCodec.Answer(400, Map.of(), "{\"error\":\"invalid_grant\"}", null, false);
+        }
+        tokenAssertions.add(assertion);
+        Long lifetime = tokenLifetimes.poll();
+        return new GeminiWireCodec.Answer(200, Map.of(), "{\"access_token\":\"ya29.mock-token-" + tokenAssertions.size()
+                + "\",\"expires_in\":" + (lifetime == null ? 3600 : lifetime) + ",\"token_type\":\"Bearer\"}", null,
+                false);
     }
 
     private static void write(OutputStream out, GeminiWireCodec.Answer a) throws IOException {

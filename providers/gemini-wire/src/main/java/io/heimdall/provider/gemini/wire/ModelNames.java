@@ -3,6 +3,12 @@ package io.heimdall.provider.gemini.wire;
 import io.heimdall.api.GatewayException;
 import io.heimdall.api.model.GatewayError;
 
+import io.heimdall.api.provider.Capability;
+
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -13,7 +19,35 @@ import java.util.regex.Pattern;
 public final class ModelNames {
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,199}");
 
+    private static final Set<Capability> EMBEDDING_MODEL = Collections.unmodifiableSet(EnumSet.of(
+            Capability.EMBEDDINGS, Capability.MODEL_LISTING));
+    private static final Set<Capability> CHAT = Collections.unmodifiableSet(EnumSet.of(Capability.CHAT,
+            Capability.STREAMING, Capability.TOOLS, Capability.VISION, Capability.JSON_MODE,
+            Capability.MODEL_LISTING));
+    private static final Set<Capability> THINKING_CHAT = Collections.unmodifiableSet(EnumSet.of(Capability.CHAT,
+            Capability.STREAMING, Capability.TOOLS, Capability.VISION, Capability.JSON_MODE,
+            Capability.MODEL_LISTING, Capability.REASONING));
+    /** Everything a Gemini endpoint offers across its models. */
+    public static final Set<Capability> ALL = Collections.unmodifiableSet(EnumSet.of(Capability.CHAT,
+            Capability.STREAMING, Capability.TOOLS, Capability.VISION, Capability.JSON_MODE, Capability.EMBEDDINGS,
+            Capability.MODEL_LISTING, Capability.REASONING));
+
     private ModelNames() {
+    }
+
+    /**
+     * What a Gemini-API model can do, from its name: embedding models ({@code *embedding*}) embed; chat models chat,
+     * stream, call tools, see images and answer in JSON; models from Gemini 2.5 on (and unknown names) also think.
+     */
+    public static Set<Capability> capabilities(String model) {
+        String m = model.toLowerCase(Locale.ROOT);
+        if (m.contains("embedding")) {
+            return EMBEDDING_MODEL;
+        }
+        if (m.startsWith("gemini-1") || m.startsWith("gemini-2.0") || m.startsWith("gemma")) {
+            return CHAT;
+        }
+        return THINKING_CHAT;
     }
 
     /**
