@@ -100,6 +100,8 @@ public final class GoogleMock implements NativeUpstream {
     public void reset() {
         queue.clear();
         seen.clear();
+        tokenLifetimes.clear();
+        tokenAssertions.clear();
     }
 
     @Override
