@@ -16,6 +16,7 @@ module io.heimdall.api {
     exports io.heimdall.api.metrics;
     exports io.heimdall.api.http;
     exports io.heimdall.api.wire;
+    exports io.heimdall.api.admin;
 
     uses io.heimdall.api.provider.ProviderFactory;
     uses io.heimdall.api.plugin.PluginFactory;

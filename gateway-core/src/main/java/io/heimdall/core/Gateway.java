@@ -98,7 +98,8 @@ public final class Gateway implements AutoCloseable {
                 Optional.ofNullable(b.pluginsDir)));
         JacksonOpenAiWire wire = new JacksonOpenAiWire();
         this.engine = new Engine(metrics);
-        this.builder = new GenerationBuilder(folders::registry, secrets, wire, engine.children(), engine, metrics);
+        this.builder = new GenerationBuilder(folders::registry, secrets, wire, engine.children(), engine, metrics,
+                Optional.of(new RunningAdmin(this)));
 
         Problems problems = new Problems();
         this.config = loader.load(configFile, problems);
@@ -116,7 +117,8 @@ public final class Gateway implements AutoCloseable {
         int port = b.port != null ? b.port : config.server().port();
         this.inflight = InFlightRequests.start(InFlightRequests.Settings.defaults(config.routing().maxInFlight()));
         HttpApi api = new HttpApi(engine, wire, () -> config.server().maxBodyBytes(),
-                () -> config.server().requestTimeout(), () -> config.routing().timeouts().maxClient(), inflight);
+                () -> config.server().requestTimeout(), () -> config.routing().timeouts().maxClient(), inflight,
+                secrets);
         HttpRouting.Builder routing = HttpRouting.builder();
         routing.addFilter(new Cors(() -> config.server().cors(), wire::encodeError));
         api.routing(routing);
@@ -300,7 +302,32 @@ public final class Gateway implements AutoCloseable {
         return engine.models(newContext());
     }
 
-    /** The registry in force (for tests). */
+    /** The config file, or null for none (for the admin). */
+    Path configPath() {
+        return configFile;
+    }
+
+    /** The config in force (for the admin). */
+    GatewayConfig config() {
+        return config;
+    }
+
+    /** The config reader (for the admin). */
+    ConfigLoader loader() {
+        return loader;
+    }
+
+    /** The generation builder (for the admin). */
+    GenerationBuilder generationBuilder() {
+        return builder;
+    }
+
+    /** The engine (for the admin). */
+    Engine engine() {
+        return engine;
+    }
+
+    /** The registry in force (for tests and the admin). */
     PluginRegistry registry() {
         return folders.registry();
     }

@@ -1,9 +1,11 @@
 package io.heimdall.api.plugin;
 
+import io.heimdall.api.admin.GatewayAdmin;
 import io.heimdall.api.http.UpstreamClient;
 import io.heimdall.api.wire.OpenAiWire;
 
 import java.time.Clock;
+import java.util.Optional;
 
 /** What a plugin instance may use of the gateway. One per config entry; valid until the instance is closed. */
 public interface PluginContext {
@@ -38,4 +40,13 @@ public interface PluginContext {
 
     /** The whole pipeline with hooks and cache, for routes that serve another API surface. */
     Pipeline pipeline();
+
+    /**
+     * Administration of the running gateway (its config, plugin types and target health), for admin plugins; empty
+     * where there is none (a standalone context). Serve what uses it on {@link io.heimdall.api.endpoint.Access#ADMIN}
+     * routes.
+     */
+    default Optional<GatewayAdmin> admin() {
+        return Optional.empty();
+    }
 }

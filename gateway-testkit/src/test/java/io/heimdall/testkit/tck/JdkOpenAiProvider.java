@@ -303,6 +303,11 @@ final class JdkOpenAiProvider implements Provider {
             }
         });
         request.temperature().ifPresent(t -> root.put("temperature", t));
+        request.topP().ifPresent(t -> root.put("top_p", t));
+        request.maxTokens().ifPresent(t -> root.put("max_tokens", t));
+        if (!request.stop().isEmpty()) {
+            request.stop().forEach(root.putArray("stop")::add);
+        }
         return bytes(root);
     }
 

@@ -21,7 +21,8 @@ import java.util.Set;
  * structural problem with its exact path: unknown keys, wrong types, references to undefined providers.
  */
 public final class ConfigLoader {
-    private static final Set<String> TOP = Set.of("server", "providers", "models", "plugins", "router", "routing");
+    private static final Set<String> TOP = Set.of("server", "providers", "models", "plugins", "router", "routing",
+            "admin");
     private static final Set<String> SERVER = Set.of("host", "port", "max-body-size", "request-timeout",
             "connect-timeout", "header-timeout", "body-timeout", "idle-timeout", "max-connections", "cors");
     private static final Set<String> CORS = Set.of("allowed-origins", "allowed-methods", "allowed-headers",
@@ -94,7 +95,28 @@ public final class ConfigLoader {
                         "router")));
             }
         }
-        return new GatewayConfig(server, providers, models, plugins, router, routing);
+        return new GatewayConfig(server, providers, models, plugins, router, routing, adminToken(root, problems));
+    }
+
+    /** {@code admin: { token: ... }}: the admin credential's reference or literal, checked to resolve. */
+    private Optional<String> adminToken(Map<String, Object> root, Problems problems) {
+        Map<String, Object> admin = map(root, "admin", "", problems);
+        unknownKeys("admin", admin, Set.of("token"), problems);
+        Object raw = admin.get("token");
+        if (raw != null && !(raw instanceof String)) {
+            problems.add("admin.token", "expected a string, got " + ConfigView.describe(raw));
+        }
+        Optional<String> token = raw instanceof String s ? Optional.of(s) : Optional.empty();
+        if (token.isPresent()) {
+            StringBuilder missing = new StringBuilder();
+            Optional<String> value = secrets.resolve(token.get(), missing);
+            if (value.isEmpty()) {
+                problems.add("admin.token", "environment variable " + missing + " is not set");
+            } else if (value.get().length() < 16) {
+                problems.add("admin.token", "the admin token must be at least 16 characters long");
+            }
+        }
+        return token;
     }
 
     private GatewayConfig.Server server(Map<String, Object> s, GatewayConfig.Routing routing, Problems problems) {

@@ -19,7 +19,14 @@ import java.util.Optional;
  *                  are in {@link ProviderEntry#routing()}
  */
 public record GatewayConfig(Server server, Map<String, ProviderEntry> providers, Map<String, Alias> models,
-                            List<PluginEntry> plugins, Optional<PluginEntry> router, Routing routing) {
+                            List<PluginEntry> plugins, Optional<PluginEntry> router, Routing routing,
+                            Optional<String> adminToken) {
+
+    /** A config without an admin credential. */
+    public GatewayConfig(Server server, Map<String, ProviderEntry> providers, Map<String, Alias> models,
+                         List<PluginEntry> plugins, Optional<PluginEntry> router, Routing routing) {
+        this(server, providers, models, plugins, router, routing, Optional.empty());
+    }
 
     /** A config with the default routing settings. */
     public GatewayConfig(Server server, Map<String, ProviderEntry> providers, Map<String, Alias> models,

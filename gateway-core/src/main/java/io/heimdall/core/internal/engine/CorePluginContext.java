@@ -1,5 +1,8 @@
 package io.heimdall.core.internal.engine;
 
+import io.heimdall.api.admin.GatewayAdmin;
+import java.util.Optional;
+
 import io.heimdall.api.GatewayException;
 import io.heimdall.api.RequestContext;
 import io.heimdall.api.model.ChatRequest;
@@ -36,9 +39,16 @@ public final class CorePluginContext implements PluginContext, AutoCloseable {
     private final Metrics metrics;
     private final GatewayClient gateway;
     private final Pipeline pipeline;
+    private final Optional<GatewayAdmin> admin;
 
     CorePluginContext(String name, SecretResolver secrets, UpstreamClients clients, OpenAiWire wire, Metrics metrics,
                       GatewayClient gateway, Pipeline pipeline) {
+        this(name, secrets, clients, wire, metrics, gateway, pipeline, Optional.empty());
+    }
+
+    CorePluginContext(String name, SecretResolver secrets, UpstreamClients clients, OpenAiWire wire, Metrics metrics,
+                      GatewayClient gateway, Pipeline pipeline, Optional<GatewayAdmin> admin) {
+        this.admin = admin;
         this.name = name;
         this.secrets = secrets;
         this.clients = clients;
@@ -103,6 +113,11 @@ public final class CorePluginContext implements PluginContext, AutoCloseable {
     @Override
     public Pipeline pipeline() {
         return pipeline;
+    }
+
+    @Override
+    public Optional<GatewayAdmin> admin() {
+        return admin;
     }
 
     @Override

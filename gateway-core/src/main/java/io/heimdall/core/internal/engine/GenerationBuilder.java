@@ -5,6 +5,7 @@ import io.heimdall.api.cache.ResponseCache;
 import io.heimdall.api.endpoint.Endpoint;
 import io.heimdall.api.hook.Hook;
 import io.heimdall.api.observe.Observer;
+import io.heimdall.api.admin.GatewayAdmin;
 import io.heimdall.api.plugin.Factory;
 import io.heimdall.api.plugin.GatewayClient;
 import io.heimdall.api.plugin.Pipeline;
@@ -45,6 +46,7 @@ import java.util.function.Supplier;
  * plugin's declared roles. Reports every problem at once with its path; on failure nothing new is left open.
  */
 public final class GenerationBuilder {
+    private final Optional<GatewayAdmin> admin;
     private static final System.Logger LOG = System.getLogger(GenerationBuilder.class.getName());
 
     private final Supplier<PluginRegistry> registry;
@@ -67,6 +69,14 @@ public final class GenerationBuilder {
      */
     public GenerationBuilder(Supplier<PluginRegistry> registry, SecretResolver secrets, OpenAiWire wire,
                              GatewayClient gateway, Pipeline pipeline, MetricsRegistry metrics) {
+        this(registry, secrets, wire, gateway, pipeline, metrics, Optional.empty());
+    }
+
+    /** As the other constructor, lending {@code admin} to every plugin's context. */
+    public GenerationBuilder(Supplier<PluginRegistry> registry, SecretResolver secrets, OpenAiWire wire,
+                             GatewayClient gateway, Pipeline pipeline, MetricsRegistry metrics,
+                             Optional<GatewayAdmin> admin) {
+        this.admin = admin;
         this.registry = registry;
         this.secrets = secrets;
         this.wire = wire;
@@ -91,6 +101,16 @@ public final class GenerationBuilder {
      */
     public Generation build(GatewayConfig config, Problems problems) {
         return build(config, problems, registry.get());
+    }
+
+    /**
+     * Checks a config against {@code factories} without creating any instance: every plugin's and provider's keys,
+     * types and references. What only creating an instance can tell (a constructor refusing) is not checked.
+     */
+    public void check(GatewayConfig config, Problems problems, PluginRegistry factories) {
+        List<GatewayConfig.PluginEntry> pluginEntries = new ArrayList<>(config.plugins());
+        config.router().ifPresent(pluginEntries::add);
+        validate(factories, config, pluginEntries, problems);
     }
 
     /**
@@ -279,7 +299,7 @@ public final class GenerationBuilder {
                 ConfigView view = new ConfigView(path, config, factory.configSpec(), secrets);
                 CorePluginContext context = new CorePluginContext(contextName, secrets,
                         new UpstreamClients(gatewayConfig.server().connectTimeout(), maxConnections, metrics), wire,
-                        metrics, gateway, pipeline);
+                        metrics, gateway, pipeline, admin);
                 try {
                     T instance = factory.create(view, context);
                     if (instance == null) {

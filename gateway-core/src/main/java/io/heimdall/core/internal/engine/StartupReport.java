@@ -59,6 +59,15 @@ public final class StartupReport {
         if (!unused.isEmpty()) {
             out.add("Plugin folders present but not used by the config: " + String.join(", ", unused));
         }
+        List<String> admin = g.routes().all().stream()
+                .filter(r -> r.endpoint().access() == io.heimdall.api.endpoint.Access.ADMIN)
+                .map(r -> r.endpoint().path()).toList();
+        if (!admin.isEmpty()) {
+            out.add("Admin routes (" + String.join(", ", admin) + "): " + (c.adminToken().isPresent()
+                    ? "need the admin token (admin.token)" : !g.authenticatorList().isEmpty()
+                    ? "need a caller with the tag 'admin'"
+                    : "answer only on loopback addresses: no admin.token is configured"));
+        }
         if (!g.routes.all().isEmpty()) {
             List<String> routes = new ArrayList<>();
             g.routes.all().forEach(r -> routes.add(r.endpoint().describe() + " (" + r.pluginId() + ")"));

@@ -1,5 +1,7 @@
 package io.heimdall.core.internal.server;
 
+import io.heimdall.core.internal.config.SecretResolver;
+
 import io.heimdall.api.GatewayException;
 import io.heimdall.api.model.ChatChunk;
 import io.heimdall.api.model.ChatRequest;
@@ -69,6 +71,7 @@ public final class HttpApi {
     private final Supplier<Duration> requestTimeout;
     private final Supplier<Duration> maxClientTimeout;
     private final InFlightRequests inflight;
+    private final SecretResolver secrets;
 
     /**
      * Creates the API.
@@ -79,10 +82,12 @@ public final class HttpApi {
      * @param requestTimeout   the current per-request deadline
      * @param maxClientTimeout the cap on a deadline a client asks for with {@code x-heimdall-timeout}
      * @param inflight         the watchdog every request registers with
+     * @param secrets          resolves the admin token of {@code Access.ADMIN} routes
      */
     public HttpApi(Engine engine, JacksonOpenAiWire wire, LongSupplier maxBodyBytes, Supplier<Duration> requestTimeout,
-                   Supplier<Duration> maxClientTimeout, InFlightRequests inflight) {
+                   Supplier<Duration> maxClientTimeout, InFlightRequests inflight, SecretResolver secrets) {
         this.inflight = inflight;
+        this.secrets = secrets;
         this.engine = engine;
         this.wire = wire;
         this.maxBodyBytes = maxBodyBytes;
@@ -152,7 +157,7 @@ public final class HttpApi {
     private void servePlugin(ServerRequest req, ServerResponse res, String requestId, ContextRef ref, Generation g,
                              PluginRoutes.Match m) {
         Endpoint endpoint = m.route().endpoint();
-        open(req, requestId, ref, endpoint.access() == Access.CALLER);
+        open(req, requestId, ref, endpoint.access());
         DefaultRequestContext ctx = ref.value;
         PluginEndpoint exchange = new PluginEndpoint(req, res, ctx, m.params(), () -> readBody(req),
                 () -> {
@@ -227,13 +232,17 @@ public final class HttpApi {
 
     /** Creates the request's context (authenticating the caller) and registers it with the watchdog. */
     private void open(ServerRequest req, String requestId, ContextRef ref, boolean authenticate) {
-        ref.value = context(req, requestId, authenticate);
+        open(req, requestId, ref, authenticate ? Access.CALLER : Access.PUBLIC);
+    }
+
+    private void open(ServerRequest req, String requestId, ContextRef ref, Access access) {
+        ref.value = context(req, requestId, access);
         watch(req, ref);
     }
 
     /** Creates the request's context only: the body is read next, and then {@link #watch} registers it. */
     private void openUnwatched(ServerRequest req, String requestId, ContextRef ref) {
-        ref.value = context(req, requestId, true);
+        ref.value = context(req, requestId, Access.CALLER);
     }
 
     /**
@@ -424,7 +433,7 @@ public final class HttpApi {
     }
 
     /** The request's context: headers without credentials, the caller (authenticated if asked), the deadline. */
-    private DefaultRequestContext context(ServerRequest req, String requestId, boolean authenticate) {
+    private DefaultRequestContext context(ServerRequest req, String requestId, Access access) {
         Map<String, List<String>> headers = new HashMap<>();
         for (Header h : req.headers()) {
             String name = h.name().toLowerCase(Locale.ROOT);
@@ -433,11 +442,10 @@ public final class HttpApi {
             }
         }
         Caller caller = Caller.anonymous();
-        if (authenticate) {
-            Optional<Generation> g = engine.current();
-            if (g.isPresent()) {
-                caller = CallerAuth.authenticate(g.get(), req, headers);
-            }
+        Optional<Generation> g = access == Access.PUBLIC ? Optional.empty() : engine.current();
+        if (g.isPresent()) {
+            caller = access == Access.ADMIN ? CallerAuth.authenticateAdmin(g.get(), req, headers, secrets)
+                    : CallerAuth.authenticate(g.get(), req, headers);
         }
         return new DefaultRequestContext(requestId, headers, Instant.now().plus(deadline(req)), caller,
                 CallerAuth.clientAddress(req));
