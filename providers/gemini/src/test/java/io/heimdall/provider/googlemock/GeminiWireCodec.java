@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.heimdall.api.model.Usage;
+import io.heimdall.testkit.tck.Reply;
+import io.heimdall.testkit.tck.SeenMessage;
+import io.heimdall.testkit.tck.SeenRequest;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,7 +68,7 @@ final class GeminiWireCodec {
     // ------------------------------------------------------------------ requests
 
     static SeenRequest decode(String method, String path, Map<String, List<String>> headers, Route route,
-                              String body) {
+                              String body, boolean callIds) {
         JsonNode root = parse(body.isEmpty() ? "{}" : body);
         StringBuilder system = new StringBuilder();
         for (JsonNode p : either(root, "systemInstruction", "system_instruction").path("parts")) {
@@ -76,7 +79,7 @@ final class GeminiWireCodec {
         }
         List<SeenMessage> messages = new ArrayList<>();
         for (JsonNode content : root.path("contents")) {
-            messages.addAll(messages(content));
+            messages.addAll(messages(content, callIds));
         }
         List<String> tools = new ArrayList<>();
         for (JsonNode tool : root.path("tools")) {
@@ -108,7 +111,7 @@ final class GeminiWireCodec {
                 route.kind() == Kind.STREAM, format, body);
     }
 
-    private static List<SeenMessage> messages(JsonNode content) {
+    private static List<SeenMessage> messages(JsonNode content, boolean callIds) {
         boolean model = content.path("role").asText("user").equals("model");
         List<SeenMessage> out = new ArrayList<>();
         StringBuilder text = new StringBuilder();
@@ -127,14 +130,14 @@ final class GeminiWireCodec {
                 JsonNode response = fr.path("response");
                 String result = response.size() == 1 && response.path("output").isTextual()
                         ? response.path("output").asText() : response.toString();
-                out.add(new SeenMessage("tool", result, List.of(), fr.has("id") ? fr.path("id").asText()
+                out.add(new SeenMessage("tool", result, List.of(), callIds && fr.has("id") ? fr.path("id").asText()
                         : fr.path("name").asText(), 0));
                 continue;
             }
             open = true;
             JsonNode fc = either(part, "functionCall", "function_call");
             if (!fc.isMissingNode()) {
-                calls.add(fc.has("id") ? fc.path("id").asText() : fc.path("name").asText());
+                calls.add(callIds && fc.has("id") ? fc.path("id").asText() : fc.path("name").asText());
             } else if (part.has("text") && !part.path("thought").asBoolean(false)) {
                 text.append(part.path("text").asText());
             } else if (!either(part, "inlineData", "inline_data").isMissingNode()

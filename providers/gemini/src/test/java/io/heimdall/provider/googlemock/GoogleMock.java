@@ -1,5 +1,9 @@
 package io.heimdall.provider.googlemock;
 
+import io.heimdall.testkit.tck.NativeUpstream;
+import io.heimdall.testkit.tck.Reply;
+import io.heimdall.testkit.tck.SeenRequest;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,7 +58,10 @@ public final class GoogleMock implements NativeUpstream {
         }
     }
 
-    /** Whether function calls carry an {@code id} (newer API versions) or only a name (the common case). */
+    /**
+     * Whether function calls carry an {@code id} (newer API versions) or only a name (the common case). Without ids the
+     * mock matches calls and results by name, as such an API does, and reports names in {@link SeenRequest}.
+     */
     public GoogleMock callIds(boolean value) {
         this.callIds = value;
         return this;
@@ -151,7 +158,7 @@ public final class GoogleMock implements NativeUpstream {
                 write(out, GeminiWireCodec.error(404, "NOT_FOUND", "Unknown path " + parts[1], null));
                 return;
             }
-            seen.add(GeminiWireCodec.decode(parts[0], parts[1], headers, route, body));
+            seen.add(GeminiWireCodec.decode(parts[0], parts[1], headers, route, body, callIds));
             GeminiWireCodec.Answer answer = switch (route.kind()) {
                 case GENERATE, STREAM -> {
                     Reply reply = queue.poll();
