@@ -6,7 +6,7 @@
  */
 module io.heimdall.provider.gemini.wire {
     requires io.heimdall.api;
-    requires com.fasterxml.jackson.databind;
+    requires transitive com.fasterxml.jackson.databind;
 
     exports io.heimdall.provider.gemini.wire;
 }

@@ -12,7 +12,6 @@ import io.heimdall.api.model.EmbeddingRequest;
 import io.heimdall.api.model.EmbeddingResponse;
 import io.heimdall.api.model.GatewayError;
 import io.heimdall.api.model.ModelInfo;
-import io.heimdall.api.model.RawJson;
 import io.heimdall.api.model.Usage;
 import io.heimdall.api.plugin.PluginConfig;
 import io.heimdall.api.plugin.PluginContext;
@@ -23,6 +22,7 @@ import io.heimdall.api.provider.ProviderCall;
 import io.heimdall.provider.gemini.wire.Endpoints;
 import io.heimdall.provider.gemini.wire.GeminiEngine;
 import io.heimdall.provider.gemini.wire.ModelNames;
+import io.heimdall.provider.gemini.wire.Vectors;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -138,15 +138,7 @@ final class VertexProvider implements Provider {
         long tokens = 0;
         for (int i = 0; i < predictions.size(); i++) {
             JsonNode embeddings = predictions.get(i).path("embeddings");
-            JsonNode values = embeddings.path("values");
-            if (!values.isArray()) {
-                throw badAnswer("sent an embedding without values");
-            }
-            float[] v = new float[values.size()];
-            for (int j = 0; j < v.length; j++) {
-                v[j] = (float) values.get(j).asDouble();
-            }
-            data.add(new Embedding(i, v, Optional.of(new RawJson(values.toString()))));
+            data.add(Vectors.embedding(i, embeddings.path("values"), name));
             tokens += embeddings.path("statistics").path("token_count").asLong(0);
         }
         return new EmbeddingResponse(request.model(), data, Usage.of(tokens, 0));
