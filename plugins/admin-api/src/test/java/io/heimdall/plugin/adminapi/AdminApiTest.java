@@ -47,7 +47,7 @@ class AdminApiTest {
                   - { id: admin-api, config: { history-dir: "%s" } }
                 """.formatted(dir.resolve("history")));
         gateway = Gateway.builder().config(file).port(0).watchConfig(false)
-                .environment(Map.of("ADMIN_TOKEN", TOKEN)).factory(new AdminApiFactory()).start();
+                .environment(Map.of("ADMIN_TOKEN", TOKEN)).start();
     }
 
     @AfterEach

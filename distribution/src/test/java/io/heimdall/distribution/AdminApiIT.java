@@ -1,0 +1,83 @@
+package io.heimdall.distribution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The admin API as the distribution ships it: the default config enables it; without an admin token it answers on
+ * loopback only (and says so at start-up), and refuses a client on another interface address.
+ */
+class AdminApiIT {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Path dist;
+
+    @TempDir
+    Path tmp;
+    private DistributionSmokeIT.Gateway gateway;
+
+    @BeforeAll
+    static void findDistribution() {
+        dist = Path.of(System.getProperty("heimdall.dist", "target/heimdall")).toAbsolutePath();
+    }
+
+    @AfterEach
+    void stop() {
+        if (gateway != null) {
+            gateway.process().destroyForcibly();
+        }
+    }
+
+    private static HttpResponse<String> get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theDefaultConfigServesTheAdminApiOnLoopbackOnly() throws Exception {
+        Path conf = Files.copy(dist.resolve("conf/heimdall.yaml"), tmp.resolve("heimdall.yaml"));
+        gateway = DistributionSmokeIT.Gateway.start(dist, tmp, "--config", conf.toString(), "--port", "0");
+        HttpResponse<String> config = get(gateway.baseUrl() + "/api/admin/config");
+        assertEquals(200, config.statusCode(), config.body());
+        JsonNode body = JSON.readTree(config.body());
+        assertEquals(conf.toString(), body.path("file").asText());
+        assertTrue(body.path("text").asText().contains("id: admin-api"), body.toString());
+        assertEquals(1, JSON.readTree(get(gateway.baseUrl() + "/api/admin/history").body()).size());
+        assertTrue(gateway.output().contains("answer only on loopback addresses"), gateway.output());
+    }
+
+    @Test
+    void anotherInterfaceAddressIsRefusedWithoutAToken() throws Exception {
+        Optional<InetAddress> other = NetworkInterface.networkInterfaces().flatMap(NetworkInterface::inetAddresses)
+                .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress()).findFirst();
+        assumeTrue(other.isPresent(), "no non-loopback IPv4 address on this machine");
+        String host = other.get().getHostAddress();
+        Path conf = Files.copy(dist.resolve("conf/heimdall.yaml"), tmp.resolve("heimdall.yaml"));
+        gateway = DistributionSmokeIT.Gateway.start(dist, tmp, "--config", conf.toString(), "--port", "0",
+                "--host", host);
+        HttpResponse<String> refused = get(gateway.baseUrl() + "/api/admin/config");
+        assertEquals(403, refused.statusCode(), refused.body());
+        assertEquals("admin_loopback_only", JSON.readTree(refused.body()).path("error").path("code").asText());
+        assertEquals(200, get(gateway.baseUrl() + "/health").statusCode());
+    }
+}
