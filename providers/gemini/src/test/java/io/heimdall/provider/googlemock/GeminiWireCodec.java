@@ -111,6 +111,19 @@ final class GeminiWireCodec {
                 route.kind() == Kind.STREAM, format, body);
     }
 
+    /** Whether a request body has a function call or response carrying an {@code id}. */
+    static boolean hasCallIds(String body) {
+        for (JsonNode content : parse(body.isEmpty() ? "{}" : body).path("contents")) {
+            for (JsonNode part : content.path("parts")) {
+                if (either(part, "functionCall", "function_call").has("id")
+                        || either(part, "functionResponse", "function_response").has("id")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static List<SeenMessage> messages(JsonNode content, boolean callIds) {
         boolean model = content.path("role").asText("user").equals("model");
         List<SeenMessage> out = new ArrayList<>();

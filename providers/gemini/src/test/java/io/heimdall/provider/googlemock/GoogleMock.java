@@ -159,6 +159,12 @@ public final class GoogleMock implements NativeUpstream {
                 return;
             }
             seen.add(GeminiWireCodec.decode(parts[0], parts[1], headers, route, body, callIds));
+            if (dialect == Dialect.VERTEX && GeminiWireCodec.hasCallIds(body)) {
+                // Vertex AI v1's FunctionCall and FunctionResponse have no id field: an unknown field is a 400
+                write(out, GeminiWireCodec.error(400, "INVALID_ARGUMENT", "Invalid JSON payload received. Unknown "
+                        + "name \"id\" at 'contents': Cannot find field.", null));
+                return;
+            }
             GeminiWireCodec.Answer answer = switch (route.kind()) {
                 case GENERATE, STREAM -> {
                     Reply reply = queue.poll();

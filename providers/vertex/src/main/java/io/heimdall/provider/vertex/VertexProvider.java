@@ -77,7 +77,8 @@ final class VertexProvider implements Provider {
             throw new IllegalArgumentException("timeout must be positive");
         }
         VertexAuth auth = new VertexAuth(context.name(), config.secret("access-token"), file);
-        GeminiEngine engine = new GeminiEngine(context.name(), context.http(base), context.clock(), timeout, auth);
+        GeminiEngine engine = new GeminiEngine(context.name(), context.http(base), context.clock(), timeout, auth,
+                false);
         return new VertexProvider(context.name(), prefix + "/projects/" + project + "/locations/" + location
                 + "/publishers/", engine, config.strings("models"));
     }

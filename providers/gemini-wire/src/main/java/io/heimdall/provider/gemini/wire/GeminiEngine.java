@@ -51,6 +51,7 @@ public final class GeminiEngine {
     private final Clock clock;
     private final Duration timeout;
     private final Auth auth;
+    private final boolean callIds;
 
     /**
      * Creates an engine.
@@ -62,11 +63,22 @@ public final class GeminiEngine {
      * @param auth    the credential headers per attempt
      */
     public GeminiEngine(String name, UpstreamClient http, Clock clock, Duration timeout, Auth auth) {
+        this(name, http, clock, timeout, auth, true);
+    }
+
+    /**
+     * Creates an engine.
+     *
+     * @param callIds whether function calls and responses may carry an {@code id} back upstream: the Gemini Developer
+     *                API has the field, Vertex AI v1 does not (and rejects it), so there calls match by name only
+     */
+    public GeminiEngine(String name, UpstreamClient http, Clock clock, Duration timeout, Auth auth, boolean callIds) {
         this.name = name;
         this.http = http;
         this.clock = clock;
         this.timeout = timeout;
         this.auth = auth;
+        this.callIds = callIds;
     }
 
     /**
@@ -75,7 +87,7 @@ public final class GeminiEngine {
      * @param modelPath the model's path, for example {@code /v1beta/models/gemini-2.5-flash}
      */
     public ChatResponse chat(ChatRequest request, ProviderCall call, String modelPath) {
-        byte[] body = Json.bytes(GeminiRequests.encode(request, name));
+        byte[] body = Json.bytes(GeminiRequests.encode(request, name, callIds));
         byte[] answer = post(modelPath + ":generateContent", body, call);
         return GeminiResponses.decode(Json.upstream(answer, name), request.model(), name, newId(),
                 clock.instant().getEpochSecond());
@@ -86,7 +98,7 @@ public final class GeminiEngine {
      * sink as its event arrives.
      */
     public void stream(ChatRequest request, ProviderCall call, String modelPath, ChunkSink sink) {
-        byte[] body = Json.bytes(GeminiRequests.encode(request, name));
+        byte[] body = Json.bytes(GeminiRequests.encode(request, name, callIds));
         Map<String, String> headers = headers(call, "text/event-stream");
         UpstreamRequest req = UpstreamRequest.postJson(modelPath + ":streamGenerateContent?alt=sse", headers, body,
                 timeout(call));

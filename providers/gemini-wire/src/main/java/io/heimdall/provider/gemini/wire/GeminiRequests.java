@@ -42,6 +42,16 @@ final class GeminiRequests {
     }
 
     static ObjectNode encode(ChatRequest request, String provider) {
+        return encode(request, provider, true);
+    }
+
+    /**
+     * The request body.
+     *
+     * @param callIds whether function calls and responses may carry an {@code id} (the Gemini Developer API); Vertex
+     *                AI v1 has no such field and rejects it, so there calls are matched by name only
+     */
+    static ObjectNode encode(ChatRequest request, String provider, boolean callIds) {
         ObjectNode root = Json.object();
         ArrayNode contents = root.putArray("contents");
         ArrayNode systemParts = Json.MAPPER.createArrayNode();
@@ -67,7 +77,7 @@ final class GeminiRequests {
                 }
                 case "assistant" -> {
                     toolResults = null;
-                    ArrayNode parts = modelParts(m, at, callNames);
+                    ArrayNode parts = modelParts(m, at, callNames, callIds);
                     if (!parts.isEmpty()) {
                         content(contents, "model").set("parts", parts);
                     }
@@ -76,7 +86,7 @@ final class GeminiRequests {
                     if (toolResults == null) {
                         toolResults = content(contents, "user").putArray("parts");
                     }
-                    toolResults.add(functionResponse(m, at, callNames));
+                    toolResults.add(functionResponse(m, at, callNames, callIds));
                 }
                 default -> throw GatewayException.badRequest("Provider '" + provider + "' does not support the "
                         + "message role '" + m.role() + "'", at + ".role");
@@ -127,7 +137,8 @@ final class GeminiRequests {
         return parts;
     }
 
-    private static ArrayNode modelParts(ChatMessage m, String at, Map<String, String> callNames) {
+    private static ArrayNode modelParts(ChatMessage m, String at, Map<String, String> callNames,
+                                        boolean callIds) {
         ArrayNode parts = Json.MAPPER.createArrayNode();
         String text = m.text();
         if (!text.isEmpty()) {
@@ -139,7 +150,7 @@ final class GeminiRequests {
             callNames.put(call.id(), call.name());
             ObjectNode part = parts.addObject();
             ObjectNode fc = part.putObject("functionCall");
-            if (ToolCallIds.upstream(call.id())) {
+            if (callIds && ToolCallIds.upstream(call.id())) {
                 fc.put("id", call.id());
             }
             fc.put("name", call.name());
@@ -186,7 +197,8 @@ final class GeminiRequests {
         return args;
     }
 
-    private static ObjectNode functionResponse(ChatMessage m, String at, Map<String, String> callNames) {
+    private static ObjectNode functionResponse(ChatMessage m, String at, Map<String, String> callNames,
+                                               boolean callIds) {
         String id = m.toolCallId().orElse("");
         String name = callNames.get(id);
         if (name == null) {
@@ -195,7 +207,7 @@ final class GeminiRequests {
         }
         ObjectNode part = Json.object();
         ObjectNode fr = part.putObject("functionResponse");
-        if (ToolCallIds.upstream(id)) {
+        if (callIds && ToolCallIds.upstream(id)) {
             fr.put("id", id);
         }
         fr.put("name", name);
