@@ -82,6 +82,7 @@ public final class Gateway implements AutoCloseable {
     private final ConfigWatcher watcher;
     private final PluginDirWatcher pluginsWatcher;
     private volatile GatewayConfig config;
+    private String boundHost = "127.0.0.1";
 
     private Gateway(Builder b) {
         this.configFile = b.config;
@@ -114,6 +115,7 @@ public final class Gateway implements AutoCloseable {
         }
 
         String host = b.host != null ? b.host : config.server().host();
+        this.boundHost = host;
         int port = b.port != null ? b.port : config.server().port();
         this.inflight = InFlightRequests.start(InFlightRequests.Settings.defaults(config.routing().maxInFlight()));
         HttpApi api = new HttpApi(engine, wire, () -> config.server().maxBodyBytes(),
@@ -221,8 +223,13 @@ public final class Gateway implements AutoCloseable {
      * @throws IllegalStateException if the gateway was built without its HTTP server ({@link Builder#http(boolean)})
      */
     public String baseUrl() {
-        String host = config.server().host();
-        return "http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + port();
+        String host = boundHost;
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            host = "127.0.0.1";
+        } else if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return "http://" + host + ":" + port();
     }
 
     /** The gateway's metrics registry (the one plugins record into), for embedding applications and tests. */

@@ -61,7 +61,7 @@ public final class StartupReport {
         }
         List<String> admin = g.routes().all().stream()
                 .filter(r -> r.endpoint().access() == io.heimdall.api.endpoint.Access.ADMIN)
-                .map(r -> r.endpoint().path()).toList();
+                .map(r -> r.endpoint().path().replaceFirst("^(/[^/]+/[^/]+).*", "$1/*")).distinct().toList();
         if (!admin.isEmpty()) {
             out.add("Admin routes (" + String.join(", ", admin) + "): " + (c.adminToken().isPresent()
                     ? "need the admin token (admin.token)" : !g.authenticatorList().isEmpty()
