@@ -2,6 +2,7 @@
  * The OpenTelemetry plugin: one span per client request and one child span per upstream attempt, with the GenAI
  * semantic-convention attributes, W3C trace context in and out, exported over OTLP/HTTP protobuf by the SDK's
  * batching processor (JDK HTTP client sender). Exports nothing: the core finds the factory through {@code provides}.
+ * The sender (an automatic module) needs {@code java.net.http}, which {@code bin/heimdall} adds to the boot layer.
  */
 module io.heimdall.plugin.opentelemetry {
     requires io.heimdall.api;
@@ -12,7 +13,6 @@ module io.heimdall.plugin.opentelemetry {
     requires io.opentelemetry.sdk.trace;
     requires io.opentelemetry.exporter.otlp;
     requires io.opentelemetry.exporter.sender.jdk.internal;
-    requires java.net.http;
     requires com.fasterxml.jackson.databind;
 
     provides io.heimdall.api.plugin.PluginFactory with io.heimdall.plugin.opentelemetry.OpenTelemetryFactory;
