@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.heimdall.testkit.Promtool;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -139,7 +138,7 @@ class ObservabilityDistributionIT {
         assertTrue(body.contains("# TYPE heimdall_request_duration_seconds histogram"), body);
         assertTrue(body.contains("jvm_memory_used_bytes"), "JVM metrics in the packaged gateway: " + body);
         assertFalse(body.contains(CANARY));
-        promtool(body);
+        Promtool.check(body);
 
         JsonNode line = awaitAccessLogLine("obs-dist-1");
         assertEquals("chat", line.path("route").asText());
@@ -176,23 +175,5 @@ class ObservabilityDistributionIT {
             Thread.sleep(20);
         }
         throw new AssertionError("no access-log line for " + requestId + gateway.output());
-    }
-
-    /** Prometheus's own parser and linter over the scrape, when promtool is installed (.ci/run installs it). */
-    private static void promtool(String body) throws Exception {
-        boolean found = false;
-        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            found |= Files.isExecutable(Path.of(d, "promtool"));
-        }
-        if (!found) {
-            return;
-        }
-        Process p = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
-        try (OutputStream in = p.getOutputStream()) {
-            in.write(body.getBytes(StandardCharsets.UTF_8));
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), "promtool check metrics: " + out);
     }
 }

@@ -3,12 +3,12 @@ package io.heimdall.plugin.prometheus;
 import io.heimdall.core.Gateway;
 import io.heimdall.testkit.MockBehavior;
 import io.heimdall.testkit.MockOpenAiServer;
+import io.heimdall.testkit.Promtool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -165,30 +164,5 @@ class PrometheusGatewayTest {
         assertTrue(r.contentType().startsWith("application/openmetrics-text"), r.contentType());
         assertTrue(r.body().endsWith("# EOF\n"), "an OpenMetrics body ends with # EOF");
         assertTrue(r.body().contains("# TYPE heimdall_requests counter"), r.body());
-    }
-
-    /** Runs Prometheus's own parser and linter over a scrape when {@code promtool} is installed (CI installs it). */
-    static final class Promtool {
-        static void check(String body) throws Exception {
-            if (!onPath()) {
-                return;
-            }
-            Process p = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
-            try (OutputStream in = p.getOutputStream()) {
-                in.write(body.getBytes(StandardCharsets.UTF_8));
-            }
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-            assertEquals(0, p.exitValue(), "promtool check metrics: " + out);
-        }
-
-        static boolean onPath() {
-            for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-                if (Files.isExecutable(Path.of(d, "promtool"))) {
-                    return true;
-                }
-            }
-            return false;
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.heimdall.plugin.prometheus;
 
 import io.heimdall.core.Gateway;
+import io.heimdall.testkit.Promtool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +34,7 @@ class PrometheusOwnPortTest {
             PrometheusGatewayTest.Response r = PrometheusGatewayTest.call(own, "GET", "/prom", null, null);
             assertEquals(200, r.status());
             assertTrue(r.body().contains("# TYPE heimdall_requests_in_flight gauge"), r.body());
-            PrometheusGatewayTest.Promtool.check(r.body());
+            Promtool.check(r.body());
             assertEquals(404, PrometheusGatewayTest.call(own, "GET", "/prom/x", null, null).status());
             assertEquals(404, PrometheusGatewayTest.call(gateway.baseUrl(), "GET", "/prom", null, null).status());
         }

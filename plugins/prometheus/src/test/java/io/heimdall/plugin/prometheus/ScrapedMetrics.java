@@ -8,7 +8,7 @@ import java.util.TreeMap;
  * The samples of one scrape, read by a small scanner of the Prometheus text format 0.0.4 (comments, metric names,
  * label sets with escaped values, float values including {@code NaN} and {@code +Inf}); anything it does not
  * recognise fails the test. The syntax itself is also checked by Prometheus's own parser ({@code promtool check
- * metrics}) in {@link PrometheusGatewayTest}.
+ * metrics}, {@link io.heimdall.testkit.Promtool}) in {@link PrometheusGatewayTest}.
  */
 final class ScrapedMetrics {
     private final Map<String, Double> samples = new LinkedHashMap<>();
