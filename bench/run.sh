@@ -14,7 +14,9 @@
 #
 # Tunables (environment): BENCH_DURATION (s, default 15), BENCH_WARMUP (s, default 20: the JIT needs it on 2 shared cores), BENCH_RATES ("1000 5000"),
 # BENCH_WRK_CONNECTIONS (64), BENCH_WRK_THREADS (2), BENCH_LAT_CONNECTIONS (32), BENCH_MOCK_LATENCY_MS (0),
-# HEIMDALL_JAVA_OPTS (the gateway's JVM options; bin/heimdall's default when unset).
+# HEIMDALL_JAVA_OPTS (the gateway's JVM options; bin/heimdall's default when unset),
+# BENCH_OBSERVABILITY=1 (enable the prometheus, access-log (to a file) and opentelemetry plugins; the OTLP endpoint
+# is a closed local port, so spans are built, batched and their export fails off the request path).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -97,6 +99,12 @@ MOCK_URL=$(wait_for_url "$WORK/mock.log" "$MOCK_PID" "mock-openai listening on")
 MOCK_PORT=${MOCK_URL##*:}
 say "mock upstream: $MOCK_URL (pid $MOCK_PID)"
 
+PLUGINS_YAML="[]"
+PLUGINS_TEXT="no plugins"
+if [ "${BENCH_OBSERVABILITY:-0}" = 1 ]; then
+  PLUGINS_YAML="[ { id: prometheus }, { id: access-log, config: { file: \"$WORK/access.log\" } }, { id: opentelemetry, config: { endpoint: \"http://127.0.0.1:9\" } } ]"
+  PLUGINS_TEXT="plugins prometheus, access-log (file), opentelemetry (collector unreachable)"
+fi
 cat >"$WORK/heimdall-bench.yaml" <<EOF
 server:
   host: 127.0.0.1
@@ -113,7 +121,7 @@ models:
   bench:
     targets:
       - model: mock-upstream/gpt-4o-mini
-plugins: []
+plugins: $PLUGINS_YAML
 EOF
 
 say "gateway: $DIST/bin/heimdall"
@@ -202,7 +210,7 @@ GATEWAY_JAVA_OPTS=${HEIMDALL_JAVA_OPTS--XX:+UseSerialGC -Xms64m -Xmx512m -XX:+Ex
   echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores ($(grep -m 1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || echo unknown CPU)),"
   echo "$JAVA_VERSION. Generator, gateway and mock upstream share these cores; all on 127.0.0.1."
   echo "Mock upstream: testkit MockOpenAiMain, latency ${MOCK_LATENCY_MS} ms. Gateway: \`bin/heimdall\` with"
-  echo "\`HEIMDALL_JAVA_OPTS=$GATEWAY_JAVA_OPTS\`, one openai-compatible provider, alias \`bench\`, no plugins."
+  echo "\`HEIMDALL_JAVA_OPTS=$GATEWAY_JAVA_OPTS\`, one openai-compatible provider, alias \`bench\`, $PLUGINS_TEXT."
   echo "Request: POST /v1/chat/completions, $(wc -c <"$GATEWAY_BODY" | tr -d ' ') bytes of JSON, non-streaming."
   echo
   if [ "$HAVE_WRK" = 1 ]; then

@@ -42,7 +42,8 @@ class DistributionLayoutIT {
 
     private static final Set<String> SHIPPED_PLUGINS = Set.of(
             "mock", "openai", "example-header-hook", "adaptive-router", "admin-api", "anthropic", "bedrock", "mcp",
-            "cohere", "profanity-filter", "json-validation", "request-validation", "gemini", "vertex");
+            "cohere", "profanity-filter", "json-validation", "request-validation", "gemini", "vertex", "prometheus",
+            "access-log", "opentelemetry");
 
     /**
      * Modules of lib/ a plugin folder may carry anyway, because the boot layer of an in-process gateway (tests, an

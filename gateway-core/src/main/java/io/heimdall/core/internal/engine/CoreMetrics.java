@@ -17,10 +17,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * requests. Label values are bounded: operation, model name as configured, provider, key name, status, fault.
  */
 public final class CoreMetrics {
+    private static final String STREAM = "chat.stream";
     private final MetricsRegistry registry;
     private java.util.Set<Map<String, String>> publishedTargets = java.util.Set.of();
     private java.util.Set<String> publishedProviders = java.util.Set.of();
     private final AtomicLong inFlight = new AtomicLong();
+    private final AtomicLong streamsInFlight = new AtomicLong();
 
     /** Declares the core's metrics in the registry. */
     public CoreMetrics(MetricsRegistry registry) {
@@ -37,6 +39,8 @@ public final class CoreMetrics {
         registry.describe("plugin_errors", MetricType.COUNTER, "Exceptions thrown by plugins, by plugin and role", "");
         registry.describe("config_reloads", MetricType.COUNTER, "Config reloads by result (applied, refused)", "");
         registry.gauge("requests_in_flight", Map.of(), () -> inFlight.get());
+        registry.describe("streams_in_flight", MetricType.GAUGE, "Streamed chat requests being served", "");
+        registry.gauge("streams_in_flight", Map.of(), () -> streamsInFlight.get());
         registry.describe("circuit_breaker_state", MetricType.GAUGE, "Circuit breaker per provider and key: 0 closed, "
                 + "1 half-open, 2 open", "");
         registry.describe("key_available", MetricType.GAUGE, "1 if the key may be used now, 0 if it rests or was "
@@ -46,15 +50,23 @@ public final class CoreMetrics {
         registry.describe("bulkhead_queued", MetricType.GAUGE, "Upstream calls waiting for a slot per provider", "");
         registry.describe("bulkhead_rejected", MetricType.GAUGE, "Upstream calls refused by a full bulkhead", "");
         registry.describe("retries", MetricType.COUNTER, "Retries of a target after a failed attempt", "");
+        registry.describe("cache_lookups", MetricType.COUNTER, "Response cache lookups by result (hit, miss) and "
+                + "tier (none on a miss)", "");
         registry.describe("fallbacks", MetricType.COUNTER, "Moves to the next target after a target failed", "");
     }
 
     void requestStarted(String operation) {
         inFlight.incrementAndGet();
+        if (STREAM.equals(operation)) {
+            streamsInFlight.incrementAndGet();
+        }
     }
 
     void requestFinished(RequestSummary s) {
         inFlight.decrementAndGet();
+        if (STREAM.equals(s.operation())) {
+            streamsInFlight.decrementAndGet();
+        }
         String provider = s.servedBy().map(p -> p.contains("/") ? p.substring(0, p.indexOf('/')) : p).orElse("none");
         registry.count("requests", Map.of("operation", s.operation(), "model", s.model().orElse(""),
                 "provider", provider, "status", Integer.toString(s.status())), 1);
@@ -79,6 +91,11 @@ public final class CoreMetrics {
                 1);
         registry.observe("attempt_duration_seconds", Map.of("provider", a.target().provider()),
                 a.latency().toNanos() / 1e9);
+    }
+
+    void cacheLookup(java.util.Optional<String> tier) {
+        registry.count("cache_lookups", Map.of("result", tier.isPresent() ? "hit" : "miss",
+                "tier", tier.orElse("none")), 1);
     }
 
     /** Counts an exception a plugin threw. */
@@ -145,5 +162,9 @@ public final class CoreMetrics {
         registry.count("tokens", Map.of("model", model, "provider", provider, "kind", "prompt"), u.promptTokens());
         registry.count("tokens", Map.of("model", model, "provider", provider, "kind", "completion"),
                 u.completionTokens());
+        u.cachedTokens().ifPresent(n -> registry.count("tokens", Map.of("model", model, "provider", provider,
+                "kind", "cached"), n));
+        u.reasoningTokens().ifPresent(n -> registry.count("tokens", Map.of("model", model, "provider", provider,
+                "kind", "reasoning"), n));
     }
 }

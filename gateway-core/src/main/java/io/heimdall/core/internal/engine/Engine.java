@@ -342,12 +342,14 @@ public final class Engine implements Pipeline, AutoCloseable {
         }
     }
 
-    private static Optional<CachedAnswer> lookup(Generation g, ChatRequest request, RequestContext ctx) {
+    private Optional<CachedAnswer> lookup(Generation g, ChatRequest request, RequestContext ctx) {
         if (g.cache.isEmpty()) {
             return Optional.empty();
         }
         try {
-            return g.cache.get().role().lookup(request, ctx);
+            Optional<CachedAnswer> hit = g.cache.get().role().lookup(request, ctx);
+            metrics.cacheLookup(hit.map(CachedAnswer::tier));
+            return hit;
         } catch (RuntimeException e) {
             Hooks.LOG.log(System.Logger.Level.WARNING, "Cache lookup failed; answering from the provider", e);
             return Optional.empty();
