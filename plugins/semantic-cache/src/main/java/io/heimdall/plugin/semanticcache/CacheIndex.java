@@ -155,6 +155,22 @@ final class CacheIndex implements AutoCloseable {
     /** Adds or replaces the entry {@code id}, visible to the next lookup. */
     void put(String id, String scope, String namespace, Optional<String> prompt, Optional<float[]> vector,
              long createdAt, long expiresAt, byte[] answer) {
+        add(id, scope, namespace, prompt, vector, createdAt, expiresAt, answer);
+        refresh();
+    }
+
+    /** Makes every write so far visible to lookups. */
+    void refresh() {
+        try {
+            searchers.maybeRefreshBlocking();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Adds or replaces the entry {@code id}, visible after the next {@link #refresh()} (bulk loading). */
+    void add(String id, String scope, String namespace, Optional<String> prompt, Optional<float[]> vector,
+             long createdAt, long expiresAt, byte[] answer) {
         Document d = new Document();
         d.add(new StringField(ID, id, Field.Store.YES));
         d.add(new StringField(SCOPE, scope, Field.Store.NO));
@@ -168,7 +184,6 @@ final class CacheIndex implements AutoCloseable {
         try {
             writer.updateDocument(new Term(ID, id), d);
             dirty = true;
-            searchers.maybeRefreshBlocking();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

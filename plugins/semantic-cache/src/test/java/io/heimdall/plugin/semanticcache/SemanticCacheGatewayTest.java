@@ -213,11 +213,11 @@ class SemanticCacheGatewayTest {
 
     @Test
     void concurrentReadersAndWritersAllSucceed() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(8);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<Http.Reply>> replies = new ArrayList<>();
-            for (int i = 0; i < 64; i++) {
-                String prompt = "Concurrent question number " + (i % 16) + " about caching";
+            for (int i = 0; i < 24; i++) {
+                String prompt = "Concurrent question number " + (i % 8) + " about caching";
                 replies.add(pool.submit(() -> chat(prompt, "concurrent")));
             }
             for (Future<Http.Reply> f : replies) {
@@ -228,7 +228,7 @@ class SemanticCacheGatewayTest {
         } finally {
             pool.shutdown();
         }
-        for (int i = 0; i < 16; i++) {
+        for (int i = 0; i < 8; i++) {
             String prompt = "Concurrent question number " + i + " about caching";
             Http.Reply r = awaitHit(gateway, prompt, "concurrent");
             assertEquals("exact", r.cache(), prompt);
