@@ -108,6 +108,44 @@ class SemanticCacheBench {
     }
 
     @Test
+    void hitEndToEndAgainstA200msUpstream() throws Exception {
+        try (io.heimdall.testkit.MockOpenAiServer up = io.heimdall.testkit.MockOpenAiServer.start()) {
+            up.latency(java.time.Duration.ofMillis(200));
+            java.nio.file.Path config = dir.resolve("e2e.yaml");
+            java.nio.file.Files.writeString(config, """
+                    server: { host: 127.0.0.1, port: 0 }
+                    providers:
+                      up: { type: openai-compatible, base-url: "%s" }
+                    plugins:
+                      - { id: semantic-cache, config: { directory: "%s" } }
+                    """.formatted(up.baseUrl(), dir.resolve("e2e")));
+            try (io.heimdall.core.Gateway g = io.heimdall.core.Gateway.builder().config(config).port(0)
+                    .watchConfig(false).start()) {
+                int n = 20;
+                long[] miss = new long[n];
+                long[] exact = new long[n];
+                long[] semantic = new long[n];
+                for (int i = 0; i < n; i++) {
+                    String q = "What is the population of city number " + i + "?";
+                    long t = System.nanoTime();
+                    SemanticCacheGatewayTest.chat(g, q, "bench", java.util.Map.of());
+                    miss[i] = System.nanoTime() - t;
+                    SemanticCacheGatewayTest.awaitHit(g, q, "bench");
+                    t = System.nanoTime();
+                    SemanticCacheGatewayTest.chat(g, q, "bench", java.util.Map.of());
+                    exact[i] = System.nanoTime() - t;
+                    t = System.nanoTime();
+                    SemanticCacheGatewayTest.chat(g, "How many people live in city number " + i + "?", "bench",
+                            java.util.Map.of("x-heimdall-cache-no-store", "true"));
+                    semantic[i] = System.nanoTime() - t;
+                }
+                System.out.printf(Locale.ROOT, "BENCH end to end, upstream latency 200 ms: miss %s; exact hit %s; "
+                        + "semantic lookup (hit or miss) %s%n", pct(miss), pct(exact), pct(semantic));
+            }
+        }
+    }
+
+    @Test
     void embeddingLatency() throws IOException {
         List<String> prompts = new ArrayList<>();
         try (InputStream in = SemanticCacheBench.class.getResourceAsStream("/pairs.tsv")) {

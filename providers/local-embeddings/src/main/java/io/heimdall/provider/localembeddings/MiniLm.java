@@ -42,7 +42,33 @@ final class MiniLm {
                 m = model;
                 if (m == null) {
                     offline();
-                    m = new AllMiniLmL6V2QuantizedEmbeddingModel();
+                    // langchain4j reads the model and tokenizer through the thread's context class loader: make it
+                    // this plugin layer's loader (a request thread's is the application class loader).
+                    Thread thread = Thread.currentThread();
+                    ClassLoader previous = thread.getContextClassLoader();
+                    thread.setContextClassLoader(MiniLm.class.getClassLoader());
+                    try {
+                        // DJL extracts the tokenizer's native library to one path per version, and a native library can be
+                        // loaded by one class loader only: each plugin layer gets its own folder. The lock (an interned string,
+                        // the same object in every layer) keeps two layers from swapping the property under each other.
+                        synchronized ("heimdall-djl-native-load".intern()) {
+                            String key = "ENGINE_CACHE_DIR";
+                            String before = System.getProperty(key);
+                            System.setProperty(key, java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "heimdall-djl",
+                                    "local-embeddings").toString());
+                            try {
+                                m = new AllMiniLmL6V2QuantizedEmbeddingModel();
+                            } finally {
+                                if (before == null) {
+                                    System.clearProperty(key);
+                                } else {
+                                    System.setProperty(key, before);
+                                }
+                            }
+                        }
+                    } finally {
+                        thread.setContextClassLoader(previous);
+                    }
                     model = m;
                 }
             }
