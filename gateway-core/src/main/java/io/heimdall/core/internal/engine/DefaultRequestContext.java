@@ -127,6 +127,18 @@ public final class DefaultRequestContext implements RequestContext {
         }
     }
 
+    /**
+     * Sets a response header unless one of that name was set already (the core's default for a header a plugin may set
+     * itself, such as a cache's {@code x-heimdall-cache}).
+     */
+    public void setResponseHeaderIfAbsent(String name, String value) {
+        synchronized (responseHeaders) {
+            if (!responseHeaders.containsKey(name.toLowerCase(Locale.ROOT))) {
+                setResponseHeader(name, value);
+            }
+        }
+    }
+
     @Override
     public void setUpstreamHeader(String name, String value) {
         synchronized (upstreamHeaders) {

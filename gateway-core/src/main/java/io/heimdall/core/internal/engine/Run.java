@@ -54,7 +54,7 @@ final class Run {
     void cached(String tier) {
         cached = true;
         ctx.servedBy("cache");
-        ctx.setResponseHeader("x-heimdall-cache", tier.equals("exact") ? "hit" : "hit; tier=" + tier);
+        ctx.setResponseHeaderIfAbsent("x-heimdall-cache", tier.equals("exact") ? "hit" : "hit; tier=" + tier);
     }
 
     void firstToken() {

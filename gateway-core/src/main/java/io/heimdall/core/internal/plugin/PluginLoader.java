@@ -137,7 +137,24 @@ public final class PluginLoader {
         }
         // Parent modules win: a plugin folder that also ships heimdall-api or Jackson uses the gateway's copy.
         Configuration cf = parent.configuration().resolveAndBind(ModuleFinder.of(), finder, roots);
-        return parent.defineModulesWithOneLoader(cf, ClassLoader.getSystemClassLoader());
+        ModuleLayer.Controller controller = ModuleLayer.defineModulesWithOneLoader(cf, List.of(parent),
+                ClassLoader.getSystemClassLoader());
+        enableNativeAccess(controller);
+        return controller.layer();
+    }
+
+    /**
+     * Lets a plugin's modules call native code (Lucene's madvise, ONNX Runtime's System.load) without the JDK's
+     * restricted-method warning, when the core itself was started with {@code --enable-native-access} (bin/heimdall
+     * does); otherwise the JDK's default applies (a warning, then the call proceeds).
+     */
+    private static void enableNativeAccess(ModuleLayer.Controller controller) {
+        if (!PluginLoader.class.getModule().isNativeAccessEnabled()) {
+            return;
+        }
+        for (Module m : controller.layer().modules()) {
+            controller.enableNativeAccess(m);
+        }
     }
 
     private static String describe(Throwable e) {

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Semantic cache benchmark: lookup latency of both tiers at several index sizes, index build rate, heap, and the
+# bundled embedder's latency per short prompt. Runs SemanticCacheBench (plugins/semantic-cache test sources) in
+# Maven's test JVM with Lucene's vector API enabled, and prints the BENCH lines.
+#
+#   bench/semantic-cache.sh                      # 10k and 100k entries (a few minutes on 2 cores)
+#   BENCH_SIZES=10000,100000,1000000 bench/semantic-cache.sh   # 1M too: ~25+ minutes of indexing, ~3 GB heap
+#
+# The paraphrase / near-miss rates are printed by ParaphraseSetTest (part of the module's normal tests).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+SIZES=${BENCH_SIZES:-10000,100000}
+HEAP=${BENCH_HEAP:-2g}
+cd "$ROOT"
+./mvnw -o -q -pl plugins/semantic-cache verify -Dtest=SemanticCacheBench -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dbench.sizes="$SIZES" \
+  -Dsemantic-cache.argLine="-Xmx$HEAP -XX:+UseParallelGC --add-modules jdk.incubator.vector" >/dev/null || true
+grep -h '^BENCH' plugins/semantic-cache/target/surefire-reports/*SemanticCacheBench-output.txt

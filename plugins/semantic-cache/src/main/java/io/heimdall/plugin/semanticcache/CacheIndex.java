@@ -1,0 +1,297 @@
+package io.heimdall.plugin.semanticcache;
+
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The cache's Lucene index: one document per entry with its id (the exact key), semantic scope, namespace, prompt,
+ * prompt vector ({@link KnnFloatVectorField}, cosine, HNSW), creation and expiry times and the stored answer. Reads go
+ * through a near-real-time {@link SearcherManager}; writes are committed by {@link #commit()} (a crash loses at most
+ * the entries since the last commit and never corrupts the index). One instance per folder in this layer, shared by
+ * reference count, so an instance rebuilt on a config reload never opens a second writer on the same folder.
+ */
+final class CacheIndex implements AutoCloseable {
+    private static final String ID = "id";
+    private static final String SCOPE = "scope";
+    private static final String NS = "ns";
+    private static final String VECTOR = "vector";
+    private static final String PROMPT = "prompt";
+    private static final String EXPIRES = "expires";
+    private static final String CREATED = "created";
+    private static final String ANSWER = "answer";
+    private static final Map<Path, CacheIndex> OPEN = new HashMap<>();
+
+    private final Path folder;
+    private final FSDirectory directory;
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+    private int refs;
+    private volatile boolean dirty;
+
+    /**
+     * An entry read from the index.
+     *
+     * @param id        the entry id (the exact key)
+     * @param namespace its namespace
+     * @param prompt    the prompt it was stored for (empty string if it has none)
+     * @param expiresAt expiry, epoch milliseconds
+     * @param answer    the stored answer's bytes
+     * @param score     cosine similarity to the query (1 for an exact hit)
+     */
+    record Entry(String id, String namespace, String prompt, long expiresAt, byte[] answer, double score) {
+    }
+
+    private CacheIndex(Path folder) throws IOException {
+        this.folder = folder;
+        Files.createDirectories(folder);
+        directory = FSDirectory.open(folder);
+        writer = new IndexWriter(directory, new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
+        searchers = new SearcherManager(writer, null);
+    }
+
+    /** Opens (or shares) the index in {@code folder}. */
+    static CacheIndex open(Path folder) {
+        Path key = folder.toAbsolutePath().normalize();
+        synchronized (OPEN) {
+            CacheIndex index = OPEN.get(key);
+            if (index == null) {
+                try {
+                    index = new CacheIndex(key);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot open the cache index in " + key, e);
+                }
+                OPEN.put(key, index);
+            }
+            index.refs++;
+            return index;
+        }
+    }
+
+    /** The folder. */
+    Path folder() {
+        return folder;
+    }
+
+    /** The live entry with this id, if any. */
+    Optional<Entry> exact(String id, long now) {
+        List<Entry> found = search(s -> s.search(new TermQuery(new Term(ID, id)), 1), () -> 1.0);
+        return found.stream().filter(e -> e.expiresAt() > now).findFirst();
+    }
+
+    /**
+     * The live entries of {@code scope} nearest to {@code vector}, best first, with their cosine similarity. Asks the
+     * HNSW graph for {@code k} neighbours (k also widens the search: k=1 is greedy and misses).
+     */
+    List<Entry> nearest(float[] vector, String scope, int k, long now) {
+        Query filter = new BooleanQuery.Builder()
+                .add(new TermQuery(new Term(SCOPE, scope)), BooleanClause.Occur.FILTER)
+                .add(LongPoint.newRangeQuery(EXPIRES, now + 1, Long.MAX_VALUE), BooleanClause.Occur.FILTER)
+                .build();
+        return search(s -> s.search(new KnnFloatVectorQuery(VECTOR, vector, k, filter), k), null);
+    }
+
+    private interface SearchCall {
+        TopDocs run(IndexSearcher s) throws IOException;
+    }
+
+    private List<Entry> search(SearchCall call, java.util.function.DoubleSupplier fixedScore) {
+        try {
+            IndexSearcher s = searchers.acquire();
+            try {
+                TopDocs top = call.run(s);
+                StoredFields fields = s.storedFields();
+                List<Entry> out = new ArrayList<>(top.scoreDocs.length);
+                for (ScoreDoc sd : top.scoreDocs) {
+                    Document d = fields.document(sd.doc);
+                    // Lucene scores cosine as (1 + cos) / 2.
+                    double score = fixedScore != null ? fixedScore.getAsDouble() : 2.0 * sd.score - 1.0;
+                    out.add(new Entry(d.get(ID), d.get(NS), d.get(PROMPT) == null ? "" : d.get(PROMPT),
+                            d.getField(EXPIRES + "-stored").numericValue().longValue(),
+                            BytesRef.deepCopyOf(d.getBinaryValue(ANSWER)).bytes, score));
+                }
+                return out;
+            } finally {
+                searchers.release(s);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Adds or replaces the entry {@code id}, visible to the next lookup. */
+    void put(String id, String scope, String namespace, Optional<String> prompt, Optional<float[]> vector,
+             long createdAt, long expiresAt, byte[] answer) {
+        add(id, scope, namespace, prompt, vector, createdAt, expiresAt, answer);
+        refresh();
+    }
+
+    /** Makes every write so far visible to lookups. */
+    void refresh() {
+        try {
+            searchers.maybeRefreshBlocking();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Adds or replaces the entry {@code id}, visible after the next {@link #refresh()} (bulk loading). */
+    void add(String id, String scope, String namespace, Optional<String> prompt, Optional<float[]> vector,
+             long createdAt, long expiresAt, byte[] answer) {
+        Document d = new Document();
+        d.add(new StringField(ID, id, Field.Store.YES));
+        d.add(new StringField(SCOPE, scope, Field.Store.NO));
+        d.add(new StringField(NS, namespace, Field.Store.YES));
+        prompt.ifPresent(p -> d.add(new StoredField(PROMPT, p)));
+        vector.ifPresent(v -> d.add(new KnnFloatVectorField(VECTOR, v, VectorSimilarityFunction.COSINE)));
+        d.add(new LongPoint(EXPIRES, expiresAt));
+        d.add(new StoredField(EXPIRES + "-stored", expiresAt));
+        d.add(new NumericDocValuesField(CREATED, createdAt));
+        d.add(new StoredField(ANSWER, answer));
+        try {
+            writer.updateDocument(new Term(ID, id), d);
+            dirty = true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Deletes every entry of a namespace; returns how many there were. */
+    long deleteNamespace(String namespace) {
+        return delete(new TermQuery(new Term(NS, namespace)));
+    }
+
+    /** Deletes one entry; returns whether it existed. */
+    boolean deleteEntry(String id) {
+        return delete(new TermQuery(new Term(ID, id))) > 0;
+    }
+
+    /** Deletes every entry. */
+    long clear() {
+        return delete(new MatchAllDocsQuery());
+    }
+
+    /** Deletes entries that expired by {@code now}; returns how many. */
+    long purgeExpired(long now) {
+        return delete(LongPoint.newRangeQuery(EXPIRES, Long.MIN_VALUE, now));
+    }
+
+    /** Deletes the oldest entries beyond {@code maxEntries}; returns how many. */
+    long evict(long maxEntries) {
+        try {
+            int over = size() - (int) Math.min(Integer.MAX_VALUE, maxEntries);
+            if (over <= 0) {
+                return 0;
+            }
+            List<String> oldest = new ArrayList<>(over);
+            IndexSearcher s = searchers.acquire();
+            try {
+                TopDocs top = s.search(new MatchAllDocsQuery(), over, new Sort(new SortField(CREATED,
+                        SortField.Type.LONG)));
+                StoredFields fields = s.storedFields();
+                for (ScoreDoc sd : top.scoreDocs) {
+                    oldest.add(fields.document(sd.doc).get(ID));
+                }
+            } finally {
+                searchers.release(s);
+            }
+            Term[] terms = oldest.stream().map(id -> new Term(ID, id)).toArray(Term[]::new);
+            writer.deleteDocuments(terms);
+            dirty = true;
+            searchers.maybeRefreshBlocking();
+            return terms.length;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private long delete(Query query) {
+        try {
+            IndexSearcher s = searchers.acquire();
+            int count;
+            try {
+                count = s.count(query);
+            } finally {
+                searchers.release(s);
+            }
+            if (count > 0) {
+                writer.deleteDocuments(query);
+                dirty = true;
+                searchers.maybeRefreshBlocking();
+            }
+            return count;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The number of entries (including expired ones not yet purged). */
+    int size() {
+        return writer.getDocStats().numDocs;
+    }
+
+    /** Commits pending writes to disk, if there are any. */
+    void commit() {
+        if (!dirty) {
+            return;
+        }
+        dirty = false;
+        try {
+            writer.commit();
+        } catch (IOException e) {
+            dirty = true;
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Releases one reference; the last one commits and closes the index. */
+    @Override
+    public void close() {
+        synchronized (OPEN) {
+            if (--refs > 0) {
+                return;
+            }
+            OPEN.remove(folder);
+        }
+        try {
+            searchers.close();
+            writer.close();
+            directory.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
