@@ -3,6 +3,7 @@ package io.heimdall.plugin.semanticcache;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heimdall.api.GatewayException;
+import io.heimdall.api.endpoint.Access;
 import io.heimdall.api.endpoint.Endpoint;
 import io.heimdall.api.endpoint.EndpointHandler;
 import io.heimdall.api.endpoint.EndpointRequest;
@@ -14,8 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The admin routes, authenticated like every route ({@code Access.CALLER}), and limited to callers with the
- * configured {@code admin-tag} if one is set:
+ * The admin routes: {@code Access.ADMIN} (the admin token, a caller tagged {@code admin}, or loopback clients when
+ * neither is configured), and further limited to callers with the configured {@code admin-tag} if one is set:
  * <ul>
  *   <li>{@code GET /v1/semantic-cache/stats}: entry count, hits by tier, misses, guard rejections, stores,
  *       evictions;</li>
@@ -39,15 +40,17 @@ final class AdminRoutes {
 
     List<Endpoint> endpoints() {
         return List.of(
-                Endpoint.get(PREFIX + "/stats", guarded((req, res) -> reply(res, cache.stats()))),
+                Endpoint.get(PREFIX + "/stats", guarded((req, res) -> reply(res, cache.stats())))
+                        .withAccess(Access.ADMIN),
                 Endpoint.of("DELETE", PREFIX + "/namespaces/{namespace}", guarded((req, res) -> reply(res,
-                        Map.of("deleted", cache.invalidateNamespace(req.pathParam("namespace").orElseThrow()))))),
-                Endpoint.of("DELETE", PREFIX + "/entries/{id}", guarded(this::deleteEntry)),
+                        Map.of("deleted", cache.invalidateNamespace(req.pathParam("namespace").orElseThrow())))))
+                        .withAccess(Access.ADMIN),
+                Endpoint.of("DELETE", PREFIX + "/entries/{id}", guarded(this::deleteEntry)).withAccess(Access.ADMIN),
                 Endpoint.of("DELETE", PREFIX + "/entries", guarded((req, res) -> {
                     long before = ((Number) cache.stats().get("entries")).longValue();
                     cache.clear();
                     reply(res, Map.of("deleted", before));
-                })));
+                })).withAccess(Access.ADMIN));
     }
 
     private EndpointHandler guarded(EndpointHandler handler) {
