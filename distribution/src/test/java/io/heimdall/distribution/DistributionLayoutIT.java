@@ -41,7 +41,7 @@ import org.w3c.dom.NodeList;
 class DistributionLayoutIT {
 
     private static final Set<String> SHIPPED_PLUGINS = Set.of("mock", "openai", "example-header-hook",
-            "adaptive-router", "admin-api");
+            "adaptive-router", "admin-api", "web-ui");
 
     private static Path dist;
 
