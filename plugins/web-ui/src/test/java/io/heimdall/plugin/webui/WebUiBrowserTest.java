@@ -69,7 +69,7 @@ class WebUiBrowserTest {
                 .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
-        wait = new WebDriverWait(driver, Duration.ofSeconds(10));
+        wait = new WebDriverWait(driver, Duration.ofSeconds(10), Duration.ofMillis(100));
     }
 
     @AfterAll
@@ -115,20 +115,23 @@ class WebUiBrowserTest {
         gateway.close();
     }
 
-    HttpResponse<String> call(String method, String path, String body, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + path))
-                .timeout(Duration.ofSeconds(20)).header("content-type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            b.header("authorization", "Bearer " + token);
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    /** GET without credentials. */
+    HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + path)).timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A JSON request; {@code /api/admin} paths carry the admin token. */
+    HttpResponse<String> send(String method, String path, String json) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + path)).timeout(Duration.ofSeconds(20))
+                .method(method, HttpRequest.BodyPublishers.ofString(json)).header("content-type", "application/json");
+        return HTTP.send((path.startsWith("/api/admin/") ? b.header("authorization", "Bearer " + TOKEN) : b).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     int chat(String model) throws Exception {
-        return call("POST", "/v1/chat/completions", "{\"model\":\"" + model
-                + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}", null).statusCode();
+        return send("POST", "/v1/chat/completions", "{\"model\":\"" + model
+                + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}").statusCode();
     }
 
     /** Opens a page signed in through the #token= fragment. */
@@ -161,15 +164,15 @@ class WebUiBrowserTest {
 
     @Test
     void theShellIsPublicAndTheRootRedirectsToIt() throws Exception {
-        HttpResponse<String> root = call("GET", "/", null, null);
+        HttpResponse<String> root = get("/");
         assertEquals(302, root.statusCode());
         assertEquals("/ui/", root.headers().firstValue("location").orElseThrow());
-        HttpResponse<String> shell = call("GET", "/ui/", null, null);
+        HttpResponse<String> shell = get("/ui/");
         assertEquals(200, shell.statusCode());
         assertTrue(shell.body().contains("<script type=\"module\" src=\"app.js\">"), shell.body());
-        assertEquals(200, call("GET", "/ui/app.js", null, null).statusCode());
-        assertEquals(404, call("GET", "/ui/nope.js", null, null).statusCode());
-        assertEquals(404, call("GET", "/ui/WebUi.class", null, null).statusCode());
+        assertEquals(200, get("/ui/app.js").statusCode());
+        assertEquals(404, get("/ui/nope.js").statusCode());
+        assertEquals(404, get("/ui/WebUi.class").statusCode());
     }
 
     @Test
@@ -216,10 +219,11 @@ class WebUiBrowserTest {
     @Test
     void aPlaygroundPromptStreams() {
         open("playground");
+        named("model-2").sendKeys("mock/echo");
         named("prompt").sendKeys("hello from the playground");
         button("Send").click();
-        WebElement pane = until(ExpectedConditions.presenceOfElementLocated(
-                By.cssSelector("section.pane[data-done='true']")));
+        until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("section.pane[data-done='true']"), 2));
+        WebElement pane = driver.findElement(By.cssSelector("section.pane[data-done='true']"));
         assertTrue(pane.findElement(By.className("output")).getText().contains("hello from the playground"),
                 pane.getText());
         String meta = pane.findElement(By.className("meta")).getText();
@@ -240,8 +244,7 @@ class WebUiBrowserTest {
                 "providers.mock.colour"));
         assertEquals(before, Files.readString(file), "a refused change leaves the file as it was");
 
-        assertEquals(200, call("PUT", "/api/admin/models/fast", "{\"targets\":[{\"model\":\"mock/echo\"}]}",
-                TOKEN).statusCode());
+        assertEquals(200, send("PUT", "/api/admin/models/fast", "{\"targets\":[{\"model\":\"mock/echo\"}]}").statusCode());
         assertEquals(200, chat("fast"));
         driver.navigate().refresh();
         until(ExpectedConditions.elementToBeClickable(By.cssSelector("button.rollback[data-version='1']")))
@@ -275,5 +278,28 @@ class WebUiBrowserTest {
         until(d -> Files.exists(target) && !Files.exists(downloads.resolve("heimdall.yaml.crdownload")));
         // The file holds no literal secret (the admin token is an ${env:} reference), so nothing is masked.
         assertEquals(Files.readString(file), Files.readString(target));
+    }
+
+    @Test
+    void anAliasAddedOnTheRoutingPageServesAndShowsInTheRequestLog() throws Exception {
+        open("routing");
+        button("Add alias").click();
+        named("alias").sendKeys("fast");
+        named("target-model").sendKeys("mock/echo");
+        button("Save alias").click();
+        until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Alias fast saved"));
+        assertEquals(200, chat("fast"));
+
+        driver.get(gateway.baseUrl() + "/ui/#/requests");
+        until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "mock/echo"));
+        new Select(named("filter-status")).selectByValue("4xx");
+        button("Filter").click();
+        until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "No requests match"));
+
+        driver.get(gateway.baseUrl() + "/ui/#/plugins");
+        until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "2. web-ui"));
+        driver.get(gateway.baseUrl() + "/ui/#/dashboard");
+        until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "Providers and keys"));
+        until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("table"), "available"));
     }
 }
