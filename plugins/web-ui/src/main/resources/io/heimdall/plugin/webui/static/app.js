@@ -58,6 +58,10 @@ async function route(keepStatus = false) {
   if (!keepStatus) main.replaceChildren(h('p', {class: 'meta'}, 'Loading…'));
   try {
     cleanup = (await page.render(main)) || null;
+    // After a navigation, move focus to the page (unless the page focused a control itself).
+    if (!keepStatus && (document.activeElement === document.body || document.activeElement.closest('nav'))) {
+      main.focus({preventScroll: true});
+    }
   } catch (e) {
     if (e.status !== 401) main.replaceChildren(h('p', {class: 'bad', role: 'alert'}, e.message));
   }

@@ -8,7 +8,7 @@ function s(tag, attrs) {
   return el;
 }
 
-/** Draws series [{name, values}] into an svg element (replacing its content); label names the chart. */
+/** Draws series [{name, values}] into an svg element (replacing its content); answers a caption of its scale. */
 export function lineChart(svg, label, series, unit = '') {
   const W = 600, H = 110, P = 4;
   svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
@@ -25,12 +25,6 @@ export function lineChart(svg, label, series, unit = '') {
     parts.push(s('polyline', {points: pts.join(' '), fill: 'none', stroke: COLOURS[i % COLOURS.length],
       'stroke-width': 2, 'vector-effect': 'non-scaling-stroke'}));
   });
-  const t = s('text', {x: 4, y: 11});
-  t.textContent = 'max ' + (max < 10 ? max.toFixed(2) : Math.round(max)) + unit;
-  parts.push(t);
   svg.replaceChildren(...parts);
-}
-
-export function colour(i) {
-  return COLOURS[i % COLOURS.length];
+  return 'scale: up to ' + (max < 10 ? max.toFixed(2) : Math.round(max)) + unit;
 }

@@ -8,11 +8,13 @@ export async function render(main) {
   const samples = {p50: [], p99: [], tpm: [], err: [], cache: []};
   const metrics = h('div', {class: 'grid', 'aria-label': 'Live stats'});
   const charts = {};
+  const scales = {};
   const chartCard = (id, title, names) => {
     charts[id] = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
     charts[id].setAttribute('class', 'chart');
+    scales[id] = h('span', {class: 'hint'});
     return h('div', {class: 'card'}, h('h2', {}, title),
-      h('div', {class: 'legend'}, names.map((n, i) => h('span', {class: 'c' + i}, '■ ' + n))), charts[id]);
+      h('div', {class: 'legend'}, names.map((n, i) => h('span', {class: 'c' + i}, '■ ' + n)), scales[id]), charts[id]);
   };
   const health = h('div', {});
   const updated = h('p', {class: 'meta', 'aria-live': 'off'});
@@ -37,10 +39,11 @@ export async function render(main) {
         ['Requests (60 s)', st.requests], ['Requests (total)', st.requests_total],
       ].map(([label, value]) => h('div', {class: 'card metric'},
         h('div', {class: 'value'}, value), h('div', {class: 'label'}, label))));
-      lineChart(charts.rps, 'Requests per second', [{name: 'requests/s', values: st.per_second || []}]);
-      lineChart(charts.lat, 'Latency', [{name: 'p50', values: samples.p50}, {name: 'p99', values: samples.p99}], ' ms');
-      lineChart(charts.tpm, 'Tokens per minute', [{name: 'tokens/min', values: samples.tpm}]);
-      lineChart(charts.err, 'Error and cache hit rate', [{name: 'errors', values: samples.err},
+      const draw = (id, label, series, unit) => { scales[id].textContent = lineChart(charts[id], label, series, unit); };
+      draw('rps', 'Requests per second', [{name: 'requests/s', values: st.per_second || []}]);
+      draw('lat', 'Latency', [{name: 'p50', values: samples.p50}, {name: 'p99', values: samples.p99}], ' ms');
+      draw('tpm', 'Tokens per minute', [{name: 'tokens/min', values: samples.tpm}]);
+      draw('err', 'Error and cache hit rate', [{name: 'errors', values: samples.err},
         {name: 'cache hits', values: samples.cache}], ' %');
       health.replaceChildren(healthTable(hl));
       updated.textContent = 'Updated ' + new Date().toLocaleTimeString();
@@ -60,7 +63,7 @@ export function healthTable(list) {
     h('thead', {}, h('tr', {}, ['Provider', 'Key', 'State', 'Breaker', 'Failures', 'Error rate', 'Latency',
       'Available in'].map(t => h('th', {scope: 'col'}, t)))),
     h('tbody', {}, list.map(t => h('tr', {},
-      h('td', {}, t.provider), h('td', {}, t.key),
+      h('td', {}, t.provider), h('td', {}, t.key || '(no key)'),
       h('td', {class: t.available ? 'ok' : 'bad'}, t.available ? 'available'
         : (t.disabled_reason ? 'disabled: ' + t.disabled_reason : t.ejected ? 'ejected' : 'unavailable')),
       h('td', {class: t.breaker === 'closed' ? '' : 'warn'}, t.breaker),
