@@ -239,9 +239,15 @@ class WebUiBrowserTest {
                 + "'    type: mock', '    type: mock\\n    colour: red');"
                 + "arguments[0].dispatchEvent(new Event('input'))", editor);
         until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("pre.diff"), "+    colour: red"));
-        button("Apply").click();
+        button("Validate").click();
         until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("ul.problems"),
                 "providers.mock.colour"));
+        button("Revert edits").click();
+        until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("ul.problems")));
+        ((JavascriptExecutor) driver).executeScript("arguments[0].value += '\\nnot-a-section: 1\\n'", editor);
+        button("Apply").click();
+        until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("ul.problems"),
+                "not-a-section"));
         assertEquals(before, Files.readString(file), "a refused change leaves the file as it was");
 
         assertEquals(200, send("PUT", "/api/admin/models/fast", "{\"targets\":[{\"model\":\"mock/echo\"}]}").statusCode());

@@ -3,7 +3,8 @@ import {api, h, field, status, fail, reload, problems} from './util.js';
 import {form} from './form.js';
 
 export async function render(main) {
-  const [entries, types] = await Promise.all([api('GET', '/plugins'), api('GET', '/plugin-types')]);
+  const [raw, types] = await Promise.all([api('GET', '/plugins'), api('GET', '/plugin-types')]);
+  const entries = raw.map(e => (typeof e === 'string' ? {id: e} : e));
   const pluginTypes = types.filter(t => t.kind === 'plugin');
   const editor = h('div', {});
   const save = async (index, entry, what) => {
