@@ -13,6 +13,8 @@ import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedCondition;
@@ -28,6 +30,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -62,6 +65,7 @@ class WebUiBrowserTest {
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--window-size=1280,1000", "--no-first-run", "--disable-extensions");
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         downloads = Files.createTempDirectory("web-ui-downloads");
         options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
                 "download.prompt_for_download", false));
@@ -109,10 +113,17 @@ class WebUiBrowserTest {
 
     @AfterEach
     void stop() {
+        List<String> errors = List.of();
         if (driver != null) {
+            // No script error and no content-security-policy violation on any page the test visited (refused
+            // requests, such as a wrong token's 401, are expected and logged by the browser as failed loads).
+            errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                    .map(LogEntry::toString).filter(m -> m.contains("[SEVERE]"))
+                    .filter(m -> !m.contains("Failed to load resource")).toList();
             ((JavascriptExecutor) driver).executeScript("sessionStorage.clear()");
         }
         gateway.close();
+        assertEquals(List.of(), errors, "the browser console shows errors");
     }
 
     /** GET without credentials. */

@@ -67,7 +67,7 @@ function providerCard(p, editor, types) {
 /** Shows the provider form in editor: a new provider (p null) or an existing one. */
 function edit(editor, types, p) {
   const d = p ? p.definition : {};
-  const name = h('input', {type: 'text', name: 'provider-name', required: true, pattern: '[a-z0-9][a-z0-9_-]*',
+  const name = h('input', {type: 'text', name: 'provider-name', required: true, pattern: '[A-Za-z0-9][A-Za-z0-9._\\-]*', title: 'letters, digits, dot, dash, underscore',
     value: p ? p.name : '', readonly: !!p});
   const type = h('select', {name: 'provider-type'}, types.map(t => h('option', {value: t.id}, t.id)));
   if (d.type) type.value = d.type;
