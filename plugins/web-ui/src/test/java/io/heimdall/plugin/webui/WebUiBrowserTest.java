@@ -319,4 +319,17 @@ class WebUiBrowserTest {
         until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "Providers and keys"));
         until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("table"), "available"));
     }
+
+    @Test
+    void aPluginIsDisabledAndEnabledWithItsCheckbox() throws Exception {
+        open("plugins");
+        named("enabled-1").click();
+        until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Plugin web-ui disabled"));
+        assertTrue(Files.readString(file).contains("enabled: false"), Files.readString(file));
+        assertEquals(404, get("/ui/").statusCode(), "a disabled web-ui serves nothing");
+        until(ExpectedConditions.elementSelectionStateToBe(By.name("enabled-1"), false));
+        named("enabled-1").click();
+        until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Plugin web-ui enabled"));
+        assertEquals(200, get("/ui/").statusCode());
+    }
 }
