@@ -6,7 +6,8 @@ export async function render(main) {
   const editor = h('div', {});
   const rows = Object.entries(aliases).map(([alias, def]) => h('tr', {},
     h('th', {scope: 'row'}, alias),
-    h('td', {}, (def.targets || []).map(t => h('div', {}, `${t.model}${t.weight !== undefined ? ' × ' + t.weight : ''}`))),
+    h('td', {}, (def.targets || []).map(t => h('div', {},
+      `${t.model}${t.weight !== undefined ? ' × ' + t.weight : ''}${t.priority !== undefined ? ', priority ' + t.priority : ''}`))),
     h('td', {}, (def.fallbacks || []).map(f => h('div', {}, typeof f === 'string' ? f : f.model || JSON.stringify(f)))),
     h('td', {}, h('div', {class: 'actions'},
       h('button', {type: 'button', onclick: () => edit(editor, alias, def), 'aria-label': 'Edit alias ' + alias}, 'Edit'),
@@ -32,7 +33,10 @@ function edit(editor, alias, def) {
   const addTarget = (t = {}) => {
     const model = h('input', {type: 'text', name: 'target-model', required: true, placeholder: 'provider/model', value: t.model || ''});
     const weight = h('input', {type: 'number', name: 'target-weight', min: '0', step: 'any', value: t.weight ?? 1});
+    const priority = h('input', {type: 'number', name: 'target-priority', step: '1', placeholder: 'none',
+      value: t.priority ?? ''});
     const row = h('div', {class: 'row target'}, field('Target model', model), field('Weight', weight),
+      field('Priority', priority, 'lower first'),
       h('button', {type: 'button', class: 'danger', onclick: () => row.remove()}, 'Remove target'));
     targets.append(row);
   };
@@ -49,9 +53,13 @@ function edit(editor, alias, def) {
   f.addEventListener('submit', async e => {
     e.preventDefault();
     const body = {...def};
-    body.targets = [...targets.querySelectorAll('.target')].map(r => ({
-      model: r.querySelector('[name=target-model]').value.trim(),
-      weight: Number(r.querySelector('[name=target-weight]').value || 1)}));
+    body.targets = [...targets.querySelectorAll('.target')].map(r => {
+      const t = {model: r.querySelector('[name=target-model]').value.trim(),
+        weight: Number(r.querySelector('[name=target-weight]').value || 1)};
+      const p = r.querySelector('[name=target-priority]').value;
+      if (p !== '') t.priority = Number(p);
+      return t;
+    });
     const fb = fallbacks.value.split('\n').map(x => x.trim()).filter(Boolean);
     if (fb.length) body.fallbacks = fb; else delete body.fallbacks;
     try {
