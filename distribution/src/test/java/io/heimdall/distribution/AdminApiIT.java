@@ -80,4 +80,21 @@ class AdminApiIT {
         assertEquals("admin_loopback_only", JSON.readTree(refused.body()).path("error").path("code").asText());
         assertEquals(200, get(gateway.baseUrl() + "/health").statusCode());
     }
+
+    @Test
+    void theDefaultConfigServesTheWebUiAtTheRoot() throws Exception {
+        Path conf = Files.copy(dist.resolve("conf/heimdall.yaml"), tmp.resolve("heimdall.yaml"));
+        gateway = DistributionSmokeIT.Gateway.start(dist, tmp, "--config", conf.toString(), "--port", "0");
+        HttpResponse<String> root = get(gateway.baseUrl() + "/");
+        assertEquals(302, root.statusCode(), root.body());
+        assertEquals("/ui/", root.headers().firstValue("location").orElseThrow());
+        HttpResponse<String> shell = get(gateway.baseUrl() + "/ui/");
+        assertEquals(200, shell.statusCode());
+        assertTrue(shell.body().contains("src=\"app.js\""), shell.body());
+        for (String file : new String[]{"app.js", "util.js", "dashboard.js", "providers.js", "config.js", "app.css"}) {
+            assertEquals(200, get(gateway.baseUrl() + "/ui/" + file).statusCode(), file);
+        }
+        // What the UI exports is the file on disk (the default config holds no secret to mask).
+        assertEquals(Files.readString(conf), get(gateway.baseUrl() + "/api/admin/config/download").body());
+    }
 }

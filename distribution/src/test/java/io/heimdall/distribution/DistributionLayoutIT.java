@@ -43,7 +43,7 @@ class DistributionLayoutIT {
     private static final Set<String> SHIPPED_PLUGINS = Set.of(
             "mock", "openai", "example-header-hook", "adaptive-router", "admin-api", "anthropic", "bedrock", "mcp",
             "cohere", "profanity-filter", "json-validation", "request-validation", "gemini", "vertex", "prometheus",
-            "access-log", "opentelemetry", "local-embeddings", "semantic-cache");
+            "access-log", "opentelemetry", "local-embeddings", "semantic-cache", "web-ui");
 
     /**
      * Modules of lib/ a plugin folder may carry anyway, because the boot layer of an in-process gateway (tests, an
