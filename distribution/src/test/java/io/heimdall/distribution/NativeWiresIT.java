@@ -55,7 +55,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Azure deployment paths with {@code api-key}), driven by the official OpenAI Java SDK. Each native upstream is
  * scripted with what an OpenAI-shaped upstream ({@link MockOpenAiServer}, provider {@code ref}) answered for the same
  * request, and the SDK's view of both answers is compared field by field: chat, streams with usage, streamed tool
- * calls. Also Anthropic 529 → Bedrock fallback with one request id seen by both upstreams.
+ * calls; parallel streamed tool calls (split mid-JSON) against their scripted values. Also Anthropic 529 → Bedrock
+ * fallback with one request id seen by both upstreams.
  */
 @Timeout(60)
 class NativeWiresIT {
@@ -261,6 +262,38 @@ class NativeWiresIT {
                 () -> actual.assertWellFormed());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("targets")
+    void parallelStreamedToolCallsKeepTheirIndexIdNameAndArguments(Target target) throws Exception {
+        if (target.upstream().isEmpty()) {
+            return; // the Azure mock calls one tool; its wire is OpenAI's, checked above
+        }
+        reset();
+        target.upstream().get().enqueue(new Reply.ToolCalls("", List.of(
+                new Reply.ToolCalls.Call("call_par_1", "lookup", List.of("{\"query\":", "\"Ber", "gen\"}")),
+                new Reply.ToolCalls.Call("call_par_2", "lookup", List.of("{\"query\":\"Troms", "ø\"}"))),
+                Usage.of(21, 9)));
+
+        Streamed actual = Streamed.of(client, withLookupTool("Bergen and Tromsø").model(target.model()).build());
+
+        List<ChatCompletionMessageFunctionToolCall> calls = actual.completion().choices().getFirst().message()
+                .toolCalls().orElseThrow().stream().map(c -> c.asFunction()).toList();
+        assertEquals(2, calls.size(), target.model());
+        assertAll(target.model(),
+                () -> assertEquals(JSON.readTree("{\"query\":\"Bergen\"}"),
+                        JSON.readTree(calls.get(0).function().arguments())),
+                () -> assertEquals(JSON.readTree("{\"query\":\"Tromsø\"}"),
+                        JSON.readTree(calls.get(1).function().arguments())),
+                () -> assertEquals(List.of("lookup", "lookup"), calls.stream().map(c -> c.function().name()).toList()),
+                () -> assertEquals(target.sameToolCallId() ? List.of("call_par_1", "call_par_2")
+                        : calls.stream().map(c -> c.id()).toList(), calls.stream().map(c -> c.id()).toList()),
+                () -> assertEquals(2, calls.stream().map(c -> c.id()).distinct().count(), "distinct ids"),
+                () -> assertEquals(List.of("tool_calls"), actual.finishReasons()),
+                () -> assertEquals(Usage.of(21, 9), actual.usage()),
+                () -> assertEquals(Optional.empty(), actual.completion().choices().getFirst().message().content()),
+                () -> actual.assertWellFormed());
+    }
+
     // ------------------------------------------------------------------------------------------------ fallback
 
     @Test
@@ -376,10 +409,15 @@ class NativeWiresIT {
             assertTrue(chunks.getLast().choices().isEmpty() && chunks.getLast().usage().isPresent(), "usage last");
             List<ChatCompletionChunk.Choice.Delta.ToolCall> tools = toolDeltas();
             if (!tools.isEmpty()) {
-                assertTrue(tools.getFirst().id().isPresent() && tools.getFirst().function().flatMap(f -> f.name())
-                        .isPresent(), "id and name on the first tool-call delta");
-                assertTrue(tools.stream().skip(1).allMatch(t -> t.id().isEmpty()), "the id only once");
-                assertTrue(tools.stream().allMatch(t -> t.index() == 0), "a stable index");
+                for (long index : tools.stream().map(t -> t.index()).distinct().toList()) {
+                    List<ChatCompletionChunk.Choice.Delta.ToolCall> of = tools.stream()
+                            .filter(t -> t.index() == index).toList();
+                    assertTrue(of.getFirst().id().isPresent() && of.getFirst().function().flatMap(f -> f.name())
+                            .isPresent(), "id and name on the first delta of call " + index);
+                    assertTrue(of.stream().skip(1).allMatch(t -> t.id().isEmpty()), "the id once, call " + index);
+                }
+                assertEquals(List.of(), tools.stream().map(t -> t.index()).distinct().filter(i -> i < 0 || i > 1)
+                        .toList(), "indexes 0 and 1 only");
             }
         }
     }
