@@ -90,6 +90,10 @@ class AnthropicStreamTest extends AnthropicTestBase {
         assertEquals(ToolCallDelta.start(0, "toolu_N", "lookup", ""), call(chunks.get(1)));
         assertEquals(ToolCallDelta.arguments(0, "{}"), call(chunks.get(2)));
         assertEquals(4, chunks.size());
+        // a tool-call-only answer has no content at all (OpenAI: content null), not an empty string
+        assertEquals(Optional.of("assistant"), delta(chunks.get(0)).role());
+        assertTrue(chunks.stream().flatMap(c -> c.choices().stream()).allMatch(c -> c.delta().content().isEmpty()),
+                chunks.toString());
     }
 
     @Test

@@ -68,9 +68,24 @@ final class AnthropicUpstream implements NativeUpstream {
     private final LoopbackHttp http;
     private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
     private final List<SeenRequest> seen = new CopyOnWriteArrayList<>();
+    private static final java.util.regex.Pattern VERTEX_PATH = java.util.regex.Pattern.compile(
+            "/v1/projects/[a-z0-9.:-]+/locations/[a-z0-9-]+/publishers/anthropic/models/([A-Za-z0-9._@-]+)"
+                    + ":(rawPredict|streamRawPredict)");
+
+    private final boolean vertex;
     private volatile List<String> models = List.of();
 
     AnthropicUpstream() {
+        this(false);
+    }
+
+    /**
+     * A mock of the Anthropic API, or with {@code vertex} of Claude on Vertex AI: {@code POST
+     * /v1/projects/{p}/locations/{l}/publishers/anthropic/models/{model}:rawPredict} (or {@code :streamRawPredict}),
+     * a bearer token, a body with {@code anthropic_version: vertex-2023-10-16} and no {@code model} (else a 400).
+     */
+    AnthropicUpstream(boolean vertex) {
+        this.vertex = vertex;
         http = new LoopbackHttp(this::handle);
     }
 
@@ -113,6 +128,17 @@ final class AnthropicUpstream implements NativeUpstream {
     private void handle(LoopbackHttp.Request request, LoopbackHttp.Exchange exchange) throws IOException {
         String body = new String(request.body(), StandardCharsets.UTF_8);
         JsonNode root = body.isEmpty() ? JSON.createObjectNode() : JSON.readTree(body);
+        if (vertex) {
+            String refused = vertexRefusal(request, root);
+            if (!refused.isEmpty()) {
+                exchange.send(refused.startsWith("Unknown") ? 404 : 400, jsonHeaders(),
+                        error(Reply.Kind.BAD_REQUEST, refused).getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            java.util.regex.Matcher m = VERTEX_PATH.matcher(request.path());
+            m.matches();
+            ((ObjectNode) root).put("model", m.group(1));
+        }
         seen.add(SeenDecoder.decode(request, root, body));
         if (request.method().equals("GET") && request.path().startsWith("/v1/models")) {
             exchange.send(200, Map.of("Content-Type", "application/json"), modelPage(request.path()));
@@ -167,6 +193,28 @@ final class AnthropicUpstream implements NativeUpstream {
             }
             default -> throw new IllegalStateException("unknown reply " + next);
         }
+    }
+
+    /** Why Vertex AI would refuse this request, or "". */
+    private static String vertexRefusal(LoopbackHttp.Request request, JsonNode root) {
+        java.util.regex.Matcher m = VERTEX_PATH.matcher(request.path());
+        if (!request.method().equals("POST") || !m.matches()) {
+            return "Unknown path " + request.path();
+        }
+        List<String> auth = request.headers().getOrDefault("authorization", List.of());
+        if (auth.size() != 1 || !auth.getFirst().startsWith("Bearer ") || auth.getFirst().length() < 8) {
+            return "missing bearer token";
+        }
+        if (root.has("model")) {
+            return "model: Extra inputs are not permitted";
+        }
+        if (!"vertex-2023-10-16".equals(root.path("anthropic_version").asText(""))) {
+            return "anthropic_version: vertex-2023-10-16 is required";
+        }
+        if (root.path("stream").asBoolean(false) != m.group(2).equals("streamRawPredict")) {
+            return "stream does not match the method " + m.group(2);
+        }
+        return "";
     }
 
     private static void raw(Raw raw, LoopbackHttp.Exchange exchange) throws IOException {

@@ -24,6 +24,14 @@ import java.util.Optional;
  * {@code metadata} → the usage chunk; an exception event is thrown as a {@link GatewayException}. One per stream.
  */
 final class ConverseStreamTranslator {
+    /**
+     * The opening delta: role {@code assistant} and no content, since whether text follows is not known yet. OpenAI
+     * opens a tool-call-only answer with {@code content: null}; an empty string here would leave clients' accumulated
+     * message with content {@code ""} instead of none.
+     */
+    private static final ChunkDelta ROLE = new ChunkDelta(Optional.of("assistant"), Optional.empty(),
+            Optional.empty(), List.of(), Map.of());
+
     private final String provider;
     private final String id;
     private final long created;
@@ -141,7 +149,7 @@ final class ConverseStreamTranslator {
     private void start() {
         if (!started) {
             started = true;
-            emit(ChunkDelta.assistantStart(), null);
+            emit(ROLE, null);
         }
     }
 

@@ -106,6 +106,9 @@ class ConverseStreamTranslatorTest {
         }
         assertEquals("{}", args[0].toString());
         assertEquals("{\"y\":2}", args[1].toString());
+        // a tool-call-only answer has no content at all (OpenAI: content null), not an empty string
+        assertTrue(chunks.stream().allMatch(c -> c.choices().getFirst().delta().content().isEmpty()),
+                chunks.toString());
     }
 
     @Test

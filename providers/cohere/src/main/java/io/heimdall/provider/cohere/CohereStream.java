@@ -24,6 +24,14 @@ import java.util.Optional;
  * {@code *-end} events carry nothing for an OpenAI client. Not thread-safe: one per stream.
  */
 final class CohereStream {
+    /**
+     * The opening delta: role {@code assistant} and no content, since whether text follows is not known yet. OpenAI
+     * opens a tool-call-only answer with {@code content: null}; an empty string here would leave clients' accumulated
+     * message with content {@code ""} instead of none.
+     */
+    private static final ChunkDelta ROLE = new ChunkDelta(Optional.of("assistant"), Optional.empty(),
+            Optional.empty(), List.of(), Map.of());
+
     private final String model;
     private final long created;
     private final boolean includeUsage;
@@ -55,7 +63,7 @@ final class CohereStream {
         return switch (type) {
             case "message-start" -> {
                 id = data.path("id").asText(id);
-                yield List.of(chunk(ChunkDelta.assistantStart(), Optional.empty()));
+                yield List.of(chunk(ROLE, Optional.empty()));
             }
             case "content-start", "content-delta" -> {
                 JsonNode content = message.path("content");

@@ -150,6 +150,20 @@ class CohereProviderTest {
     }
 
     @Test
+    void aStreamedToolCallOnlyAnswerHasNoContent() {
+        upstream.enqueue(new Reply.ToolCalls("", List.of(new Reply.ToolCalls.Call("call_1", "lookup",
+                List.of("{\"q\":", "\"x\"}"))), Usage.of(4, 2)));
+        List<ChatChunk> chunks = new ArrayList<>();
+        cohere.stream(ChatRequest.builder().model("command-a-03-2025").addMessage(ChatMessage.user("q"))
+                .stream(true).build(), call(), chunks::add);
+        assertEquals("assistant", chunks.getFirst().choices().getFirst().delta().role().orElseThrow());
+        // OpenAI opens a tool-call-only answer with content null: no empty string for clients to accumulate
+        assertTrue(chunks.stream().flatMap(c -> c.choices().stream()).allMatch(c -> c.delta().content().isEmpty()),
+                chunks.toString());
+        assertEquals("tool_calls", chunks.getLast().choices().getFirst().finishReason().orElseThrow().value());
+    }
+
+    @Test
     void embeddingsUseV2EmbedWithFloatTypesAndInputType() {
         EmbeddingRequest r = new EmbeddingRequest("embed-v4.0", List.of("one", "three"), false, Optional.empty(),
                 Optional.of(256), Optional.empty(), Map.of());

@@ -8,6 +8,7 @@ import io.heimdall.api.GatewayException;
 import io.heimdall.api.model.ChatRequest;
 import io.heimdall.api.model.ChatResponse;
 import io.heimdall.api.model.Embedding;
+import io.heimdall.api.http.UpstreamClient;
 import io.heimdall.api.model.EmbeddingRequest;
 import io.heimdall.api.model.EmbeddingResponse;
 import io.heimdall.api.model.GatewayError;
@@ -30,7 +31,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -38,7 +38,8 @@ import java.util.Set;
  * The {@code vertex} provider: Gemini models at
  * {@code {base}/v1/projects/{project}/locations/{location}/publishers/google/models/{model}:generateContent} (and
  * {@code :streamGenerateContent?alt=sse}) through {@link GeminiEngine}, embeddings with {@code :predict}, models from
- * config. Claude models on Vertex ({@code publishers/anthropic}) are not served yet: a clear 400.
+ * config. Claude models ({@code claude-*}) go to {@code publishers/anthropic/models/{model}:rawPredict} (and
+ * {@code :streamRawPredict}) through {@link ClaudeOnVertex}.
  */
 final class VertexProvider implements Provider {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,12 +47,15 @@ final class VertexProvider implements Provider {
     private final String name;
     private final String publisherPath;
     private final GeminiEngine engine;
+    private final ClaudeOnVertex claude;
     private final List<String> models;
 
-    private VertexProvider(String name, String publisherPath, GeminiEngine engine, List<String> models) {
+    private VertexProvider(String name, String publisherPath, GeminiEngine engine, ClaudeOnVertex claude,
+                           List<String> models) {
         this.name = name;
         this.publisherPath = publisherPath;
         this.engine = engine;
+        this.claude = claude;
         this.models = models;
     }
 
@@ -77,10 +81,16 @@ final class VertexProvider implements Provider {
             throw new IllegalArgumentException("timeout must be positive");
         }
         VertexAuth auth = new VertexAuth(context.name(), config.secret("access-token"), file);
-        GeminiEngine engine = new GeminiEngine(context.name(), context.http(base), context.clock(), timeout, auth,
-                false);
+        long maxTokens = config.integer("default-max-tokens").orElse(4096L);
+        if (maxTokens < 1 || maxTokens > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("default-max-tokens must be a positive integer");
+        }
+        UpstreamClient http = context.http(base);
+        GeminiEngine engine = new GeminiEngine(context.name(), http, context.clock(), timeout, auth, false);
+        ClaudeOnVertex claude = new ClaudeOnVertex(context.name(), http, context.clock(), auth, timeout,
+                (int) maxTokens);
         return new VertexProvider(context.name(), prefix + "/projects/" + project + "/locations/" + location
-                + "/publishers/", engine, config.strings("models"));
+                + "/publishers/", engine, claude, config.strings("models"));
     }
 
     /** The {@code project_id} of a credentials file, read without any network call. */
@@ -94,25 +104,32 @@ final class VertexProvider implements Provider {
 
     private String modelPath(String model) {
         String segment = ModelNames.segment(model, name);
-        if (segment.toLowerCase(Locale.ROOT).startsWith("claude")) {
-            throw new GatewayException(GatewayError.unsupported(name, "Claude models (publishers/anthropic) yet")
-                    .withParam("model"));
-        }
-        return publisherPath + "google/models/" + segment;
+        return publisherPath + (ClaudeOnVertex.isClaude(segment) ? "anthropic" : "google") + "/models/" + segment;
     }
 
     @Override
     public ChatResponse chat(ChatRequest request, ProviderCall call) {
+        if (ClaudeOnVertex.isClaude(request.model())) {
+            return claude.chat(request, call, modelPath(request.model()));
+        }
         return engine.chat(request, call, modelPath(request.model()));
     }
 
     @Override
     public void stream(ChatRequest request, ProviderCall call, ChunkSink sink) {
+        if (ClaudeOnVertex.isClaude(request.model())) {
+            claude.stream(request, call, modelPath(request.model()), sink);
+            return;
+        }
         engine.stream(request, call, modelPath(request.model()), sink);
     }
 
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request, ProviderCall call) {
+        if (ClaudeOnVertex.isClaude(request.model())) {
+            throw new GatewayException(GatewayError.unsupported(name, "embeddings with Claude models")
+                    .withParam("model"));
+        }
         ObjectNode body = JSON.createObjectNode();
         ArrayNode instances = body.putArray("instances");
         Optional<String> task = Optional.ofNullable(request.extra().getOrDefault("task_type",
@@ -147,7 +164,8 @@ final class VertexProvider implements Provider {
 
     @Override
     public List<ModelInfo> listModels(ProviderCall call) {
-        return models.stream().map(m -> new ModelInfo(m, 0, "google")).toList();
+        return models.stream().map(m -> new ModelInfo(m, 0, ClaudeOnVertex.isClaude(m) ? "anthropic" : "google"))
+                .toList();
     }
 
     @Override
@@ -157,7 +175,7 @@ final class VertexProvider implements Provider {
 
     @Override
     public Set<Capability> capabilities(String model) {
-        return model.toLowerCase(Locale.ROOT).startsWith("claude") ? Set.of() : ModelNames.capabilities(model);
+        return ClaudeOnVertex.isClaude(model) ? ClaudeOnVertex.capabilities(model) : ModelNames.capabilities(model);
     }
 
     private GatewayException badAnswer(String what) {

@@ -10,7 +10,7 @@ import io.heimdall.api.provider.ProviderFactory;
 import java.time.Duration;
 
 /**
- * Provider type {@code vertex}: Gemini models on Google Vertex AI, authenticated with OAuth tokens from a
+ * Provider type {@code vertex}: Gemini and Claude models on Google Vertex AI, authenticated with OAuth tokens from a
  * service-account file, a fixed access token, or Application Default Credentials.
  *
  * <pre>{@code
@@ -23,7 +23,7 @@ import java.time.Duration;
  * }</pre>
  *
  * <p>Config keys: {@code project}, {@code location} (default {@value #DEFAULT_LOCATION}), {@code credentials-file},
- * {@code access-token}, {@code base-url}, {@code timeout}, {@code models}. Keys under {@code keys:} may carry
+ * {@code access-token}, {@code base-url}, {@code timeout}, {@code models}, {@code default-max-tokens}. Keys under {@code keys:} may carry
  * {@code service-account} (the JSON), {@code credentials-file} or {@code access-token} (or a {@code value}, used as
  * an access token).
  */
@@ -46,6 +46,7 @@ public final class VertexProviderFactory implements ProviderFactory {
             .optional("timeout", Duration.ofSeconds(60),
                     "How long to wait for response headers, and between reads of a streamed body")
             .optional("models", ConfigType.STRING_LIST, "Models listed by GET /v1/models (none by default)")
+            .optional("default-max-tokens", 4096L, "max_tokens for Claude models when the request sets none")
             .build();
 
     private static final ConfigSpec KEY_SPEC = ConfigSpec.builder()
@@ -65,7 +66,7 @@ public final class VertexProviderFactory implements ProviderFactory {
 
     @Override
     public String description() {
-        return "Google Vertex AI, Gemini models (chat, streaming, tools, vision, JSON mode, thinking, embeddings)";
+        return "Google Vertex AI, Gemini and Claude models (chat, streaming, tools, vision, JSON mode, thinking, embeddings)";
     }
 
     @Override

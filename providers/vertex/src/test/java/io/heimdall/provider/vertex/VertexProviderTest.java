@@ -198,14 +198,16 @@ class VertexProviderTest {
     }
 
     @Test
-    void badModelNamesAndClaudeAreRefusedBeforeAnyRequest() {
+    void badModelNamesAreRefusedBeforeAnyRequest() {
         try (Provider p = provider(Map.of("access-token", "ya29.t", "models", List.of("gemini-2.5-pro")))) {
-            for (String model : List.of("gemini/../../x", "../projects/other", "a/b", "x?y", "claude-sonnet-4@2025")) {
+            for (String model : List.of("gemini/../../x", "../projects/other", "a/b", "x?y", "claude/../../x")) {
                 GatewayException e = assertThrows(GatewayException.class, () -> p.chat(chat(model),
                         call(Optional.empty())));
                 assertEquals(400, e.error().status(), model);
             }
-            assertEquals(Set0.EMPTY, p.capabilities("claude-sonnet-4@20250514"));
+            assertTrue(p.capabilities("claude-sonnet-4@20250514").contains(Capability.REASONING));
+            assertFalse(p.capabilities("claude-3-5-haiku@20241022").contains(Capability.REASONING));
+            assertFalse(p.capabilities("claude-sonnet-4@20250514").contains(Capability.EMBEDDINGS));
             assertTrue(p.capabilities("gemini-2.5-pro").contains(Capability.REASONING));
             assertEquals(List.of("gemini-2.5-pro"), p.listModels(call(Optional.empty())).stream()
                     .map(ModelInfo::id).toList());
@@ -224,9 +226,5 @@ class VertexProviderTest {
             assertFalse(e.error().message().contains("nope"));
         }
         assertEquals(List.of(), mock.requests());
-    }
-
-    private static final class Set0 {
-        static final java.util.Set<Capability> EMPTY = java.util.Set.of();
     }
 }

@@ -27,6 +27,14 @@ import java.util.Optional;
  * {@code error} event is thrown as a {@link GatewayException}. One translator per stream; not thread-safe.
  */
 public final class MessagesStreamTranslator {
+    /**
+     * The opening delta: role {@code assistant} and no content, since whether text follows is not known yet. OpenAI
+     * opens a tool-call-only answer with {@code content: null}; an empty string here would leave clients' accumulated
+     * message with content {@code ""} instead of none.
+     */
+    private static final ChunkDelta ROLE = new ChunkDelta(Optional.of("assistant"), Optional.empty(),
+            Optional.empty(), List.of(), Map.of());
+
     private enum Kind { TEXT, TOOL, JSON_TOOL, THINKING, OTHER }
 
     /** A content block of the stream; {@code arguments} says whether a tool call got any argument text. */
@@ -133,7 +141,7 @@ public final class MessagesStreamTranslator {
     private void start() {
         if (!started) {
             started = true;
-            emit(ChunkDelta.assistantStart(), null);
+            emit(ROLE, null);
         }
     }
 

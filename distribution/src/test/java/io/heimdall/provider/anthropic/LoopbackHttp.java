@@ -1,0 +1,1 @@
+../../../../../../../../providers/anthropic/src/test/java/io/heimdall/provider/anthropic/LoopbackHttp.java

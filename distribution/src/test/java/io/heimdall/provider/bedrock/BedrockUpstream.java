@@ -1,0 +1,1 @@
+../../../../../../../../providers/bedrock/src/test/java/io/heimdall/provider/bedrock/BedrockUpstream.java

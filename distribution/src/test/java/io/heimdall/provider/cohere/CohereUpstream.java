@@ -1,0 +1,1 @@
+../../../../../../../../providers/cohere/src/test/java/io/heimdall/provider/cohere/CohereUpstream.java

@@ -1,0 +1,1 @@
+../../../../../../../../anthropic/src/test/java/io/heimdall/provider/anthropic/AnthropicUpstream.java
