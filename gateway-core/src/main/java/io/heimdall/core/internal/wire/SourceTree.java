@@ -38,9 +38,61 @@ final class SourceTree {
         String sourceText();
     }
 
-    /** The source text of a node read by this class, or its serialisation. */
+    /**
+     * The source text of a node read by this class, or its serialisation. Strings, integers, booleans and null are
+     * written here exactly as {@link JsonNode#toString()} writes them, without its per-call object writer.
+     */
     static String text(JsonNode node) {
-        return node instanceof Sourced s ? s.sourceText() : node.toString();
+        if (node instanceof Sourced s) {
+            return s.sourceText();
+        }
+        return switch (node) {
+            case TextNode t -> quote(t.textValue());
+            case IntNode i -> Integer.toString(i.intValue());
+            case LongNode l -> Long.toString(l.longValue());
+            case BooleanNode b -> b.booleanValue() ? "true" : "false";
+            case NullNode n -> "null";
+            default -> node.toString();
+        };
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    /** A JSON string literal escaped as Jackson's default generator does (only quote, backslash and controls). */
+    static String quote(String text) {
+        int n = text.length();
+        int i = 0;
+        while (i < n) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                break;
+            }
+            i++;
+        }
+        if (i == n) {
+            return "\"" + text + "\"";
+        }
+        StringBuilder sb = new StringBuilder(n + 16).append('"').append(text, 0, i);
+        for (; i < n; i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\b' -> sb.append("\\b");
+                case '\t' -> sb.append("\\t");
+                case '\f' -> sb.append("\\f");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
     }
 
     /** Reads one value from a parser over {@code src}; a missing node if the input is empty. */
