@@ -511,9 +511,12 @@ public final class HttpApi {
     }
 
     /** The client's request id if it is a sane token, else a new random one. */
+    /** What a client-given request id may contain. */
+    private static final java.util.regex.Pattern GIVEN_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:@/+=-]+");
+
     static String requestId(ServerRequest req) {
         String given = req.headers().first(REQUEST_ID).orElse(null);
-        if (given != null && given.length() <= 128 && given.matches("[A-Za-z0-9._:@/+=-]+")) {
+        if (given != null && given.length() <= 128 && GIVEN_ID.matcher(given).matches()) {
             return given;
         }
         return newRequestId();

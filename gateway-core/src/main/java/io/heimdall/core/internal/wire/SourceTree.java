@@ -3,6 +3,7 @@ package io.heimdall.core.internal.wire;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.base.ParserBase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BigIntegerNode;
@@ -104,7 +105,7 @@ final class SourceTree {
     private static JsonNode value(JsonParser p, JsonToken t, byte[] src) throws IOException {
         return switch (t) {
             case START_OBJECT -> {
-                long start = p.currentTokenLocation().getByteOffset();
+                long start = startOffset(p, src, '{');
                 SourceObject o = new SourceObject(src, start);
                 JsonToken next;
                 while ((next = p.nextToken()) == JsonToken.FIELD_NAME) {
@@ -118,7 +119,7 @@ final class SourceTree {
                 yield o;
             }
             case START_ARRAY -> {
-                long start = p.currentTokenLocation().getByteOffset();
+                long start = startOffset(p, src, '[');
                 SourceArray a = new SourceArray(src, start);
                 JsonToken next;
                 while ((next = p.nextToken()) != JsonToken.END_ARRAY && next != null) {
@@ -142,6 +143,20 @@ final class SourceTree {
             case VALUE_NULL -> NullNode.getInstance();
             default -> throw new JsonParseException(p, "Unexpected token " + t);
         };
+    }
+
+    /**
+     * The byte offset of the current token, without allocating a location where the parser allows. Only for value
+     * tokens: the parser does not update it for closing brackets.
+     */
+    private static long tokenOffset(JsonParser p) {
+        return p instanceof ParserBase b ? b.getTokenCharacterOffset() : p.currentTokenLocation().getByteOffset();
+    }
+
+    /** The offset of the opening bracket that is the current token. */
+    private static long startOffset(JsonParser p, byte[] src, char bracket) {
+        long at = tokenOffset(p);
+        return at >= 0 && at < src.length && src[(int) at] == bracket ? at : p.currentTokenLocation().getByteOffset();
     }
 
     /** The bytes {@code [start, end)} of {@code src} without whitespace outside strings; null if unknown. */
