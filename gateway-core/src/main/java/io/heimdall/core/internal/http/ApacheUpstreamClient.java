@@ -97,14 +97,16 @@ public final class ApacheUpstreamClient implements UpstreamClient {
     public UpstreamResponse send(UpstreamRequest request) {
         String path = request.path().startsWith("/") ? request.path() : "/" + request.path();
         BasicClassicHttpRequest req = new BasicClassicHttpRequest(request.method(), URI.create(baseUrl + path));
+        String type = null;
         for (Map.Entry<String, String> h : request.headers().entrySet()) {
             if (!h.getKey().equalsIgnoreCase("content-type")) {
                 req.addHeader(h.getKey(), h.getValue());
+            } else if (type == null) {
+                type = h.getValue();
             }
         }
         if (request.body().length > 0 || request.method().equals("POST")) {
-            String type = request.headers().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("content-type"))
-                    .map(Map.Entry::getValue).findFirst().orElse("application/json");
+            type = type == null ? "application/json" : type;
             req.setEntity(new ByteArrayEntity(request.body(), null, false));
             req.setHeader("Content-Type", type);
         }

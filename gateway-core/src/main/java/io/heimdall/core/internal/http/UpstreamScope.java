@@ -68,7 +68,13 @@ public final class UpstreamScope {
     /** Applies the headers to a request, without replacing headers the provider set itself. */
     public synchronized void applyTo(Map<String, String> providerHeaders, BiConsumer<String, String> add) {
         for (Map.Entry<String, String> h : headers.entrySet()) {
-            boolean taken = providerHeaders.keySet().stream().anyMatch(k -> k.equalsIgnoreCase(h.getKey()));
+            boolean taken = false;
+            for (String k : providerHeaders.keySet()) {
+                if (k.equalsIgnoreCase(h.getKey())) {
+                    taken = true;
+                    break;
+                }
+            }
             if (!taken) {
                 add.accept(h.getKey(), h.getValue());
             }
@@ -97,15 +103,20 @@ public final class UpstreamScope {
         }
         synchronized (passOn) {
             for (Map.Entry<String, String> h : responseHeaders) {
-                String name = h.getKey().toLowerCase(Locale.ROOT);
-                if (name.startsWith("x-ratelimit-") || name.startsWith("anthropic-ratelimit-")) {
-                    passOn.put(name, h.getValue());
-                } else if (name.equals("x-request-id") || name.equals("request-id")
-                        || name.equals("x-amzn-requestid")) {
+                // Names are compared without lower-casing each one: most headers are none of these.
+                String name = h.getKey();
+                if (startsWithIgnoreCase(name, "x-ratelimit-") || startsWithIgnoreCase(name, "anthropic-ratelimit-")) {
+                    passOn.put(name.toLowerCase(Locale.ROOT), h.getValue());
+                } else if (name.equalsIgnoreCase("x-request-id") || name.equalsIgnoreCase("request-id")
+                        || name.equalsIgnoreCase("x-amzn-requestid")) {
                     passOn.put("x-upstream-request-id", h.getValue());
                 }
             }
         }
+    }
+
+    private static boolean startsWithIgnoreCase(String s, String prefix) {
+        return s.regionMatches(true, 0, prefix, 0, prefix.length());
     }
 
     /** The time to first byte of this attempt, if a response arrived. */

@@ -222,6 +222,10 @@ final class GuardedConnection implements ServerConnection, Supplier<byte[]> {
             tail = (tail << 8) | (c & 0xff);
             boolean end = tail == CRLFCRLF || (tail & 0xffff) == 0x0A0A || (tail & 0xffffff) == 0x0A0D0A;
             if (end && size > 2) {
+                if (head.size() == 0) {
+                    // The whole head came in one read (the common case): one copy, not two.
+                    return accept(RequestHead.examine(Arrays.copyOfRange(buf, start, pos)));
+                }
                 head.write(buf, start, pos - start);
                 return accept(RequestHead.examine(head.toByteArray()));
             }

@@ -44,7 +44,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -515,17 +514,19 @@ public final class HttpApi {
     }
 
     /** The client's request id if it is a sane token, else a new random one. */
+    /** What a client-given request id may contain. */
+    private static final java.util.regex.Pattern GIVEN_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:@/+=-]+");
+
     static String requestId(ServerRequest req) {
         String given = req.headers().first(REQUEST_ID).orElse(null);
-        if (given != null && given.length() <= 128 && given.matches("[A-Za-z0-9._:@/+=-]+")) {
+        if (given != null && given.length() <= 128 && GIVEN_ID.matcher(given).matches()) {
             return given;
         }
         return newRequestId();
     }
 
     private static String newRequestId() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        return "req_" + Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
+        return RequestIds.next();
     }
 
     private static String sanitize(String path) {

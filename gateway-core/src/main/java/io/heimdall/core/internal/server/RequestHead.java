@@ -57,66 +57,81 @@ final class RequestHead {
 
     /** Checks and maybe rewrites one complete head. */
     static Outcome examine(byte[] head) {
-        List<String> lines = new ArrayList<>();
+        // Bytes are scanned in place: only the values of the few fields that matter become strings.
+        int[] bounds = new int[32]; // [start, end) of each line, without its CRLF
+        int count = 0;
         int start = 0;
         for (int i = 0; i < head.length; i++) {
             if (head[i] == '\n') {
                 if (i == 0 || head[i - 1] != '\r') {
                     return new Unparsed(head); // a bare LF: Helidon answers 400
                 }
-                lines.add(new String(head, start, i - 1 - start, StandardCharsets.ISO_8859_1));
+                if (2 * count + 2 > bounds.length) {
+                    bounds = java.util.Arrays.copyOf(bounds, bounds.length * 2);
+                }
+                bounds[2 * count] = start;
+                bounds[2 * count + 1] = i - 1;
+                count++;
                 start = i + 1;
             }
         }
-        if (lines.size() < 2 || !lines.getLast().isEmpty()) {
+        if (count < 2 || bounds[2 * count - 1] != bounds[2 * count - 2]) {
             return new Unparsed(head);
         }
-        String[] requestLine = lines.getFirst().split(" ", -1);
-        if (requestLine.length != 3) {
+        int lineEnd = bounds[1];
+        int sp1 = indexOf(head, (byte) ' ', 0, lineEnd);
+        int sp2 = sp1 < 0 ? -1 : indexOf(head, (byte) ' ', sp1 + 1, lineEnd);
+        if (sp2 < 0 || indexOf(head, (byte) ' ', sp2 + 1, lineEnd) >= 0) {
             return new Unparsed(head);
         }
-        String method = requestLine[0];
-        if (method.isEmpty() || !isToken(method)) {
+        if (sp1 == 0 || !isToken(head, 0, sp1)) {
             return new Rejected(badRequest("The request method is not a valid token", "bad_http_request"));
         }
-        String version = requestLine[2];
-        boolean http10 = version.equals("HTTP/1.0");
-        if (!http10 && !version.equals("HTTP/1.1")) {
+        boolean http10 = equalsAscii(head, sp2 + 1, lineEnd, "HTTP/1.0");
+        if (!http10 && !equalsAscii(head, sp2 + 1, lineEnd, "HTTP/1.1")) {
             return new Unparsed(head);
         }
+        String method = new String(head, 0, sp1, StandardCharsets.ISO_8859_1);
 
-        List<String> contentLengths = new ArrayList<>();
-        List<String> codings = new ArrayList<>();
+        List<String> contentLengths = new ArrayList<>(1);
+        List<String> codings = new ArrayList<>(1);
         boolean hasTransferEncoding = false;
         boolean close = false;
         boolean keepAlive = false;
         boolean hasHost = false;
-        for (int i = 1; i < lines.size() - 1; i++) {
-            String line = lines.get(i);
-            int colon = line.indexOf(':');
-            if (colon <= 0 || !isToken(line.substring(0, colon))) {
+        for (int i = 1; i < count - 1; i++) {
+            int from = bounds[2 * i];
+            int to = bounds[2 * i + 1];
+            int colon = indexOf(head, (byte) ':', from, to);
+            if (colon <= from || !isToken(head, from, colon)) {
                 return new Unparsed(head); // Helidon answers 400 for a malformed field
             }
-            String name = line.substring(0, colon).toLowerCase(Locale.ROOT);
-            String value = line.substring(colon + 1).trim();
-            switch (name) {
-                case "content-length" -> contentLengths.addAll(List.of(value.split(",", -1)));
-                case "transfer-encoding" -> {
-                    hasTransferEncoding = true;
-                    for (String c : value.split(",")) {
-                        if (!c.isBlank()) {
-                            codings.add(c.trim().toLowerCase(Locale.ROOT));
+            switch (colon - from) {
+                case 14 -> {
+                    if (equalsLower(head, from, colon, "content-length")) {
+                        contentLengths.addAll(List.of(value(head, colon, to).split(",", -1)));
+                    }
+                }
+                case 17 -> {
+                    if (equalsLower(head, from, colon, "transfer-encoding")) {
+                        hasTransferEncoding = true;
+                        for (String c : value(head, colon, to).split(",")) {
+                            if (!c.isBlank()) {
+                                codings.add(c.trim().toLowerCase(Locale.ROOT));
+                            }
                         }
                     }
                 }
-                case "connection" -> {
-                    for (String token : value.split(",")) {
-                        String t = token.trim().toLowerCase(Locale.ROOT);
-                        close |= t.equals("close");
-                        keepAlive |= t.equals("keep-alive");
+                case 10 -> {
+                    if (equalsLower(head, from, colon, "connection")) {
+                        for (String token : value(head, colon, to).split(",")) {
+                            String t = token.trim().toLowerCase(Locale.ROOT);
+                            close |= t.equals("close");
+                            keepAlive |= t.equals("keep-alive");
+                        }
                     }
                 }
-                case "host" -> hasHost = true;
+                case 4 -> hasHost |= equalsLower(head, from, colon, "host");
                 default -> {
                 }
             }
@@ -144,7 +159,7 @@ final class RequestHead {
             framing = Framing.CHUNKED;
         } else if (!contentLengths.isEmpty()) {
             String only = contentLengths.getFirst().trim();
-            if (contentLengths.size() > 1 || !only.matches("\\d{1,18}")) {
+            if (contentLengths.size() > 1 || !digits(only)) {
                 return new Rejected(badRequest("Content-Length must be a single non-negative number",
                         "invalid_framing"));
             }
@@ -158,9 +173,10 @@ final class RequestHead {
             return new Accepted(head, framing, length, closeAfter, false, false);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(head.length + 48);
-        write(out, (isHead ? "GET" : method) + " " + requestLine[1] + " HTTP/1.1");
-        for (int i = 1; i < lines.size() - 1; i++) {
-            String line = lines.get(i);
+        write(out, (isHead ? "GET" : method) + " " + new String(head, sp1 + 1, sp2 - sp1 - 1,
+                StandardCharsets.ISO_8859_1) + " HTTP/1.1");
+        for (int i = 1; i < count - 1; i++) {
+            String line = new String(head, bounds[2 * i], bounds[2 * i + 1] - bounds[2 * i], StandardCharsets.ISO_8859_1);
             String name = line.substring(0, line.indexOf(':')).toLowerCase(Locale.ROOT);
             if (http10 && (name.equals("expect") || (closeAfter && name.equals("connection")))) {
                 continue; // no 100-continue for HTTP/1.0; its Connection is replaced below
@@ -187,9 +203,65 @@ final class RequestHead {
         return GatewayError.of(400, GatewayError.INVALID_REQUEST, "The HTTP request was refused: " + message, code);
     }
 
-    private static boolean isToken(String s) {
+    /** The trimmed value of a field whose name ends at {@code colon}. */
+    private static String value(byte[] b, int colon, int to) {
+        return new String(b, colon + 1, to - colon - 1, StandardCharsets.ISO_8859_1).trim();
+    }
+
+    /** Whether {@code s} is 1 to 18 ASCII digits. */
+    private static boolean digits(String s) {
+        if (s.isEmpty() || s.length() > 18) {
+            return false;
+        }
         for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int indexOf(byte[] b, byte c, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean equalsAscii(byte[] b, int from, int to, String s) {
+        if (to - from != s.length()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (b[from + i] != s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the token bytes equal the lower-case ASCII {@code lower}, ignoring case. */
+    private static boolean equalsLower(byte[] b, int from, int to, String lower) {
+        if (to - from != lower.length()) {
+            return false;
+        }
+        for (int i = 0; i < lower.length(); i++) {
+            int c = b[from + i];
+            if (c >= 'A' && c <= 'Z') {
+                c += 'a' - 'A';
+            }
+            if (c != lower.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isToken(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = (char) (b[i] & 0xff);
             boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
                     || TCHARS.indexOf(c) >= 0;
             if (!ok) {

@@ -3,6 +3,7 @@ package io.heimdall.core.internal.wire;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.base.ParserBase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BigIntegerNode;
@@ -38,9 +39,61 @@ final class SourceTree {
         String sourceText();
     }
 
-    /** The source text of a node read by this class, or its serialisation. */
+    /**
+     * The source text of a node read by this class, or its serialisation. Strings, integers, booleans and null are
+     * written here exactly as {@link JsonNode#toString()} writes them, without its per-call object writer.
+     */
     static String text(JsonNode node) {
-        return node instanceof Sourced s ? s.sourceText() : node.toString();
+        if (node instanceof Sourced s) {
+            return s.sourceText();
+        }
+        return switch (node) {
+            case TextNode t -> quote(t.textValue());
+            case IntNode i -> Integer.toString(i.intValue());
+            case LongNode l -> Long.toString(l.longValue());
+            case BooleanNode b -> b.booleanValue() ? "true" : "false";
+            case NullNode n -> "null";
+            default -> node.toString();
+        };
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    /** A JSON string literal escaped as Jackson's default generator does (only quote, backslash and controls). */
+    static String quote(String text) {
+        int n = text.length();
+        int i = 0;
+        while (i < n) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                break;
+            }
+            i++;
+        }
+        if (i == n) {
+            return "\"" + text + "\"";
+        }
+        StringBuilder sb = new StringBuilder(n + 16).append('"').append(text, 0, i);
+        for (; i < n; i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\b' -> sb.append("\\b");
+                case '\t' -> sb.append("\\t");
+                case '\f' -> sb.append("\\f");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
     }
 
     /** Reads one value from a parser over {@code src}; a missing node if the input is empty. */
@@ -52,7 +105,7 @@ final class SourceTree {
     private static JsonNode value(JsonParser p, JsonToken t, byte[] src) throws IOException {
         return switch (t) {
             case START_OBJECT -> {
-                long start = p.currentTokenLocation().getByteOffset();
+                long start = startOffset(p, src, '{');
                 SourceObject o = new SourceObject(src, start);
                 JsonToken next;
                 while ((next = p.nextToken()) == JsonToken.FIELD_NAME) {
@@ -66,7 +119,7 @@ final class SourceTree {
                 yield o;
             }
             case START_ARRAY -> {
-                long start = p.currentTokenLocation().getByteOffset();
+                long start = startOffset(p, src, '[');
                 SourceArray a = new SourceArray(src, start);
                 JsonToken next;
                 while ((next = p.nextToken()) != JsonToken.END_ARRAY && next != null) {
@@ -90,6 +143,20 @@ final class SourceTree {
             case VALUE_NULL -> NullNode.getInstance();
             default -> throw new JsonParseException(p, "Unexpected token " + t);
         };
+    }
+
+    /**
+     * The byte offset of the current token, without allocating a location where the parser allows. Only for value
+     * tokens: the parser does not update it for closing brackets.
+     */
+    private static long tokenOffset(JsonParser p) {
+        return p instanceof ParserBase b ? b.getTokenCharacterOffset() : p.currentTokenLocation().getByteOffset();
+    }
+
+    /** The offset of the opening bracket that is the current token. */
+    private static long startOffset(JsonParser p, byte[] src, char bracket) {
+        long at = tokenOffset(p);
+        return at >= 0 && at < src.length && src[(int) at] == bracket ? at : p.currentTokenLocation().getByteOffset();
     }
 
     /** The bytes {@code [start, end)} of {@code src} without whitespace outside strings; null if unknown. */

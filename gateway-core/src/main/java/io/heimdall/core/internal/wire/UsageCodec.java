@@ -8,9 +8,12 @@ import io.heimdall.core.internal.wire.WireJson.Side;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static io.heimdall.core.internal.wire.JsonReader.extra;
 import static io.heimdall.core.internal.wire.JsonReader.longOr;
@@ -28,7 +31,12 @@ final class UsageCodec {
     private static final String CACHED = "cached_tokens";
     private static final String REASONING = "reasoning_tokens";
 
+    /** Small details objects recur verbatim in every response: their properties are read once per text. */
+    private static final int CACHED_TEXTS = 256;
+    private static final int CACHED_TEXT_LENGTH = 512;
+
     private final WireJson json;
+    private final Map<String, List<Map.Entry<String, RawJson>>> read = new ConcurrentHashMap<>();
 
     UsageCodec(WireJson json) {
         this.json = json;
@@ -49,6 +57,40 @@ final class UsageCodec {
     private static Optional<Long> detail(JsonNode usage, String object, String field) {
         JsonNode n = usage.path(object).path(field);
         return n.isIntegralNumber() && n.canConvertToLong() ? Optional.of(n.longValue()) : Optional.empty();
+    }
+
+    /** The properties of a raw details object in order, or null if it is not an object. */
+    private List<Map.Entry<String, RawJson>> properties(RawJson raw) {
+        String text = raw.json();
+        List<Map.Entry<String, RawJson>> known = read.get(text);
+        if (known != null) {
+            return known;
+        }
+        JsonNode node = json.parseAny(text.getBytes(StandardCharsets.UTF_8), Side.UPSTREAM);
+        if (!node.isObject()) {
+            return null;
+        }
+        List<Map.Entry<String, RawJson>> out = new ArrayList<>(node.size());
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            out.add(Map.entry(e.getKey(), JsonReader.rawOf(e.getValue())));
+        }
+        out = List.copyOf(out);
+        if (text.length() <= CACHED_TEXT_LENGTH) {
+            if (read.size() >= CACHED_TEXTS) {
+                read.clear();
+            }
+            read.put(text, out);
+        }
+        return out;
+    }
+
+    private static boolean has(List<Map.Entry<String, RawJson>> properties, String name) {
+        for (Map.Entry<String, RawJson> e : properties) {
+            if (e.getKey().equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Writes {@code "usage":{...}}. */
@@ -86,18 +128,17 @@ final class UsageCodec {
             WireJson.writeRaw(g, name, raw.orElseThrow());
             return;
         }
-        JsonNode details = raw.map(r -> json.parseAny(r.json().getBytes(StandardCharsets.UTF_8), Side.UPSTREAM))
-                .filter(JsonNode::isObject).orElse(null);
+        List<Map.Entry<String, RawJson>> details = raw.isPresent() ? properties(raw.get()) : null;
         g.writeObjectFieldStart(name);
-        if (details == null || !details.has(field)) {
+        if (details == null || !has(details, field)) {
             g.writeNumberField(field, typed.get());
         }
         if (details != null) {
-            for (Map.Entry<String, JsonNode> e : details.properties()) {
+            for (Map.Entry<String, RawJson> e : details) {
                 if (e.getKey().equals(field)) {
                     g.writeNumberField(field, typed.get());
                 } else {
-                    WireJson.writeRaw(g, e.getKey(), JsonReader.rawOf(e.getValue()));
+                    WireJson.writeRaw(g, e.getKey(), e.getValue());
                 }
             }
         }

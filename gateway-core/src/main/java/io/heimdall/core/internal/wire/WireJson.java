@@ -5,14 +5,16 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.heimdall.api.GatewayException;
 import io.heimdall.api.model.GatewayError;
 import io.heimdall.api.model.RawJson;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -31,12 +33,19 @@ final class WireJson {
         void write(JsonGenerator g) throws IOException;
     }
 
+    /** Buffer sets kept for reuse; more than enough for the parsers and generators in use at once. */
+    private static final int POOLED_BUFFERS = 64;
+
     private final JsonFactory factory;
 
-    /** A factory with nesting limits suited to untrusted input. */
+    /**
+     * A factory with nesting limits suited to untrusted input. Its buffers come from a shared bounded pool: Jackson's
+     * default pool is per thread, which gives every request (each on a virtual thread of its own) new buffers.
+     */
     WireJson() {
         this.factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build())
+                .recyclerPool(JsonRecyclerPools.newBoundedPool(POOLED_BUFFERS))
                 .build();
     }
 
@@ -87,13 +96,48 @@ final class WireJson {
 
     /** Runs a writer into a new byte array. */
     byte[] write(Writer writer) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        ExactOutput out = new ExactOutput();
         try (JsonGenerator g = factory.createGenerator(out)) {
             writer.write(g);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
+        return out.bytes();
+    }
+
+    /**
+     * Collects what a generator flushes. The generator buffers up to 8000 bytes itself and flushes once on close for
+     * most bodies, so the common case copies the bytes exactly once, into an array of the exact size.
+     */
+    private static final class ExactOutput extends OutputStream {
+        private static final byte[] EMPTY = new byte[0];
+        private byte[] buf = EMPTY;
+        private int size;
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (len == 0) {
+                return;
+            }
+            if (size == 0) {
+                buf = Arrays.copyOfRange(b, off, off + len);
+            } else {
+                if (buf.length - size < len) {
+                    buf = Arrays.copyOf(buf, Math.max(Math.addExact(size, len), 2 * buf.length));
+                }
+                System.arraycopy(b, off, buf, size, len);
+            }
+            size += len;
+        }
+
+        byte[] bytes() {
+            return size == buf.length ? buf : Arrays.copyOf(buf, size);
+        }
     }
 
     static void writeString(JsonGenerator g, String name, Optional<String> v) throws IOException {

@@ -204,6 +204,13 @@ class ReasoningAndCacheWireTest {
         String same = s(wire.encodeChunk(decoded));
         assertTrue(same.contains("\"prompt_tokens_details\":{\"audio_tokens\":0,\"cached_tokens\":2},"
                 + "\"completion_tokens_details\":null"), same);
+        // The details object's properties are read once per text and reused: each typed value still lands in place.
+        for (long cached : new long[] {9, 2, 5}) {
+            String again = s(wire.encodeChunk(new ChatChunk("c", 0, "", List.of(),
+                    Optional.of(u.withCachedTokens(cached)), Optional.empty(), Map.of())));
+            assertTrue(again.contains("\"prompt_tokens_details\":{\"audio_tokens\":0,\"cached_tokens\":" + cached
+                    + "},"), again);
+        }
     }
 
     @Test

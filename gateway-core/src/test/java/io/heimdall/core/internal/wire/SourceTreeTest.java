@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -53,5 +56,24 @@ class SourceTreeTest {
         assertTrue(read("").isMissingNode());
         assertThrows(com.fasterxml.jackson.core.JsonProcessingException.class, () -> read("{\"a\":[1,2}"));
         assertThrows(com.fasterxml.jackson.core.JsonProcessingException.class, () -> read("{\"a\":"));
+    }
+
+    @Test
+    void scalarsAreWrittenExactlyAsJacksonWritesThem() throws Exception {
+        StringBuilder all = new StringBuilder();
+        for (char c = 0; c < 0x800; c++) {
+            all.append(c);
+            String one = String.valueOf(c);
+            assertEquals(TextNode.valueOf(one).toString(), SourceTree.text(TextNode.valueOf(one)), "char " + (int) c);
+        }
+        all.append("\ud83d\ude00 \u2028 end");
+        assertEquals(TextNode.valueOf(all.toString()).toString(), SourceTree.text(TextNode.valueOf(all.toString())));
+        assertEquals("\"plain\"", SourceTree.text(TextNode.valueOf("plain")));
+        JsonNode tree = read("{\"i\":-42,\"l\":9007199254740993,\"t\":true,\"f\":false,\"n\":null,\"s\":\"a\\nb\"}");
+        for (String field : new String[] {"i", "l", "t", "f", "n", "s"}) {
+            assertEquals(tree.get(field).toString(), SourceTree.text(tree.get(field)), field);
+        }
+        assertEquals("-42", SourceTree.text(IntNode.valueOf(-42)));
+        assertEquals("9007199254740993", SourceTree.text(LongNode.valueOf(9007199254740993L)));
     }
 }
