@@ -49,7 +49,8 @@ class DistributionLayoutIT {
      * Modules of lib/ a plugin folder may carry anyway, because the boot layer of an in-process gateway (tests, an
      * embedding application) may lack them; where the boot layer has them, its copy wins.
      */
-    private static final Map<String, Set<String>> ALLOWED_DUPLICATES = Map.of("json-validation", Set.of("org.slf4j"));
+    private static final Map<String, Set<String>> ALLOWED_DUPLICATES = Map.of("json-validation", Set.of("org.slf4j"),
+            "mcp", Set.of("org.slf4j"));
 
     private static Path dist;
 
@@ -142,8 +143,11 @@ class DistributionLayoutIT {
             duplicated.retainAll(bootModules);
             duplicated.removeAll(ALLOWED_DUPLICATES.getOrDefault(id, Set.of()));
             assertTrue(duplicated.isEmpty(), "plugins/" + id + " repeats modules of lib/: " + duplicated);
-            // Every jar of the folder is a root, as the core resolves a plugin layer; a missing dependency fails here.
-            Configuration layer = Configuration.resolve(ModuleFinder.of(folder), List.of(boot), ModuleFinder.of(), roots);
+            // As the core resolves a plugin layer: every jar of the folder not already in lib/ is a root, lib/ wins
+            // over the folder; a missing dependency fails here.
+            Set<String> own = new TreeSet<>(roots);
+            own.removeAll(bootModules);
+            Configuration layer = Configuration.resolve(ModuleFinder.of(), List.of(boot), ModuleFinder.of(folder), own);
             assertTrue(layer.modules().stream().anyMatch(m -> m.name().startsWith("io.heimdall.")),
                     "plugins/" + id + " holds no io.heimdall.* module: " + roots);
             assertTrue(layer.modules().stream().flatMap(m -> m.reference().descriptor().provides().stream())
