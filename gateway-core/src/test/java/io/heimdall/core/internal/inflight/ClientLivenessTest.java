@@ -58,8 +58,8 @@ class ClientLivenessTest {
 
     /** A request thread, registered for the client connection, blocked reading from the silent upstream. */
     private Thread blockedRequest(ClientConnection client, Outcome outcome) throws IOException {
-        Socket toUpstream = new Socket(Loopback.LOCALHOST, upstream.getLocalPort());
-        upstream.accept();
+        Socket toUpstream = net.keep(new Socket(Loopback.LOCALHOST, upstream.getLocalPort()));
+        net.keep(upstream.accept()); // unreferenced, a GC could close it and end the blocked read
         Thread t = Thread.ofVirtual().start(() -> {
             InFlightRequest r = watchdog.tryRegister(Thread.currentThread(), Instant.now().plusSeconds(60), client)
                     .orElseThrow();

@@ -23,6 +23,12 @@ final class Loopback implements Closeable {
         return s;
     }
 
+    /** Keeps a socket open until {@link #close()}: a socket nobody references may be closed by a GC's cleaner. */
+    <T extends Closeable> T keep(T socket) {
+        open.add(socket);
+        return socket;
+    }
+
     /** A client connected to the server, and the server's accepted end of it. */
     Pair connect(ServerSocket server) throws IOException {
         Socket client = new Socket(LOCALHOST, server.getLocalPort());
