@@ -115,9 +115,14 @@ public final class ApacheUpstreamClient implements UpstreamClient {
         if (scope.isPresent()) {
             UpstreamScope s = scope.get();
             s.applyTo(request.headers(), req::addHeader);
-            // No wait may pass the request's deadline: not for a pooled connection, not for the response.
+            // No wait may pass the request's deadline: not for a pooled connection, not for the response. On a
+            // virtual thread the WaitWatch interrupt bounds every read (the first byte, each later one) and the
+            // in-flight watchdog the deadline, so the socket read itself is left untimed: a timed read costs a
+            // virtual thread a delayed task scheduled and cancelled on every park (~30 us of CPU per request).
+            Duration socketTimeout = Thread.currentThread().isVirtual()
+                    ? Duration.ZERO : s.responseTimeout(request.timeout());
             config = RequestConfig.custom()
-                    .setResponseTimeout(Timeout.of(s.responseTimeout(request.timeout())))
+                    .setResponseTimeout(socketTimeout.isZero() ? Timeout.DISABLED : Timeout.of(socketTimeout))
                     .setConnectionRequestTimeout(Timeout.of(s.remaining()))
                     .setRedirectsEnabled(false)
                     .build();

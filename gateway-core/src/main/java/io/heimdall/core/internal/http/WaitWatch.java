@@ -9,7 +9,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Bounds each single wait on an upstream: the wait for the response headers ({@code routing.timeouts.first-byte}) and
  * each wait for the next bytes of a body or stream ({@code routing.timeouts.idle}) — two limits one socket timeout
- * cannot express. The upstream socket's own timeout is set to the larger of the two; one ticker interrupts a thread
+ * cannot express. On a virtual thread the upstream socket's read is untimed (a timed read schedules and cancels a
+ * delayed task on every park); elsewhere its timeout is the larger of the two. One ticker interrupts a thread
  * whose current wait ran past its own limit (a virtual thread blocked in a socket read is released by that, the socket
  * closed). Only the time blocked in the read counts, never time the caller spends elsewhere (writing to its client).
  * The race between a wait ending and the ticker firing is closed as in the in-flight watchdog: a wait that ends while
