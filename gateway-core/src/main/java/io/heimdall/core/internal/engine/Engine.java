@@ -170,7 +170,9 @@ public final class Engine implements Pipeline, AutoCloseable {
     public void serveStream(ChatRequest request, DefaultRequestContext ctx, StreamSink sink) {
         Generation g = enter();
         Run run = new Run(g, observers, metrics, "chat.stream", request.model(), ctx);
-        StreamAccumulator acc = new StreamAccumulator(g.cache.isPresent());
+        StreamAccumulator acc = new StreamAccumulator(false);
+        // The cache stores the stream as the provider sent it, before the chunk hooks (a hit is replayed through them).
+        Optional<StreamAccumulator> asSent = g.cache.map(c -> new StreamAccumulator(true));
         try {
             checkAllowed(ctx, request.model());
             Pre pre = preHooks(g, request, ctx, run);
@@ -196,7 +198,7 @@ public final class Engine implements Pipeline, AutoCloseable {
                             delivery.accept(c);
                         }
                     } else {
-                        streamFromProviders(g, pre.request, ctx, delivery, acc);
+                        streamFromProviders(g, pre.request, ctx, delivery, acc, asSent);
                     }
                 }
             }
@@ -213,7 +215,7 @@ public final class Engine implements Pipeline, AutoCloseable {
     }
 
     private void streamFromProviders(Generation g, ChatRequest request, DefaultRequestContext ctx, Delivery delivery,
-                                     StreamAccumulator acc) {
+                                     StreamAccumulator acc, Optional<StreamAccumulator> asSent) {
         // Always ask the upstream for usage (for metrics and logs); the usage chunk is dropped if the client did not
         // ask for it.
         ChatRequest upstream = Fallbacks.strip(request).toBuilder().stream(true).streamOptions(new StreamOptions(true,
@@ -222,6 +224,7 @@ public final class Engine implements Pipeline, AutoCloseable {
         runner.run(g, upstream.model(), fallbacks, ctx, Needs.of(upstream), (slot, target, call, state) -> {
             slot.provider().stream(upstream.withModel(target.model()), call, chunk -> {
                 state.chunk();
+                asSent.ifPresent(a -> a.add(chunk));
                 try {
                     delivery.accept(chunk);
                 } catch (RuntimeException e) {
@@ -231,8 +234,9 @@ public final class Engine implements Pipeline, AutoCloseable {
             state.usage(acc.usage());
             return Boolean.TRUE;
         }, () -> acc.size() == 0);
-        if (acc.size() > 0) {
-            store(g, request, new CachedAnswer(acc.response(), acc.chunks()), ctx);
+        if (acc.size() > 0 && asSent.isPresent()) {
+            StreamAccumulator sent = asSent.get();
+            store(g, request, new CachedAnswer(sent.response(), sent.chunks()), ctx);
         }
     }
 
