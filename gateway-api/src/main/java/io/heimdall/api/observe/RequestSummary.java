@@ -22,10 +22,11 @@ import java.util.Optional;
  * @param usage          token usage, when known
  * @param cached         whether the cache answered
  * @param timeToFirstToken for streams: until the first chunk was written to the client
+ * @param bytesOut       response body bytes written to the client (for a stream, its events up to {@code [DONE]})
  */
 public record RequestSummary(String operation, Optional<String> model, int status, Optional<GatewayError> error,
                              Duration latency, Optional<String> servedBy, int attempts, Optional<Usage> usage,
-                             boolean cached, Optional<Duration> timeToFirstToken) {
+                             boolean cached, Optional<Duration> timeToFirstToken, long bytesOut) {
     /** Validates the fields. */
     public RequestSummary {
         Objects.requireNonNull(operation, "operation");
@@ -35,6 +36,13 @@ public record RequestSummary(String operation, Optional<String> model, int statu
         Objects.requireNonNull(servedBy, "servedBy");
         Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(timeToFirstToken, "timeToFirstToken");
+    }
+
+    /** A summary without a byte count. */
+    public RequestSummary(String operation, Optional<String> model, int status, Optional<GatewayError> error,
+                          Duration latency, Optional<String> servedBy, int attempts, Optional<Usage> usage,
+                          boolean cached, Optional<Duration> timeToFirstToken) {
+        this(operation, model, status, error, latency, servedBy, attempts, usage, cached, timeToFirstToken, 0);
     }
 
     /** Whether the client went away before the response was complete. */

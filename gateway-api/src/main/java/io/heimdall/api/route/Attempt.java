@@ -6,6 +6,7 @@ import io.heimdall.api.model.Usage;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * How one upstream attempt ended. Routers learn from it ({@link Router#record}), observers report it.
@@ -22,10 +23,13 @@ import java.util.Optional;
  * @param timeToFirstByte until the upstream's response headers arrived, if they did
  * @param timeToFirstToken until the first streamed chunk reached the gateway, for streams that produced one
  * @param usage           token usage reported by the upstream, if any
+ * @param serverAddress   the host name the attempt last sent a request to through the gateway's HTTP client, if any
+ * @param serverPort      that host's port, if any
  */
 public record Attempt(Target target, int number, int retry, int status, Optional<GatewayError> error, Fault fault,
                       Optional<Duration> retryAfter, Duration latency, Optional<Duration> timeToFirstByte,
-                      Optional<Duration> timeToFirstToken, Optional<Usage> usage) {
+                      Optional<Duration> timeToFirstToken, Optional<Usage> usage, Optional<String> serverAddress,
+                      OptionalInt serverPort) {
     /** Validates the fields. */
     public Attempt {
         Objects.requireNonNull(target, "target");
@@ -36,6 +40,16 @@ public record Attempt(Target target, int number, int retry, int status, Optional
         Objects.requireNonNull(timeToFirstByte, "timeToFirstByte");
         Objects.requireNonNull(timeToFirstToken, "timeToFirstToken");
         Objects.requireNonNull(usage, "usage");
+        Objects.requireNonNull(serverAddress, "serverAddress");
+        Objects.requireNonNull(serverPort, "serverPort");
+    }
+
+    /** An attempt whose upstream address is not known. */
+    public Attempt(Target target, int number, int retry, int status, Optional<GatewayError> error, Fault fault,
+                   Optional<Duration> retryAfter, Duration latency, Optional<Duration> timeToFirstByte,
+                   Optional<Duration> timeToFirstToken, Optional<Usage> usage) {
+        this(target, number, retry, status, error, fault, retryAfter, latency, timeToFirstByte, timeToFirstToken,
+                usage, Optional.empty(), OptionalInt.empty());
     }
 
     /** Whether the attempt succeeded. */

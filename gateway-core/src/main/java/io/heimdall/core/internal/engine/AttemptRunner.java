@@ -337,7 +337,7 @@ final class AttemptRunner {
         Attempt attempt = new Attempt(target, number, retry, status, error, fault,
                 error.flatMap(GatewayError::retryAfter), latency, state.scope.timeToFirstByte(),
                 state.firstChunkNanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(state.firstChunkNanos)),
-                state.usage);
+                state.usage, state.scope.serverAddress(), state.scope.serverPort());
         try {
             g.router.record(attempt);
         } catch (RuntimeException e) {

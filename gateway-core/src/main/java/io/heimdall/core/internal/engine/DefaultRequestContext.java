@@ -27,6 +27,7 @@ public final class DefaultRequestContext implements RequestContext {
     private volatile boolean committed;
     private volatile String servedBy;
     private volatile int attempts;
+    private volatile long bytesOut;
     private volatile java.util.function.Supplier<Optional<Integer>> cancellation = Optional::empty;
 
     /**
@@ -205,5 +206,15 @@ public final class DefaultRequestContext implements RequestContext {
     /** The upstream attempts made so far. */
     public int attempts() {
         return attempts;
+    }
+
+    /** Counts response body bytes written to the client. */
+    public void sent(long bytes) {
+        bytesOut += bytes;
+    }
+
+    /** The response body bytes written to the client so far. */
+    public long bytesOut() {
+        return bytesOut;
     }
 }

@@ -112,10 +112,24 @@ public final class Engine implements Pipeline, AutoCloseable {
     public interface StreamSink {
         /** Sends one chunk to the client. Throws GatewayException 499 if the client has gone. */
         void chunk(ChatChunk chunk);
+
+        /** Ends a stream that succeeded (its terminator), before observers learn how the request ended. */
+        default void finish() {
+        }
     }
 
     /** Serves a non-streamed chat request through the whole pipeline. */
     public ChatResponse serveChat(ChatRequest request, DefaultRequestContext ctx) {
+        return serveChat(request, ctx, response -> { });
+    }
+
+    /**
+     * Serves a non-streamed chat request through the whole pipeline and hands the final response to {@code deliver}
+     * (which writes it to the client) before observers learn how the request ended, so they see the bytes sent and
+     * the whole latency.
+     */
+    public ChatResponse serveChat(ChatRequest request, DefaultRequestContext ctx,
+                                  java.util.function.Consumer<ChatResponse> deliver) {
         Generation g = enter();
         Run run = new Run(g, observers, metrics, "chat", request.model(), ctx);
         try {
@@ -153,6 +167,7 @@ public final class Engine implements Pipeline, AutoCloseable {
             }
             response = postHooks(g, pre.ran, pre.request, response, ctx, run);
             run.succeeded(response.usage());
+            deliver.accept(response);
             return response;
         } catch (RuntimeException e) {
             throw run.failed(e);
@@ -205,6 +220,7 @@ public final class Engine implements Pipeline, AutoCloseable {
             ChatResponse rebuilt = acc.response();
             observePostHooks(g, pre, rebuilt, ctx, run);
             run.succeeded(acc.usage());
+            sink.finish();
         } catch (RuntimeException e) {
             run.usage(acc.usage());
             throw run.failed(e);
@@ -384,6 +400,12 @@ public final class Engine implements Pipeline, AutoCloseable {
 
     /** Serves an embeddings request. */
     public EmbeddingResponse serveEmbeddings(EmbeddingRequest request, DefaultRequestContext ctx) {
+        return serveEmbeddings(request, ctx, response -> { });
+    }
+
+    /** Serves an embeddings request and hands the response to {@code deliver} before observers learn the end. */
+    public EmbeddingResponse serveEmbeddings(EmbeddingRequest request, DefaultRequestContext ctx,
+                                             java.util.function.Consumer<EmbeddingResponse> deliver) {
         Generation g = enter();
         Run run = new Run(g, observers, metrics, "embeddings", request.model(), ctx);
         try {
@@ -404,6 +426,7 @@ public final class Engine implements Pipeline, AutoCloseable {
                     (slot, target, call, state) ->
                     slot.provider().embed(routed.withModel(target.model()), call), () -> true);
             run.succeeded(Optional.empty());
+            deliver.accept(response);
             return response;
         } catch (RuntimeException e) {
             throw run.failed(e);

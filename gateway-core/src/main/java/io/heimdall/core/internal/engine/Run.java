@@ -102,7 +102,8 @@ final class Run {
     void end() {
         RequestSummary summary = new RequestSummary(operation, model.isEmpty() ? Optional.empty() : Optional.of(model),
                 status, error, Duration.ofNanos(System.nanoTime() - start), ctx.servedBy(), ctx.attempts(), usage,
-                cached, firstTokenNanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(firstTokenNanos)));
+                cached, firstTokenNanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(firstTokenNanos)),
+                ctx.bytesOut());
         for (int i = hooksRan - 1; i >= 0; i--) {
             Generation.Named<Hook> h = g.hooks.get(i);
             try {

@@ -42,6 +42,8 @@ public final class ApacheUpstreamClient implements UpstreamClient {
     private final String provider;
     private final String baseUrl;
     private final String authority;
+    private final String host;
+    private final int port;
     private final CloseableHttpClient client;
     private final PoolingHttpClientConnectionManager pool;
     private final java.util.concurrent.atomic.AtomicLong lastSaturationLog = new java.util.concurrent.atomic.AtomicLong();
@@ -65,6 +67,8 @@ public final class ApacheUpstreamClient implements UpstreamClient {
             throw new IllegalArgumentException("base-url must be an absolute http(s) URL: " + baseUrl);
         }
         this.authority = uri.getAuthority();
+        this.host = uri.getHost();
+        this.port = uri.getPort() > 0 ? uri.getPort() : uri.getScheme().equals("https") ? 443 : 80;
         this.pool = PoolingHttpClientConnectionManagerBuilder.create()
                 .setMaxConnTotal(maxConnections)
                 .setMaxConnPerRoute(maxConnections)
@@ -114,6 +118,7 @@ public final class ApacheUpstreamClient implements UpstreamClient {
         RequestConfig config;
         if (scope.isPresent()) {
             UpstreamScope s = scope.get();
+            s.calling(host, port);
             s.applyTo(request.headers(), req::addHeader);
             // No wait may pass the request's deadline: not for a pooled connection, not for the response. On a
             // virtual thread the WaitWatch interrupt bounds every read (the first byte, each later one) and the

@@ -25,6 +25,8 @@ public final class UpstreamScope {
     private final Duration idleTimeout;
     private final Map<String, String> passOn = new LinkedHashMap<>();
     private volatile long firstByteNanos = -1;
+    private volatile String serverHost;
+    private volatile int serverPort;
 
     /**
      * A scope.
@@ -94,6 +96,22 @@ public final class UpstreamScope {
     public Duration responseTimeout(Duration providerTimeout) {
         Duration longest = firstByteTimeout.compareTo(idleTimeout) > 0 ? firstByteTimeout : idleTimeout;
         return min(min(providerTimeout, longest), remaining());
+    }
+
+    /** Called before each upstream request of this attempt: the host and port it goes to. */
+    public void calling(String host, int port) {
+        this.serverHost = host;
+        this.serverPort = port;
+    }
+
+    /** The host the attempt last sent a request to, if it sent one through the gateway's client. */
+    public Optional<String> serverAddress() {
+        return Optional.ofNullable(serverHost);
+    }
+
+    /** That host's port, if known. */
+    public java.util.OptionalInt serverPort() {
+        return serverPort > 0 ? java.util.OptionalInt.of(serverPort) : java.util.OptionalInt.empty();
     }
 
     /** Called when an upstream's status line and headers arrived. */

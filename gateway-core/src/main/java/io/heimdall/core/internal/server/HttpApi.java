@@ -290,6 +290,9 @@ public final class HttpApi {
         res.header(REQUEST_ID, requestId);
         addContextHeaders(res, ctx);
         res.header(JSON);
+        if (ctx != null) {
+            ctx.sent(body.length);
+        }
         res.send(body);
     }
 
@@ -301,15 +304,15 @@ public final class HttpApi {
             if (request.stream()) {
                 stream(req, res, request, ctx);
             } else {
-                ChatResponse response = engine.serveChat(request, ctx.value);
-                sendJson(res, requestId, ctx.value, wire.encodeChatResponse(response));
+                engine.serveChat(request, ctx.value,
+                        response -> sendJson(res, requestId, ctx.value, wire.encodeChatResponse(response)));
             }
         });
     }
 
     private void stream(ServerRequest req, ServerResponse res, ChatRequest request, ContextRef ref) {
         DefaultRequestContext ctx = ref.value;
-        SseWriter writer = new SseWriter(res, ctx.requestId(), wire, () -> {
+        SseWriter writer = new SseWriter(res, ctx, wire, () -> {
             res.header(REQUEST_ID, ctx.requestId());
             addContextHeaders(res, ctx);
             res.header(SSE);
@@ -317,9 +320,8 @@ public final class HttpApi {
             res.header(NO_BUFFERING);
         });
         try {
-            engine.serveStream(request, ctx, writer::chunk);
+            engine.serveStream(request, ctx, writer);
             ref.release();
-            writer.done();
         } catch (GatewayException e) {
             GatewayError error = ref.settle(e.error());
             if (writer.started()) {
@@ -347,9 +349,9 @@ public final class HttpApi {
             openUnwatched(req, requestId, ctx);
             EmbeddingRequest request = wire.decodeEmbeddingRequest(readBody(req));
             watch(req, ctx);
-            EmbeddingResponse response = engine.serveEmbeddings(request, ctx.value);
             boolean base64 = request.encodingFormat().map("base64"::equals).orElse(false);
-            sendJson(res, requestId, ctx.value, wire.encodeEmbeddingResponse(response, base64));
+            engine.serveEmbeddings(request, ctx.value, response ->
+                    sendJson(res, requestId, ctx.value, wire.encodeEmbeddingResponse(response, base64)));
         });
     }
 

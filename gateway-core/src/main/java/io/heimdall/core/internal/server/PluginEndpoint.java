@@ -115,6 +115,7 @@ final class PluginEndpoint implements EndpointRequest, EndpointResponse {
     public void send(String contentType, byte[] content) {
         commit(contentType);
         try {
+            ctx.sent(content.length);
             res.send(content);
         } catch (UncheckedIOException e) {
             throw clientGone(e);
@@ -130,15 +131,17 @@ final class PluginEndpoint implements EndpointRequest, EndpointResponse {
     @Override
     public OutputStream stream(String contentType) {
         commit(contentType);
-        return new ClientStream(res.outputStream());
+        return new ClientStream(res.outputStream(), ctx);
     }
 
     /** The response body stream; a failed write means the client left (499). */
     private static final class ClientStream extends OutputStream {
         private final OutputStream out;
+        private final DefaultRequestContext ctx;
 
-        ClientStream(OutputStream out) {
+        ClientStream(OutputStream out, DefaultRequestContext ctx) {
             this.out = out;
+            this.ctx = ctx;
         }
 
         @Override
@@ -150,6 +153,7 @@ final class PluginEndpoint implements EndpointRequest, EndpointResponse {
         public void write(byte[] b, int off, int len) {
             try {
                 out.write(b, off, len);
+                ctx.sent(len);
             } catch (IOException | UncheckedIOException e) {
                 throw clientGone(e);
             }

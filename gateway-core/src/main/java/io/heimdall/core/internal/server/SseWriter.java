@@ -3,6 +3,8 @@ package io.heimdall.core.internal.server;
 import io.heimdall.api.GatewayException;
 import io.heimdall.api.model.ChatChunk;
 import io.heimdall.api.model.GatewayError;
+import io.heimdall.core.internal.engine.DefaultRequestContext;
+import io.heimdall.core.internal.engine.Engine;
 import io.heimdall.core.internal.wire.JacksonOpenAiWire;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -16,7 +18,7 @@ import java.nio.charset.StandardCharsets;
  * headers with the first; ends with {@code data: [DONE]}, or with an error event in the OpenAI shape when the stream
  * fails after it began. A failed write means the client left: 499.
  */
-final class SseWriter {
+final class SseWriter implements Engine.StreamSink {
     private static final System.Logger LOG = System.getLogger(SseWriter.class.getName());
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EVENT_END = "\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -24,14 +26,16 @@ final class SseWriter {
 
     private final ServerResponse res;
     private final String requestId;
+    private final DefaultRequestContext ctx;
     private final JacksonOpenAiWire wire;
     private final Runnable commitHeaders;
     private OutputStream out;
     private boolean broken;
 
-    SseWriter(ServerResponse res, String requestId, JacksonOpenAiWire wire, Runnable commitHeaders) {
+    SseWriter(ServerResponse res, DefaultRequestContext ctx, JacksonOpenAiWire wire, Runnable commitHeaders) {
         this.res = res;
-        this.requestId = requestId;
+        this.ctx = ctx;
+        this.requestId = ctx.requestId();
         this.wire = wire;
         this.commitHeaders = commitHeaders;
     }
@@ -47,7 +51,8 @@ final class SseWriter {
         }
     }
 
-    void chunk(ChatChunk chunk) {
+    @Override
+    public void chunk(ChatChunk chunk) {
         write(wire.encodeChunk(chunk));
     }
 
@@ -61,6 +66,7 @@ final class SseWriter {
             out.write(json);
             out.write(EVENT_END);
             out.flush();
+            ctx.sent(DATA.length + json.length + EVENT_END.length);
         } catch (IOException | UncheckedIOException e) {
             broken = true;
             throw clientGone(e);
@@ -72,7 +78,8 @@ final class SseWriter {
                 "The client closed the connection", "client_closed_request"), cause);
     }
 
-    void done() {
+    @Override
+    public void finish() {
         if (broken) {
             return;
         }
@@ -80,6 +87,7 @@ final class SseWriter {
             open();
             out.write(DONE);
             out.close();
+            ctx.sent(DONE.length);
         } catch (IOException | UncheckedIOException e) {
             LOG.log(System.Logger.Level.DEBUG, "Client of {0} left before [DONE]", requestId);
         }

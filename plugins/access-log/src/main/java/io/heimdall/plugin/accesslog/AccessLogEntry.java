@@ -75,6 +75,7 @@ record AccessLogEntry(Instant start, String requestId, Optional<String> parentId
             if (bytesIn.isPresent()) {
                 g.writeNumberField("bytes_in", bytesIn.get());
             }
+            g.writeNumberField("bytes_out", summary.bytesOut());
             if (prompt.isPresent()) {
                 g.writeArrayFieldStart("messages");
                 for (Map<String, String> m : prompt.get()) {

@@ -17,22 +17,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * The plugin instance. On the request path it only copies a few fields into an {@link AccessLogEntry} and offers it
- * to a bounded queue (never blocking); one daemon thread formats each entry as JSON and writes it, flushing whenever
- * the queue runs empty. With {@code include-prompts} it is also a hook that keeps the request's message texts.
+ * The plugin instance. On the request path it only copies a few fields into an {@link AccessLogEntry} and adds it to
+ * a bounded lock-free queue (never blocking, never waking a thread: a wake-up per request cost more than the rest of
+ * the plugin); one daemon thread looks every {@value #WRITE_INTERVAL_MS} ms, formats what is queued as JSON lines and
+ * writes and flushes them as one batch. With {@code include-prompts} it is also a hook that keeps the request's
+ * message texts.
  */
 final class AccessLogPlugin implements Plugin, Observer, Hook {
     static final String DROPPED = "access_log_dropped";
     private static final long CLOSE_WAIT_MS = 2_000;
+    static final long WRITE_INTERVAL_MS = 10;
     private static final String PROMPT_ATTRIBUTE = "access-log.prompt";
 
     private final AccessLogSink sink;
-    private final BlockingQueue<AccessLogEntry> queue;
+    private final Queue<AccessLogEntry> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final int queueSize;
     private final boolean includePrompts;
     private final PluginContext context;
     private final Thread writer;
@@ -40,7 +46,7 @@ final class AccessLogPlugin implements Plugin, Observer, Hook {
 
     AccessLogPlugin(AccessLogSink sink, int queueSize, boolean includePrompts, PluginContext context) {
         this.sink = sink;
-        this.queue = new ArrayBlockingQueue<>(queueSize);
+        this.queueSize = queueSize;
         this.includePrompts = includePrompts;
         this.context = context;
         context.metrics().describe(DROPPED, MetricType.COUNTER, "Access log lines dropped because the write queue "
@@ -79,9 +85,14 @@ final class AccessLogPlugin implements Plugin, Observer, Hook {
         AccessLogEntry entry = new AccessLogEntry(end.minus(summary.latency()), ctx.requestId(),
                 ctx.parent().map(RequestContext::requestId), ctx.caller().id(), ctx.clientAddress(),
                 ctx.header("content-length").flatMap(AccessLogPlugin::parseLong), summary, prompt);
-        if (closing || !queue.offer(entry)) {
+        if (closing || queued.incrementAndGet() > queueSize) {
+            if (!closing) {
+                queued.decrementAndGet();
+            }
             context.metrics().count(DROPPED, Map.of(), 1);
+            return;
         }
+        queue.add(entry);
     }
 
     private static Optional<Long> parseLong(String s) {
@@ -95,36 +106,29 @@ final class AccessLogPlugin implements Plugin, Observer, Hook {
     private void drain() {
         List<AccessLogEntry> batch = new ArrayList<>();
         while (true) {
-            try {
-                AccessLogEntry first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    if (closing) {
-                        break;
-                    }
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, 1024);
-                for (AccessLogEntry e : batch) {
-                    sink.write(e.toJsonLine());
-                }
-                batch.clear();
-                if (queue.isEmpty()) {
-                    sink.flush();
-                }
-            } catch (InterruptedException e) {
-                break;
-            } catch (IOException | RuntimeException e) {
-                context.metrics().count(DROPPED, Map.of(), batch.size());
-                batch.clear();
-                context.logger().log(System.Logger.Level.WARNING, "Access log write failed: " + e.getMessage());
+            boolean last = closing;
+            for (AccessLogEntry e = queue.poll(); e != null; e = queue.poll()) {
+                queued.decrementAndGet();
+                batch.add(e);
             }
+            if (!batch.isEmpty()) {
+                try {
+                    for (AccessLogEntry e : batch) {
+                        sink.write(e.toJsonLine());
+                    }
+                    sink.flush();
+                } catch (IOException | RuntimeException e) {
+                    context.metrics().count(DROPPED, Map.of(), batch.size());
+                    context.logger().log(System.Logger.Level.WARNING, "Access log write failed: " + e.getMessage());
+                }
+                batch.clear();
+            }
+            if (last) {
+                break;
+            }
+            LockSupport.parkNanos(WRITE_INTERVAL_MS * 1_000_000L);
         }
         try {
-            for (AccessLogEntry e : queue) {
-                sink.write(e.toJsonLine());
-            }
-            queue.clear();
             sink.close();
         } catch (IOException | RuntimeException e) {
             context.logger().log(System.Logger.Level.WARNING, "Access log close failed: " + e.getMessage());
@@ -135,6 +139,7 @@ final class AccessLogPlugin implements Plugin, Observer, Hook {
     @Override
     public void close() {
         closing = true;
+        LockSupport.unpark(writer);
         try {
             writer.join(CLOSE_WAIT_MS);
         } catch (InterruptedException e) {

@@ -75,6 +75,9 @@ class AccessLogGatewayTest {
     }
 
     /** Sends a chat request; returns its x-request-id. */
+    /** Response body bytes the client read, by request id. */
+    private final java.util.Map<String, Long> received = new java.util.concurrent.ConcurrentHashMap<>();
+
     private String chat(boolean stream) throws IOException {
         HttpURLConnection c = (HttpURLConnection) URI.create(gateway.baseUrl() + "/v1/chat/completions").toURL()
                 .openConnection();
@@ -90,7 +93,7 @@ class AccessLogGatewayTest {
         }
         assertEquals(200, c.getResponseCode());
         try (InputStream in = c.getInputStream()) {
-            in.readAllBytes();
+            received.put(c.getHeaderField("x-request-id"), (long) in.readAllBytes().length);
         }
         return c.getHeaderField("x-request-id");
     }
@@ -132,12 +135,14 @@ class AccessLogGatewayTest {
         assertTrue(first.path("latency_ms").asDouble() > 0);
         assertTrue(first.path("tokens").path("prompt").asLong() > 0, first.toString());
         assertTrue(first.path("bytes_in").asLong() > 50, first.toString());
+        assertEquals(received.get(plain), first.path("bytes_out").asLong(), first.toString());
         assertTrue(first.path("time").asText().endsWith("Z"));
         assertTrue(first.path("messages").isMissingNode(), "no prompt text unless include-prompts");
         JsonNode second = lines.stream().filter(l -> l.path("request_id").asText().equals(streamed)).findFirst()
                 .orElseThrow();
         assertEquals("chat.stream", second.path("route").asText());
         assertTrue(second.has("ttft_ms"), second.toString());
+        assertEquals(received.get(streamed), second.path("bytes_out").asLong(), "every event up to [DONE]");
         gateway.close();
         gateway = null;
         String text = Files.readString(log);

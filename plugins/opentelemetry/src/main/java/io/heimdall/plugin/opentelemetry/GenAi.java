@@ -35,6 +35,8 @@ final class GenAi {
     static final String FIRST_TOKEN_EVENT = "gen_ai.first_token";
     static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
     static final AttributeKey<Long> HTTP_STATUS = AttributeKey.longKey("http.response.status_code");
+    static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
+    static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
     static final AttributeKey<String> REQUEST_ID = AttributeKey.stringKey("heimdall.request.id");
     static final AttributeKey<String> CALLER = AttributeKey.stringKey("heimdall.caller");
     static final AttributeKey<Boolean> STREAM = AttributeKey.booleanKey("heimdall.stream");

@@ -198,6 +198,8 @@ final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
         Span s = started.span();
         s.setAttribute(GenAi.RETRY, (long) attempt.retry());
         s.setAttribute(GenAi.HTTP_STATUS, (long) attempt.status());
+        attempt.serverAddress().ifPresent(host -> s.setAttribute(GenAi.SERVER_ADDRESS, host));
+        attempt.serverPort().ifPresent(port -> s.setAttribute(GenAi.SERVER_PORT, (long) port));
         attempt.usage().ifPresent(u -> {
             s.setAttribute(GenAi.INPUT_TOKENS, u.promptTokens());
             s.setAttribute(GenAi.OUTPUT_TOKENS, u.completionTokens());

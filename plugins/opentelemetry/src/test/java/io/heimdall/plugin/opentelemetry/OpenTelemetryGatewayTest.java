@@ -171,6 +171,10 @@ class OpenTelemetryGatewayTest {
         assertEquals("b", str(attempts.get(2), "gen_ai.provider.name"));
         assertEquals("gpt-4o", str(attempts.get(2), "gen_ai.request.model"));
         assertEquals(200, num(attempts.get(2), "http.response.status_code"));
+        URI upstreamB = URI.create(healthy.baseUrl());
+        assertEquals(upstreamB.getHost(), str(attempts.get(2), "server.address"));
+        assertEquals(upstreamB.getPort(), num(attempts.get(2), "server.port"));
+        assertEquals(URI.create(flaky.baseUrl()).getPort(), num(attempts.get(0), "server.port"));
 
         // each attempt sent its own traceparent upstream, naming its attempt span
         List<RecordedRequest> upstream = new java.util.ArrayList<>(flaky.requests());
