@@ -71,6 +71,15 @@ class DistributionLayoutIT {
         String config = Files.readString(dist.resolve("conf/heimdall.yaml"));
         assertTrue(config.contains("type: mock") && config.contains("model: mock/echo"), "conf/heimdall.yaml: " + config);
         assertEquals(SHIPPED_PLUGINS, names(dist.resolve("plugins")), "plugins/");
+        // the AOT cache recorded at package time, stamped with the Java that recorded it (this build's JDK)
+        assertTrue(Files.size(dist.resolve("aot/heimdall.aot")) > 1_000_000, "aot/heimdall.aot");
+        java.util.Properties release = new java.util.Properties();
+        try (var in = Files.newBufferedReader(Path.of(System.getProperty("java.home"), "release"))) {
+            release.load(in);
+        }
+        String javaId = release.getProperty("IMPLEMENTOR").replace("\"", "") + " "
+                + release.getProperty("JAVA_RUNTIME_VERSION").replace("\"", "") + " ";
+        assertEquals(javaId, Files.readString(dist.resolve("aot/heimdall.aot.jvm")), "aot/heimdall.aot.jvm");
         for (String id : SHIPPED_PLUGINS) {
             assertFalse(jars(dist.resolve("plugins").resolve(id)).isEmpty(), "plugins/" + id + " holds no jar");
         }

@@ -37,6 +37,7 @@ public final class Main {
         String host = null;
         boolean watch = true;
         boolean reference = false;
+        boolean train = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String value = i + 1 < args.length ? args[i + 1] : null;
@@ -52,6 +53,8 @@ public final class Main {
                               --no-watch          do not reload when the config file or the plugins folder changes
                               --config-reference  print every loaded plugin's config keys as Markdown and exit
                               --version           print the version
+                              --aot-train         start, send a fixed set of requests to itself, stop: the training
+                                                  run that records the JDK AOT cache bin/heimdall ships and uses
 
                             Environment: HEIMDALL_JAVA_OPTS adds JVM options (bin/heimdall).""");
                     return 0;
@@ -62,6 +65,7 @@ public final class Main {
                 }
                 case "--no-watch" -> watch = false;
                 case "--config-reference" -> reference = true;
+                case "--aot-train" -> train = true;
                 case "--config", "--port", "--host", "--plugins-dir" -> {
                     if (value == null) {
                         err.println("heimdall: " + a + " needs a value (see --help)");
@@ -114,6 +118,13 @@ public final class Main {
             err.println("heimdall: cannot start with the config " + config + ":");
             e.problems().forEach(p -> err.println("  " + p));
             return 1;
+        }
+        if (train) {
+            out.println("Heimdall AOT training against " + gateway.baseUrl());
+            int answered = AotTraining.run(gateway.baseUrl(), "mock/echo", 200, out);
+            gateway.close();
+            out.println("Heimdall AOT training: " + answered + " requests answered as expected");
+            return 0;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
