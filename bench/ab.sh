@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# A/B of two gateway builds on one mock upstream: alternating wrk rounds, req/s and the gateway's CPU per request.
+#
+#   bench/ab.sh DIST_A DIST_B [ROUNDS=4] [SECONDS=8] [CONNECTIONS=64]
+#   e.g. bench/ab.sh /tmp/old/distribution/target/heimdall distribution/target/heimdall
+#
+# CPU per request (user + system from /proc/<pid>/stat, divided by requests served) is far steadier than req/s on a
+# shared 2-core machine. Needs wrk and a packaged tree (./mvnw -DskipTests package) for the mock and the Lua script.
+set -euo pipefail
+A=$1; B=$2; ROUNDS=${3:-4}; SECS=${4:-8}; CONNS=${5:-64}
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+. "$ROOT/bench/scripts/gateway-pair.sh"
+start_mock
+GA=$(start_gateway "$A" a); GB=$(start_gateway "$B" b)
+UA=$(gateway_url a); UB=$(gateway_url b)
+run() { wrk -t2 -c"$CONNS" -d"${2}s" -s "$ROOT/bench/scripts/post.lua" "$1/v1/chat/completions" 2>&1 \
+  | grep -o 'requests=[0-9]*' | cut -d= -f2; }
+cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
+sys() { awk '{print $15}' "/proc/$1/stat"; }
+run "$UA" 20 >/dev/null; run "$UB" 20 >/dev/null
+SA=0; SB=0; CA=0; CB=0; KA=0; KB=0
+for r in $(seq "$ROUNDS"); do
+  c0=$(cpu "$GA"); s0=$(sys "$GA"); a=$(run "$UA" "$SECS"); CA=$((CA + $(cpu "$GA") - c0)); KA=$((KA + $(sys "$GA") - s0))
+  c0=$(cpu "$GB"); s0=$(sys "$GB"); b=$(run "$UB" "$SECS"); CB=$((CB + $(cpu "$GB") - c0)); KB=$((KB + $(sys "$GB") - s0))
+  echo "round $r: A $((a / SECS)) req/s, B $((b / SECS)) req/s"
+  SA=$((SA + a)); SB=$((SB + b))
+done
+T=$(getconf CLK_TCK)
+per() { python3 -c "print(round($1 * 1e6 / $T / $2, 1))"; }
+echo "A: $((SA / SECS / ROUNDS)) req/s, $(per $CA $SA) CPU us/request ($(per $KA $SA) system)"
+echo "B: $((SB / SECS / ROUNDS)) req/s, $(per $CB $SB) CPU us/request ($(per $KB $SB) system)"
+echo "B/A throughput: $(python3 -c "print(round($SB / $SA, 3))")"
