@@ -15,6 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
@@ -132,16 +137,23 @@ public final class PluginFolders {
         Optional<String> listFailure = Optional.empty();
         if (dir.isPresent() && Files.isDirectory(dir.get())) {
             try {
-                for (Path entry : entries(dir.get())) {
-                    String name = entry.getFileName().toString();
-                    String fingerprint = fingerprint(entry);
-                    PluginFolder old = base.folders().get(name);
-                    if (old != null && old.fingerprint().equals(fingerprint)) {
-                        next.put(name, old);
-                    } else {
-                        next.put(name, loader.loadFolder(entry, fingerprint));
-                        (old == null ? added : replaced).add(name);
+                Map<String, Future<PluginFolder>> loading = new LinkedHashMap<>();
+                try (ExecutorService pool = loadingPool()) {
+                    for (Path entry : entries(dir.get())) {
+                        String name = entry.getFileName().toString();
+                        String fingerprint = fingerprint(entry);
+                        PluginFolder old = base.folders().get(name);
+                        if (old != null && old.fingerprint().equals(fingerprint)) {
+                            loading.put(name, CompletableFuture.completedFuture(old));
+                        } else {
+                            // New layers are defined in parallel: module scanning dominates a start with many folders.
+                            loading.put(name, pool.submit(() -> loader.loadFolder(entry, fingerprint)));
+                            (old == null ? added : replaced).add(name);
+                        }
                     }
+                }
+                for (Map.Entry<String, Future<PluginFolder>> e : loading.entrySet()) {
+                    next.put(e.getKey(), loaded(e.getKey(), e.getValue()));
                 }
             } catch (IOException | UncheckedIOException e) {
                 // Keep what is in force rather than drop every plugin for a folder that cannot be listed right now.
@@ -185,6 +197,24 @@ public final class PluginFolders {
             if (!scan.base.registry().failures().contains(f)) {
                 LOG.log(System.Logger.Level.ERROR, "Plugin ''{0}'' was not loaded: {1}", f.folder(), f.reason());
             }
+        }
+    }
+
+    /** Platform threads, one per core: defining a layer is CPU work (jar scanning, module resolution). */
+    private static ExecutorService loadingPool() {
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        return Executors.newFixedThreadPool(threads, Thread.ofPlatform().daemon().name("heimdall-plugin-load-", 0)
+                .factory());
+    }
+
+    private static PluginFolder loaded(String name, Future<PluginFolder> future) {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            return PluginFolder.failed(name, "failed " + System.nanoTime(), "loading failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return PluginFolder.failed(name, "failed " + System.nanoTime(), "loading was interrupted");
         }
     }
 
