@@ -79,19 +79,25 @@ final class NativeWires implements AutoCloseable {
                         type: bedrock
                         region: us-east-1
                         base-url: "%s"
+                        control-base-url: "%s"
                         keys: [ { name: k1, access-key-id: "%s", secret-access-key: "%s" } ]
                       gemini: { type: gemini, base-url: "%s", keys: [ { value: gm-e2e-key } ] }
                       vertex:
                         { type: vertex, project: e2e-project, location: us-east5, base-url: "%s", access-token: "%s" }
                       vertex-claude:
-                        { type: vertex, project: e2e-project, location: us-east5, base-url: "%s", access-token: "%s" }
+                        type: vertex
+                        project: e2e-project
+                        location: us-east5
+                        base-url: "%s"
+                        access-token: "%s"
+                        models: [ "claude-sonnet-4-5@20250929" ]
                       cohere: { type: cohere, base-url: "%s", keys: [ { value: co-e2e-key } ] }
                       azure: { type: azure-openai, base-url: "%s", api-version: "2024-10-21", keys: [ { value: az-e2e } ] }
                     models:
                       claude-with-fallback:
                         targets: [ anthropic/claude-sonnet-4-5 ]
                         fallbacks: [ "bedrock/anthropic.claude-3-haiku-20240307-v1:0" ]
-                    """.formatted(w.reference.baseUrl(), w.anthropic.baseUrl(), w.bedrock.baseUrl(), AWS_KEY_ID,
+                    """.formatted(w.reference.baseUrl(), w.anthropic.baseUrl(), w.bedrock.baseUrl(), w.bedrock.baseUrl(), AWS_KEY_ID,
                     AWS_SECRET, w.gemini.baseUrl(), w.vertex.baseUrl(), VERTEX_TOKEN, w.vertexClaude.baseUrl(),
                     VERTEX_TOKEN, w.cohere.baseUrl(), azureBase));
             w.gateway = DistributionSmokeIT.Gateway.start(dist, tmp, "--config", config.toString(), "--port", "0");
@@ -109,6 +115,11 @@ final class NativeWires implements AutoCloseable {
     /** The gateway's base URL, without {@code /v1}. */
     String baseUrl() {
         return gateway.baseUrl();
+    }
+
+    /** What the gateway printed so far (its log). */
+    String output() {
+        return gateway.output();
     }
 
     /** Every native target, Azure last. */

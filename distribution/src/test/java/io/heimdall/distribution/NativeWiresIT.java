@@ -22,6 +22,7 @@ import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.completions.CompletionUsage;
 import io.heimdall.api.model.Usage;
 import io.heimdall.distribution.NativeWires.Target;
+import io.heimdall.provider.anthropic.AnthropicMocks;
 import io.heimdall.provider.bedrock.BedrockMocks;
 import io.heimdall.testkit.MockOpenAiServer;
 import io.heimdall.testkit.tck.Reply;
@@ -226,6 +227,40 @@ class NativeWiresIT {
                 () -> assertEquals(Optional.of("e2e-fallback-529"), second.header("x-request-id")),
                 () -> assertEquals("anthropic.claude-3-haiku-20240307-v1:0", second.model()),
                 () -> assertEquals(List.of(), BedrockMocks.signatureProblems(wires.bedrock)));
+    }
+
+    // ------------------------------------------------------------------------------------------------ models
+
+    @Test
+    void theModelListAsksEachNativeListingApiOnceAndFallsBackToConfig() {
+        reset();
+        AnthropicMocks.models(wires.anthropic, List.of("claude-sonnet-4-5", "claude-haiku-4-5"));
+        BedrockMocks.listing(wires.bedrock, """
+                {"modelSummaries": [
+                  {"modelArn": "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0",
+                   "modelId": "anthropic.claude-3-haiku-20240307-v1:0", "modelName": "Claude 3 Haiku",
+                   "providerName": "Anthropic", "inputModalities": ["TEXT", "IMAGE"], "outputModalities": ["TEXT"],
+                   "responseStreamingSupported": true, "inferenceTypesSupported": ["ON_DEMAND"],
+                   "modelLifecycle": {"status": "ACTIVE"}},
+                  {"modelArn": "arn:aws:bedrock:us-east-1::foundation-model/stability.sd3-large-v1:0",
+                   "modelId": "stability.sd3-large-v1:0", "modelName": "SD3 Large", "providerName": "Stability AI",
+                   "inputModalities": ["TEXT"], "outputModalities": ["IMAGE"], "inferenceTypesSupported": ["ON_DEMAND"],
+                   "modelLifecycle": {"status": "ACTIVE"}}]}""");
+        List<String> first = client.models().list().data().stream().map(m -> m.id()).toList();
+        List<String> second = client.models().list().data().stream().map(m -> m.id()).toList();
+        assertAll(
+                () -> assertTrue(first.containsAll(List.of("anthropic/claude-sonnet-4-5", "anthropic/claude-haiku-4-5",
+                        "bedrock/anthropic.claude-3-haiku-20240307-v1:0", "gemini/gemini-2.5-flash",
+                        "vertex/gemini-2.0-flash", "vertex/text-embedding-005",
+                        "vertex-claude/claude-sonnet-4-5@20250929", "cohere/command-a-03-2025")), first.toString()),
+                () -> assertFalse(first.contains("bedrock/stability.sd3-large-v1:0"), "image models are not listed"),
+                () -> assertEquals(first, second),
+                () -> assertEquals(1, BedrockMocks.listings(wires.bedrock), "ListFoundationModels is cached"),
+                () -> assertEquals(List.of(), BedrockMocks.signatureProblems(wires.bedrock)));
+        // Claude on Vertex's mock has no publisher model list: the configured models, and one warning
+        String log = wires.output();
+        assertEquals(1, log.split("Provider 'vertex-claude' could not list its models", -1).length - 1, log);
+        assertFalse(log.contains(NativeWires.AWS_SECRET) || log.contains(NativeWires.VERTEX_TOKEN), "no secret in the log");
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
