@@ -92,14 +92,15 @@ final class NativeWires implements AutoCloseable {
                         access-token: "%s"
                         models: [ "claude-sonnet-4-5@20250929" ]
                       cohere: { type: cohere, base-url: "%s", keys: [ { value: co-e2e-key } ] }
-                      azure: { type: azure-openai, base-url: "%s", api-version: "2024-10-21", keys: [ { value: az-e2e } ] }
+                      azure:
+                        { type: azure-openai, base-url: "%s", api-version: "2024-10-21", keys: [ { value: az-e2e } ] }
                     models:
                       claude-with-fallback:
                         targets: [ anthropic/claude-sonnet-4-5 ]
                         fallbacks: [ "bedrock/anthropic.claude-3-haiku-20240307-v1:0" ]
-                    """.formatted(w.reference.baseUrl(), w.anthropic.baseUrl(), w.bedrock.baseUrl(), w.bedrock.baseUrl(), AWS_KEY_ID,
-                    AWS_SECRET, w.gemini.baseUrl(), w.vertex.baseUrl(), VERTEX_TOKEN, w.vertexClaude.baseUrl(),
-                    VERTEX_TOKEN, w.cohere.baseUrl(), azureBase));
+                    """.formatted(w.reference.baseUrl(), w.anthropic.baseUrl(), w.bedrock.baseUrl(),
+                    w.bedrock.baseUrl(), AWS_KEY_ID, AWS_SECRET, w.gemini.baseUrl(), w.vertex.baseUrl(), VERTEX_TOKEN,
+                    w.vertexClaude.baseUrl(), VERTEX_TOKEN, w.cohere.baseUrl(), azureBase));
             w.gateway = DistributionSmokeIT.Gateway.start(dist, tmp, "--config", config.toString(), "--port", "0");
             for (String plugin : List.of("anthropic", "bedrock", "gemini", "vertex", "cohere", "openai")) {
                 assertFalse(w.gateway.output().contains("Plugin '" + plugin + "' was not loaded"),

@@ -260,7 +260,8 @@ class NativeWiresIT {
         // Claude on Vertex's mock has no publisher model list: the configured models, and one warning
         String log = wires.output();
         assertEquals(1, log.split("Provider 'vertex-claude' could not list its models", -1).length - 1, log);
-        assertFalse(log.contains(NativeWires.AWS_SECRET) || log.contains(NativeWires.VERTEX_TOKEN), "no secret in the log");
+        assertFalse(log.contains(NativeWires.AWS_SECRET) || log.contains(NativeWires.VERTEX_TOKEN),
+                "no secret in the log");
     }
 
     // ------------------------------------------------------------------------------------------------ helpers

@@ -25,12 +25,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Issue 7's "Checked by" with the official OpenAI Node SDK ({@code openai} on npm): {@code src/test/node/native-check.mjs}
- * drives the packaged {@code bin/heimdall} of {@link NativeWires} (anthropic, bedrock with event-stream frames, gemini,
- * vertex with Gemini and Claude, cohere, azure-openai). It first asks the OpenAI-shaped reference upstream; each native
- * mock is then scripted with what the SDK saw there, and the SDK's view of every native target — a plain chat and a
- * streamed tool call through the SDK's stream helper, chunk by chunk and accumulated — is compared with the
- * reference's field by field. Skipped (not passed) when node/npm are missing or the SDK cannot be installed.
+ * Issue 7's "Checked by" with the official OpenAI Node SDK ({@code openai} on npm):
+ * {@code src/test/node/native-check.mjs} drives the packaged {@code bin/heimdall} of {@link NativeWires} (anthropic,
+ * bedrock with event-stream frames, gemini, vertex with Gemini and Claude, cohere, azure-openai). It first asks the
+ * OpenAI-shaped reference upstream; each native mock is then scripted with what the SDK saw there, and the SDK's view
+ * of every native target — a plain chat and a streamed tool call through the SDK's stream helper, chunk by chunk and
+ * accumulated — is compared with the reference's field by field. Skipped (not passed) when node/npm are missing or
+ * the SDK cannot be installed.
  */
 @Timeout(120)
 class NodeNativeWiresIT {

@@ -94,7 +94,8 @@ public final class ModelCatalog {
                 if (!warned) {
                     warned = true;
                     logger.log(System.Logger.Level.WARNING, "Provider ''{0}'' could not list its models from its "
-                            + "API, listing the {1} configured instead (logged once until a listing succeeds): {2}",
+                            + "API, listing its {1} configured model(s) instead (logged once until a listing "
+                            + "succeeds): {2}",
                             provider, configured.size(), describe(failure));
                 }
             }

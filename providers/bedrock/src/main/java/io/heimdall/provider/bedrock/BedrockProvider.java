@@ -216,7 +216,7 @@ final class BedrockProvider implements Provider {
 
     @Override
     public List<ModelInfo> listModels(ProviderCall call) {
-        return foundationModels.list(models, call, timeout(call), this::check);
+        return foundationModels.list(models, call, () -> timeout(call), this::check);
     }
 
     @Override

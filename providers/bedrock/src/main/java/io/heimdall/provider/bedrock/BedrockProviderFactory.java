@@ -23,8 +23,8 @@ import io.heimdall.api.provider.ProviderFactory;
  *         secret-access-key: ${env:AWS_SECRET_ACCESS_KEY}
  * }</pre>
  *
- * <p>Config keys: {@code region}, {@code base-url}, {@code control-base-url}, {@code access-key-id}, {@code secret-access-key},
- * {@code session-token}, {@code timeout}, {@code models}. Key fields: {@code access-key-id},
+ * <p>Config keys: {@code region}, {@code base-url}, {@code control-base-url}, {@code access-key-id},
+ * {@code secret-access-key}, {@code session-token}, {@code timeout}, {@code models}. Key fields: {@code access-key-id},
  * {@code secret-access-key}, {@code session-token}; a key with only a {@code value} is a Bedrock API key.
  */
 public final class BedrockProviderFactory implements ProviderFactory {

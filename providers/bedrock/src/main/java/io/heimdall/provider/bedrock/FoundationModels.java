@@ -17,9 +17,11 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
  * The models of {@code GET /v1/models}: the configured ones, then those Bedrock's control plane lists with
@@ -51,20 +53,22 @@ final class FoundationModels {
      * The configured models, then the listed ones.
      *
      * @param configured the {@code models} of the config
+     * @param timeout    the timeout of the call, asked when it is made (it throws when the deadline has passed)
      * @param check      the provider's status check: the response if 2xx, else the mapped error thrown
      */
-    List<ModelInfo> list(List<String> configured, ProviderCall call, Duration timeout,
+    List<ModelInfo> list(List<String> configured, ProviderCall call, Supplier<Duration> timeout,
                          BiFunction<UpstreamResponse, ProviderCall, UpstreamResponse> check) {
         List<ModelInfo> fromConfig = configured.stream().map(m -> new ModelInfo(m, 0, "bedrock")).toList();
         return catalog.list(() -> fetch(call, timeout, check), fromConfig);
     }
 
-    private List<ModelInfo> fetch(ProviderCall call, Duration timeout,
+    private List<ModelInfo> fetch(ProviderCall call, Supplier<Duration> timeout,
                                   BiFunction<UpstreamResponse, ProviderCall, UpstreamResponse> check) {
-        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Accept", "application/json");
         headers.putAll(auth.authenticate(call.apiKey(), "GET", URI.create(controlUrl + PATH), new byte[0]));
-        try (UpstreamResponse response = check.apply(http.send(UpstreamRequest.get(PATH, headers, timeout)), call)) {
+        UpstreamRequest request = UpstreamRequest.get(PATH, headers, timeout.get());
+        try (UpstreamResponse response = check.apply(http.send(request), call)) {
             return parse(UpstreamReads.body(response, MAX_BODY, name));
         }
     }

@@ -17,6 +17,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +85,11 @@ class BedrockModelListingTest {
                 "access-key-id", BedrockProviderTest.KEY_ID, "secret-access-key", BedrockProviderTest.SECRET));
     }
 
+    private static ProviderCall call() {
+        return new ProviderCall("bedrock", Optional.empty(), new TestRequestContext().timeout(Duration.ofSeconds(10)),
+                1);
+    }
+
     private static List<String> ids(List<ModelInfo> models) {
         return models.stream().map(ModelInfo::id).toList();
     }
@@ -92,7 +98,7 @@ class BedrockModelListingTest {
     void listsTheOnDemandTextAndEmbeddingModelsAfterTheConfiguredOnesSignedForTheControlPlane() {
         control.listing(200, LISTING);
         try (Provider provider = provider()) {
-            ProviderCall call = new ProviderCall("bedrock", Optional.empty(), new TestRequestContext().timeout(java.time.Duration.ofSeconds(10)), 1);
+            ProviderCall call = call();
             List<ModelInfo> models = provider.listModels(call);
             assertEquals(List.of(CONFIGURED, "anthropic.claude-3-haiku-20240307-v1:0", "amazon.titan-embed-text-v2:0",
                     "meta.llama3-70b-instruct-v1:0"), ids(models));
@@ -113,7 +119,7 @@ class BedrockModelListingTest {
     void aRefusedListingFallsBackToTheConfiguredModelsWithoutTheSecret() {
         control.listing(403, "");
         try (Provider provider = provider()) {
-            ProviderCall call = new ProviderCall("bedrock", Optional.empty(), new TestRequestContext().timeout(java.time.Duration.ofSeconds(10)), 1);
+            ProviderCall call = call();
             assertEquals(List.of(CONFIGURED), ids(provider.listModels(call)));
             assertEquals(List.of(CONFIGURED), ids(provider.listModels(call)));
             assertEquals(1, control.listings().size(), "a failure is remembered too, not retried on every call");

@@ -38,8 +38,9 @@ import java.util.Set;
  * The {@code vertex} provider: Gemini models at
  * {@code {base}/v1/projects/{project}/locations/{location}/publishers/google/models/{model}:generateContent} (and
  * {@code :streamGenerateContent?alt=sse}) through {@link GeminiEngine}, embeddings with {@code :predict}, models from
- * config and Google's publisher model list ({@link PublisherModels}). Claude models ({@code claude-*}) go to {@code publishers/anthropic/models/{model}:rawPredict} (and
- * {@code :streamRawPredict}) through {@link ClaudeOnVertex}.
+ * config and Google's publisher model list ({@link PublisherModels}). Claude models ({@code claude-*}) go to
+ * {@code publishers/anthropic/models/{model}:rawPredict} (and {@code :streamRawPredict}) through
+ * {@link ClaudeOnVertex}.
  */
 final class VertexProvider implements Provider {
     private static final ObjectMapper JSON = new ObjectMapper();
