@@ -21,23 +21,18 @@ import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.completions.CompletionUsage;
 import io.heimdall.api.model.Usage;
+import io.heimdall.distribution.NativeWires.Target;
 import io.heimdall.provider.anthropic.AnthropicMocks;
 import io.heimdall.provider.bedrock.BedrockMocks;
-import io.heimdall.provider.cohere.CohereMocks;
-import io.heimdall.provider.googlemock.GoogleMock;
 import io.heimdall.testkit.MockOpenAiServer;
-import io.heimdall.testkit.RecordedRequest;
-import io.heimdall.testkit.tck.NativeUpstream;
 import io.heimdall.testkit.tck.Reply;
 import io.heimdall.testkit.tck.SeenRequest;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,90 +56,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(60)
 class NativeWiresIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String AWS_KEY_ID = "AKIDEXAMPLEE2E0000";
-    private static final String AWS_SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-    private static final String VERTEX_TOKEN = "ya29.e2e-fixed-token";
 
     @TempDir
     static Path tmp;
-    static MockOpenAiServer reference;
-    static MockOpenAiServer azure;
-    static NativeUpstream anthropic;
-    static NativeUpstream bedrock;
-    static GoogleMock gemini;
-    static GoogleMock vertex;
-    static NativeUpstream vertexClaude;
-    static NativeUpstream cohere;
-    static DistributionSmokeIT.Gateway gateway;
+    static NativeWires wires;
     static OpenAIClient client;
 
-    /**
-     * One native target: the model the client asks for, the mock behind it (empty: Azure, an OpenAI wire answered by
-     * its own {@link MockOpenAiServer}), and whether the tool-call id is the upstream's (Gemini ids are invented,
-     * the Azure mock makes its own).
-     */
-    record Target(String model, Optional<NativeUpstream> upstream, boolean sameToolCallId) {
-        @Override
-        public String toString() {
-            return model;
-        }
-    }
-
     static Stream<Target> targets() {
-        return Stream.of(
-                new Target("anthropic/claude-sonnet-4-5", Optional.of(anthropic), true),
-                new Target("bedrock/anthropic.claude-3-haiku-20240307-v1:0", Optional.of(bedrock), true),
-                new Target("gemini/gemini-2.5-flash", Optional.of(gemini), false),
-                new Target("vertex/gemini-2.5-flash", Optional.of(vertex), false),
-                new Target("vertex-claude/claude-sonnet-4-5@20250929", Optional.of(vertexClaude), true),
-                new Target("cohere/command-a-03-2025", Optional.of(cohere), true),
-                new Target("azure/gpt-4o-mini", Optional.empty(), false));
+        return wires.targets().stream();
     }
 
     @BeforeAll
     static void start() throws Exception {
-        Path dist = Path.of(System.getProperty("heimdall.dist", "target/heimdall")).toAbsolutePath();
-        assertTrue(Files.isExecutable(dist.resolve("bin/heimdall")), "no " + dist.resolve("bin/heimdall"));
-        reference = MockOpenAiServer.start();
-        azure = MockOpenAiServer.start();
-        anthropic = AnthropicMocks.anthropic();
-        bedrock = BedrockMocks.start(AWS_KEY_ID, AWS_SECRET, "us-east-1");
-        gemini = GoogleMock.start(GoogleMock.Dialect.GEMINI);
-        vertex = GoogleMock.start(GoogleMock.Dialect.VERTEX);
-        vertexClaude = AnthropicMocks.claudeOnVertex();
-        cohere = CohereMocks.start();
-        String azureBase = azure.baseUrl().substring(0, azure.baseUrl().length() - "/v1".length());
-        Path config = Files.writeString(tmp.resolve("native.yaml"), """
-                server: { host: 127.0.0.1, port: 0 }
-                routing:
-                  retries: { max: 0 }
-                providers:
-                  ref: { type: openai-compatible, base-url: "%s", keys: [ { value: sk-ref-e2e } ] }
-                  anthropic: { type: anthropic, base-url: "%s", keys: [ { value: sk-ant-e2e } ] }
-                  bedrock:
-                    type: bedrock
-                    region: us-east-1
-                    base-url: "%s"
-                    keys: [ { name: k1, access-key-id: "%s", secret-access-key: "%s" } ]
-                  gemini: { type: gemini, base-url: "%s", keys: [ { value: gm-e2e-key } ] }
-                  vertex:
-                    { type: vertex, project: e2e-project, location: us-east5, base-url: "%s", access-token: "%s" }
-                  vertex-claude:
-                    { type: vertex, project: e2e-project, location: us-east5, base-url: "%s", access-token: "%s" }
-                  cohere: { type: cohere, base-url: "%s", keys: [ { value: co-e2e-key } ] }
-                  azure: { type: azure-openai, base-url: "%s", api-version: "2024-10-21", keys: [ { value: az-e2e } ] }
-                models:
-                  claude-with-fallback:
-                    targets: [ anthropic/claude-sonnet-4-5 ]
-                    fallbacks: [ "bedrock/anthropic.claude-3-haiku-20240307-v1:0" ]
-                """.formatted(reference.baseUrl(), anthropic.baseUrl(), bedrock.baseUrl(), AWS_KEY_ID, AWS_SECRET,
-                gemini.baseUrl(), vertex.baseUrl(), VERTEX_TOKEN, vertexClaude.baseUrl(), VERTEX_TOKEN,
-                cohere.baseUrl(), azureBase));
-        gateway = DistributionSmokeIT.Gateway.start(dist, tmp, "--config", config.toString(), "--port", "0");
-        for (String plugin : List.of("anthropic", "bedrock", "gemini", "vertex", "cohere", "openai")) {
-            assertFalse(gateway.output().contains("Plugin '" + plugin + "' was not loaded"), gateway.output());
-        }
-        client = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl() + "/v1").apiKey("sk-client-e2e")
+        wires = NativeWires.start(tmp);
+        client = OpenAIOkHttpClient.builder().baseUrl(wires.baseUrl() + "/v1").apiKey(NativeWires.CLIENT_KEY)
                 .maxRetries(0).timeout(Duration.ofSeconds(20)).responseValidation(true).build();
     }
 
@@ -153,24 +78,13 @@ class NativeWiresIT {
         if (client != null) {
             client.close();
         }
-        if (gateway != null) {
-            gateway.process().destroy();
-            if (!gateway.process().waitFor(10, TimeUnit.SECONDS)) {
-                gateway.process().destroyForcibly();
-            }
-        }
-        for (AutoCloseable c : new AutoCloseable[] {reference, azure, anthropic, bedrock, gemini, vertex,
-                vertexClaude, cohere}) {
-            if (c != null) {
-                c.close();
-            }
+        if (wires != null) {
+            wires.close();
         }
     }
 
     private static void reset() {
-        reference.reset();
-        azure.reset();
-        Stream.of(anthropic, bedrock, gemini, vertex, vertexClaude, cohere).forEach(NativeUpstream::reset);
+        wires.reset();
     }
 
     // ------------------------------------------------------------------------------------------------ chat
@@ -179,7 +93,7 @@ class NativeWiresIT {
     @MethodSource("targets")
     void chatMatchesTheOpenAiShapedAnswer(Target target) {
         reset();
-        ChatCompletion expected = client.chat().completions().create(SdkGateway.chat("ref/gpt-4o-mini",
+        ChatCompletion expected = client.chat().completions().create(SdkGateway.chat(NativeWires.REFERENCE,
                 "Hello through every wire"));
         CompletionUsage usage = expected.usage().orElseThrow();
         String text = expected.choices().getFirst().message().content().orElseThrow();
@@ -216,7 +130,7 @@ class NativeWiresIT {
         ChatCompletionCreateParams.Builder params = ChatCompletionCreateParams.builder()
                 .addUserMessage("stream these five words please")
                 .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build());
-        Streamed expected = Streamed.of(client, params.model("ref/gpt-4o-mini").build());
+        Streamed expected = Streamed.of(client, params.model(NativeWires.REFERENCE).build());
         target.upstream().ifPresent(u -> u.enqueue(new Reply.Text(expected.contentDeltas(), "stop",
                 expected.usage())));
 
@@ -236,7 +150,7 @@ class NativeWiresIT {
     void streamedToolCallMatchesTheOpenAiShapedStream(Target target) throws Exception {
         reset();
         ChatCompletionCreateParams.Builder params = withLookupTool("Weather in Bergen and Tromsø, \"quoted\"?");
-        Streamed expected = Streamed.of(client, params.model("ref/gpt-4o-mini").build());
+        Streamed expected = Streamed.of(client, params.model(NativeWires.REFERENCE).build());
         ChatCompletionMessageFunctionToolCall want = expected.completion().choices().getFirst().message().toolCalls()
                 .orElseThrow().getFirst().asFunction();
         target.upstream().ifPresent(u -> u.enqueue(new Reply.ToolCalls("", List.of(new Reply.ToolCalls.Call(
@@ -299,47 +213,61 @@ class NativeWiresIT {
     @Test
     void anthropicOverloadedFallsBackToBedrockWithTheSameRequestId() {
         reset();
-        anthropic.enqueue(new Reply.Failure(Reply.Kind.OVERLOADED, "Overloaded", Optional.empty()));
-        bedrock.enqueue(Reply.text("served by bedrock"));
+        wires.anthropic.enqueue(new Reply.Failure(Reply.Kind.OVERLOADED, "Overloaded", Optional.empty()));
+        wires.bedrock.enqueue(Reply.text("served by bedrock"));
         ChatCompletion answer = client.chat().completions().create(ChatCompletionCreateParams.builder()
                 .model("claude-with-fallback").addUserMessage("fall back please")
                 .putAdditionalHeader("x-request-id", "e2e-fallback-529").build());
         assertEquals(Optional.of("served by bedrock"), answer.choices().getFirst().message().content());
-        SeenRequest first = anthropic.requests().getFirst();
-        SeenRequest second = bedrock.requests().getFirst();
+        SeenRequest first = wires.anthropic.requests().getFirst();
+        SeenRequest second = wires.bedrock.requests().getFirst();
         assertAll(
-                () -> assertEquals(1, anthropic.requests().size(), "no retry of the overloaded target"),
+                () -> assertEquals(1, wires.anthropic.requests().size(), "no retry of the overloaded target"),
                 () -> assertEquals(Optional.of("e2e-fallback-529"), first.header("x-request-id")),
                 () -> assertEquals(Optional.of("e2e-fallback-529"), second.header("x-request-id")),
                 () -> assertEquals("anthropic.claude-3-haiku-20240307-v1:0", second.model()),
-                () -> assertEquals(List.of(), BedrockMocks.signatureProblems(bedrock)));
+                () -> assertEquals(List.of(), BedrockMocks.signatureProblems(wires.bedrock)));
+    }
+
+    // ------------------------------------------------------------------------------------------------ models
+
+    @Test
+    void theModelListAsksEachNativeListingApiOnceAndFallsBackToConfig() {
+        reset();
+        AnthropicMocks.models(wires.anthropic, List.of("claude-sonnet-4-5", "claude-haiku-4-5"));
+        BedrockMocks.listing(wires.bedrock, """
+                {"modelSummaries": [
+                  {"modelArn": "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0",
+                   "modelId": "anthropic.claude-3-haiku-20240307-v1:0", "modelName": "Claude 3 Haiku",
+                   "providerName": "Anthropic", "inputModalities": ["TEXT", "IMAGE"], "outputModalities": ["TEXT"],
+                   "responseStreamingSupported": true, "inferenceTypesSupported": ["ON_DEMAND"],
+                   "modelLifecycle": {"status": "ACTIVE"}},
+                  {"modelArn": "arn:aws:bedrock:us-east-1::foundation-model/stability.sd3-large-v1:0",
+                   "modelId": "stability.sd3-large-v1:0", "modelName": "SD3 Large", "providerName": "Stability AI",
+                   "inputModalities": ["TEXT"], "outputModalities": ["IMAGE"], "inferenceTypesSupported": ["ON_DEMAND"],
+                   "modelLifecycle": {"status": "ACTIVE"}}]}""");
+        List<String> first = client.models().list().data().stream().map(m -> m.id()).toList();
+        List<String> second = client.models().list().data().stream().map(m -> m.id()).toList();
+        assertAll(
+                () -> assertTrue(first.containsAll(List.of("anthropic/claude-sonnet-4-5", "anthropic/claude-haiku-4-5",
+                        "bedrock/anthropic.claude-3-haiku-20240307-v1:0", "gemini/gemini-2.5-flash",
+                        "vertex/gemini-2.0-flash", "vertex/text-embedding-005",
+                        "vertex-claude/claude-sonnet-4-5@20250929", "cohere/command-a-03-2025")), first.toString()),
+                () -> assertFalse(first.contains("bedrock/stability.sd3-large-v1:0"), "image models are not listed"),
+                () -> assertEquals(first, second),
+                () -> assertEquals(1, BedrockMocks.listings(wires.bedrock), "ListFoundationModels is cached"),
+                () -> assertEquals(List.of(), BedrockMocks.signatureProblems(wires.bedrock)));
+        // Claude on Vertex's mock has no publisher model list: the configured models, and one warning
+        String log = wires.output();
+        assertEquals(1, log.split("Provider 'vertex-claude' could not list its models", -1).length - 1, log);
+        assertFalse(log.contains(NativeWires.AWS_SECRET) || log.contains(NativeWires.VERTEX_TOKEN),
+                "no secret in the log");
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
 
-    /** What the native upstream received: the model, the user text, stream or not, and its own auth. */
     private static void assertNativeRequest(Target target, boolean stream, String text) {
-        if (target.upstream().isEmpty()) {
-            RecordedRequest sent = azure.requests().getLast();
-            assertEquals("/openai/deployments/gpt-4o-mini/chat/completions?api-version=2024-10-21", sent.path());
-            assertEquals(Optional.of("az-e2e"), sent.header("api-key"));
-            return;
-        }
-        NativeUpstream upstream = target.upstream().get();
-        assertEquals(1, upstream.requests().size(), target.model());
-        SeenRequest seen = upstream.requests().getFirst();
-        String model = target.model().substring(target.model().indexOf('/') + 1);
-        assertAll(target.model(),
-                () -> assertEquals(model, seen.model()),
-                () -> assertEquals(stream, seen.stream()),
-                () -> assertEquals(text, seen.messages().getFirst().text()),
-                () -> assertFalse(seen.headers().toString().contains("sk-client-e2e"), "the client key stays"));
-        if (upstream == bedrock) {
-            assertEquals(List.of(), BedrockMocks.signatureProblems(bedrock));
-        }
-        if (upstream == vertex || upstream == vertexClaude) {
-            assertEquals(Optional.of("Bearer " + VERTEX_TOKEN), seen.header("authorization"));
-        }
+        wires.assertNativeRequest(target, 1, 0, stream, text);
     }
 
     private static ChatCompletionCreateParams.Builder withLookupTool(String text) {

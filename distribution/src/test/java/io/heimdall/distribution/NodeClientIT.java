@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,16 +40,12 @@ class NodeClientIT {
     static MockOpenAiServer mock;
     static Gateway gateway;
     static JsonNode seen;
+    private static Optional<Path> installed;
 
     @BeforeAll
     static void run() throws Exception {
-        assumeTrue(works(List.of("node", "--version"), tmp, 20), "node is not installed");
-        Path project = Files.createDirectories(tmp.resolve("node-client"));
-        for (String f : List.of("package.json", "package-lock.json", "client-check.mjs")) {
-            Files.copy(Path.of("src/test/node").resolve(f), project.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-        }
-        assumeTrue(works(List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"), project, 180),
-                "the OpenAI Node SDK could not be installed with npm ci");
+        Path project = sdkProject().orElse(null);
+        assumeTrue(project != null, "node is not installed, or the OpenAI Node SDK could not be installed with npm ci");
 
         Path dist = Path.of(System.getProperty("heimdall.dist", "target/heimdall")).toAbsolutePath();
         mock = MockOpenAiServer.start();
@@ -68,6 +65,24 @@ class NodeClientIT {
         assertEquals(0, p.exitValue(), "node client-check.mjs failed:\n" + output);
         String last = output.strip().lines().reduce((a, b) -> b).orElse("");
         seen = JSON.readTree(last);
+    }
+
+    /**
+     * The Node project of {@code src/test/node} with the OpenAI SDK installed by {@code npm ci}, in
+     * {@code target/node-client}, once per test JVM; empty when node or npm is missing or the install fails. Shared
+     * with NodeNativeWiresIT.
+     */
+    static synchronized Optional<Path> sdkProject() throws IOException {
+        if (installed == null) {
+            Path project = Files.createDirectories(Path.of("target/node-client").toAbsolutePath());
+            for (String f : List.of("package.json", "package-lock.json", "client-check.mjs", "native-check.mjs")) {
+                Files.copy(Path.of("src/test/node").resolve(f), project.resolve(f),
+                        StandardCopyOption.REPLACE_EXISTING);
+            }
+            installed = works(List.of("node", "--version"), project, 20) && works(List.of("npm", "ci", "--no-audit",
+                    "--no-fund", "--loglevel=error"), project, 180) ? Optional.of(project) : Optional.empty();
+        }
+        return installed;
     }
 
     /** Whether a command exits 0 within the time; its output is discarded. Shared with McpDistributionIT. */

@@ -19,4 +19,9 @@ public final class AnthropicMocks {
     public static NativeUpstream claudeOnVertex() {
         return new AnthropicUpstream(true);
     }
+
+    /** Sets the models the Anthropic mock's {@code GET /v1/models} lists (two per page). */
+    public static void models(NativeUpstream anthropic, java.util.List<String> ids) {
+        ((AnthropicUpstream) anthropic).models(ids);
+    }
 }

@@ -22,6 +22,16 @@ public final class BedrockMocks {
         return ((BedrockUpstream) bedrock).signatureProblems();
     }
 
+    /** Sets the body {@code GET /foundation-models} (ListFoundationModels) answers with status 200. */
+    public static void listing(NativeUpstream bedrock, String body) {
+        ((BedrockUpstream) bedrock).listing(200, body);
+    }
+
+    /** How many signed ListFoundationModels calls the mock answered. */
+    public static int listings(NativeUpstream bedrock) {
+        return ((BedrockUpstream) bedrock).listings().size();
+    }
+
     /** How many requests carried a verified SigV4 signature. */
     public static int verifiedSignatures(NativeUpstream bedrock) {
         return ((BedrockUpstream) bedrock).verifiedSignatures();

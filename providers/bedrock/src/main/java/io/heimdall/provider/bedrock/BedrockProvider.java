@@ -35,7 +35,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The Bedrock provider: Converse for chat, ConverseStream (AWS event-stream framing) for streams, InvokeModel for
- * Titan and Cohere embeddings, models from config. Stateless apart from its settings and the lazily built default
+ * Titan and Cohere embeddings, models from the control plane's ListFoundationModels (cached, see {@link
+ * FoundationModels}) and config. Stateless apart from its settings, the model cache and the lazily built default
  * credential chain, so safe for concurrent use.
  */
 final class BedrockProvider implements Provider {
@@ -60,9 +61,10 @@ final class BedrockProvider implements Provider {
     private final List<String> models;
     private final ConverseRequests requests;
     private final BedrockEmbeddings embeddings;
+    private final FoundationModels foundationModels;
 
     private BedrockProvider(String name, String baseUrl, UpstreamClient http, AwsAuth auth, Clock clock,
-                            Duration timeout, List<String> models) {
+                            Duration timeout, List<String> models, FoundationModels foundationModels) {
         this.name = name;
         this.baseUrl = baseUrl;
         this.http = http;
@@ -72,6 +74,7 @@ final class BedrockProvider implements Provider {
         this.models = models;
         this.requests = new ConverseRequests(name);
         this.embeddings = new BedrockEmbeddings(name);
+        this.foundationModels = foundationModels;
     }
 
     /** Reads and validates an entry's config and builds the provider. No network call is made. */
@@ -103,8 +106,12 @@ final class BedrockProvider implements Provider {
                 throw new IllegalArgumentException("models: " + e.getMessage());
             }
         }
+        String controlUrl = normaliseBaseUrl(config.string("control-base-url").filter(s -> !s.isBlank())
+                .orElse("https://bedrock." + region + ".amazonaws.com"), "control-base-url");
+        FoundationModels listing = new FoundationModels(context.name(), controlUrl, context.http(controlUrl), auth,
+                context.clock(), context.logger());
         return new BedrockProvider(context.name(), baseUrl, context.http(baseUrl), auth, context.clock(), timeout,
-                List.copyOf(config.strings("models")));
+                List.copyOf(config.strings("models")), listing);
     }
 
     private static Optional<String> env(String variable) {
@@ -113,6 +120,11 @@ final class BedrockProvider implements Provider {
 
     /** Strips trailing slashes and checks that the URL is absolute http(s) without query, fragment or user info. */
     static String normaliseBaseUrl(String raw) {
+        return normaliseBaseUrl(raw, "base-url");
+    }
+
+    /** As {@link #normaliseBaseUrl(String)}, naming config key {@code key} in its errors. */
+    static String normaliseBaseUrl(String raw, String key) {
         String url = raw.strip();
         while (url.endsWith("/")) {
             url = url.substring(0, url.length() - 1);
@@ -121,12 +133,12 @@ final class BedrockProvider implements Provider {
         try {
             uri = URI.create(url);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("base-url is not a valid URL");
+            throw new IllegalArgumentException(key + " is not a valid URL");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null
                 || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw new IllegalArgumentException("base-url must be an absolute http or https URL without user info, "
+            throw new IllegalArgumentException(key + " must be an absolute http or https URL without user info, "
                     + "query or fragment");
         }
         return url;
@@ -204,7 +216,7 @@ final class BedrockProvider implements Provider {
 
     @Override
     public List<ModelInfo> listModels(ProviderCall call) {
-        return models.stream().map(m -> new ModelInfo(m, 0, "bedrock")).toList();
+        return foundationModels.list(models, call, () -> timeout(call), this::check);
     }
 
     @Override
@@ -230,7 +242,11 @@ final class BedrockProvider implements Provider {
         headers.put("Content-Type", "application/json");
         headers.put("Accept", accept);
         headers.putAll(auth.authenticate(call.apiKey(), "POST", URI.create(baseUrl + path), body));
-        UpstreamResponse response = http.send(new UpstreamRequest("POST", path, headers, body, timeout(call)));
+        return check(http.send(new UpstreamRequest("POST", path, headers, body, timeout(call))), call);
+    }
+
+    /** The response if it is 2xx; else closes it and throws the mapped error. */
+    private UpstreamResponse check(UpstreamResponse response, ProviderCall call) {
         int status = response.status();
         if (status >= 200 && status < 300) {
             return response;

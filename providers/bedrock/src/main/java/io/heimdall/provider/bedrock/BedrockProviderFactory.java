@@ -23,8 +23,8 @@ import io.heimdall.api.provider.ProviderFactory;
  *         secret-access-key: ${env:AWS_SECRET_ACCESS_KEY}
  * }</pre>
  *
- * <p>Config keys: {@code region}, {@code base-url}, {@code access-key-id}, {@code secret-access-key},
- * {@code session-token}, {@code timeout}, {@code models}. Key fields: {@code access-key-id},
+ * <p>Config keys: {@code region}, {@code base-url}, {@code control-base-url}, {@code access-key-id},
+ * {@code secret-access-key}, {@code session-token}, {@code timeout}, {@code models}. Key fields: {@code access-key-id},
  * {@code secret-access-key}, {@code session-token}; a key with only a {@code value} is a Bedrock API key.
  */
 public final class BedrockProviderFactory implements ProviderFactory {
@@ -36,6 +36,8 @@ public final class BedrockProviderFactory implements ProviderFactory {
                     "AWS region, e.g. us-east-1 (default: AWS_REGION or AWS_DEFAULT_REGION; required if neither)")
             .optional("base-url", ConfigType.STRING,
                     "Endpoint base URL (default https://bedrock-runtime.<region>.amazonaws.com), e.g. a VPC endpoint")
+            .optional("control-base-url", ConfigType.STRING,
+                    "Control-plane base URL for ListFoundationModels (default https://bedrock.<region>.amazonaws.com)")
             .optional("access-key-id", ConfigType.SECRET,
                     "AWS access key id used when the chosen key has none (default: the AWS default credential chain)")
             .optional("secret-access-key", ConfigType.SECRET, "AWS secret access key belonging to access-key-id")
@@ -43,7 +45,7 @@ public final class BedrockProviderFactory implements ProviderFactory {
             .optional("timeout", ConfigType.DURATION, BedrockProvider.DEFAULT_TIMEOUT,
                     "How long to wait for response headers, and between reads of a streamed body")
             .optional("models", ConfigType.STRING_LIST,
-                    "Model ids listed by GET /v1/models (Bedrock's own listing is another API; none by default)")
+                    "Model ids listed by GET /v1/models before those ListFoundationModels gives, and alone if it fails")
             .build();
 
     private static final ConfigSpec KEY_SPEC = ConfigSpec.builder()

@@ -55,6 +55,9 @@ public final class BedrockUpstream implements NativeUpstream {
     private final List<SeenRequest> seen = new CopyOnWriteArrayList<>();
     private final List<String> signatureProblems = new CopyOnWriteArrayList<>();
     private final AtomicInteger signed = new AtomicInteger();
+    private final List<Map<String, List<String>>> listings = new CopyOnWriteArrayList<>();
+    private volatile int listingStatus = 200;
+    private volatile String listingBody = "{\"modelSummaries\":[]}";
 
     /** Starts the mock; requests must be signed for {@code region} with the given credentials. */
     BedrockUpstream(String accessKeyId, String secret, String region) {
@@ -141,6 +144,10 @@ public final class BedrockUpstream implements NativeUpstream {
             String[] parts = requestLine.split(" ");
             OutputStream out = socket.getOutputStream();
             Matcher path = PATH.matcher(parts[1]);
+            if (parts[0].equals("GET") && parts[1].equals("/foundation-models")) {
+                listFoundationModels(out, headers, body);
+                return;
+            }
             if (!parts[0].equals("POST") || !path.matches()) {
                 error(out, 404, "UnknownOperationException", "no such operation: " + parts[0] + " " + parts[1],
                         Optional.empty());
@@ -167,6 +174,33 @@ public final class BedrockUpstream implements NativeUpstream {
         } catch (IOException e) {
             // the client went away
         }
+    }
+
+    /** Sets what {@code GET /foundation-models} answers: a status and, for 200, a ListFoundationModels body. */
+    void listing(int status, String body) {
+        listingStatus = status;
+        listingBody = body;
+    }
+
+    /** The headers of each {@code GET /foundation-models} whose signature verified. */
+    List<Map<String, List<String>>> listings() {
+        return List.copyOf(listings);
+    }
+
+    private void listFoundationModels(OutputStream out, Map<String, List<String>> headers, byte[] body)
+            throws IOException {
+        String problem = verifySignature("GET", "/foundation-models", headers, body);
+        if (problem != null) {
+            signatureProblems.add(problem);
+            error(out, 403, "InvalidSignatureException", "signature refused: " + problem, Optional.empty());
+            return;
+        }
+        listings.add(headers);
+        if (listingStatus != 200) {
+            error(out, listingStatus, "AccessDeniedException", "not allowed to list", Optional.empty());
+            return;
+        }
+        json(out, (ObjectNode) JSON.readTree(listingBody));
     }
 
     private String verifySignature(String method, String rawPath, Map<String, List<String>> headers, byte[] body) {

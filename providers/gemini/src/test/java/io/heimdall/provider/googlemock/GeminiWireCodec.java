@@ -33,7 +33,7 @@ final class GeminiWireCodec {
     private static final Pattern VERTEX = Pattern.compile("/v1/projects/([^/]+)/locations/([^/]+)/publishers/google"
             + "/models/([^/:?]+):(generateContent|streamGenerateContent|predict)(\\?.*)?");
 
-    enum Kind { GENERATE, STREAM, EMBED, BATCH_EMBED, PREDICT, MODELS, UNKNOWN }
+    enum Kind { GENERATE, STREAM, EMBED, BATCH_EMBED, PREDICT, MODELS, PUBLISHER_MODELS, UNKNOWN }
 
     record Route(Kind kind, String model) {
     }
@@ -48,6 +48,12 @@ final class GeminiWireCodec {
     static Route route(GoogleMock.Dialect dialect, String method, String path) {
         if (dialect == GoogleMock.Dialect.GEMINI && method.equals("GET") && path.matches("/v1beta/models(\\?.*)?")) {
             return new Route(Kind.MODELS, "");
+        }
+        if (dialect == GoogleMock.Dialect.VERTEX && method.equals("GET")
+                && path.matches("/v1beta1/publishers/google/models(\\?.*)?")) {
+            // the "model" of a publisher model listing is its query: the page token picks the page
+            int q = path.indexOf('?');
+            return new Route(Kind.PUBLISHER_MODELS, q < 0 ? "" : path.substring(q + 1));
         }
         Matcher m = (dialect == GoogleMock.Dialect.GEMINI ? GEMINI : VERTEX).matcher(path);
         if (!method.equals("POST") || !m.matches()) {
@@ -351,6 +357,22 @@ final class GeminiWireCodec {
                     model.put("name", "models/" + m);
                     model.put("version", "001");
                     model.put("displayName", m);
+                }
+            }
+            case PUBLISHER_MODELS -> {
+                // ListPublisherModelsResponse (Vertex AI v1beta1 REST reference), two pages
+                boolean second = route.model().contains("pageToken=page-2");
+                ArrayNode models = root.putArray("publisherModels");
+                for (String m : second ? List.of("text-embedding-005", "chirp-2")
+                        : List.of("gemini-2.0-flash", "imagen-3.0-generate-002", "gemini-2.5-pro")) {
+                    ObjectNode model = models.addObject();
+                    model.put("name", "publishers/google/models/" + m);
+                    model.put("versionId", "001");
+                    model.put("openSourceCategory", "PROPRIETARY");
+                    model.put("launchStage", "GA");
+                }
+                if (!second) {
+                    root.put("nextPageToken", "page-2");
                 }
             }
             default -> {

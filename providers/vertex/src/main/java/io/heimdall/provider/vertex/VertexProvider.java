@@ -38,8 +38,9 @@ import java.util.Set;
  * The {@code vertex} provider: Gemini models at
  * {@code {base}/v1/projects/{project}/locations/{location}/publishers/google/models/{model}:generateContent} (and
  * {@code :streamGenerateContent?alt=sse}) through {@link GeminiEngine}, embeddings with {@code :predict}, models from
- * config. Claude models ({@code claude-*}) go to {@code publishers/anthropic/models/{model}:rawPredict} (and
- * {@code :streamRawPredict}) through {@link ClaudeOnVertex}.
+ * config and Google's publisher model list ({@link PublisherModels}). Claude models ({@code claude-*}) go to
+ * {@code publishers/anthropic/models/{model}:rawPredict} (and {@code :streamRawPredict}) through
+ * {@link ClaudeOnVertex}.
  */
 final class VertexProvider implements Provider {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,14 +50,16 @@ final class VertexProvider implements Provider {
     private final GeminiEngine engine;
     private final ClaudeOnVertex claude;
     private final List<String> models;
+    private final PublisherModels listing;
 
     private VertexProvider(String name, String publisherPath, GeminiEngine engine, ClaudeOnVertex claude,
-                           List<String> models) {
+                           List<String> models, PublisherModels listing) {
         this.name = name;
         this.publisherPath = publisherPath;
         this.engine = engine;
         this.claude = claude;
         this.models = models;
+        this.listing = listing;
     }
 
     static VertexProvider create(PluginConfig config, PluginContext context) {
@@ -89,8 +92,13 @@ final class VertexProvider implements Provider {
         GeminiEngine engine = new GeminiEngine(context.name(), http, context.clock(), timeout, auth, false);
         ClaudeOnVertex claude = new ClaudeOnVertex(context.name(), http, context.clock(), auth, timeout,
                 (int) maxTokens);
+        // the listing is a v1beta1 path on the same host: without the version a base-url may carry
+        String host = base.replaceAll("(?i)/v\\d+[a-z0-9]*$", "");
+        GeminiEngine lister = host.equals(base) ? engine
+                : new GeminiEngine(context.name(), context.http(host), context.clock(), timeout, auth, false);
         return new VertexProvider(context.name(), prefix + "/projects/" + project + "/locations/" + location
-                + "/publishers/", engine, claude, config.strings("models"));
+                + "/publishers/", engine, claude, config.strings("models"),
+                new PublisherModels(context.name(), lister, context.clock(), context.logger()));
     }
 
     /** The {@code project_id} of a credentials file, read without any network call. */
@@ -164,8 +172,7 @@ final class VertexProvider implements Provider {
 
     @Override
     public List<ModelInfo> listModels(ProviderCall call) {
-        return models.stream().map(m -> new ModelInfo(m, 0, ClaudeOnVertex.isClaude(m) ? "anthropic" : "google"))
-                .toList();
+        return listing.list(models, call);
     }
 
     @Override

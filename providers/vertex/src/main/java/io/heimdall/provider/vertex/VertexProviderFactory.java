@@ -42,10 +42,13 @@ public final class VertexProviderFactory implements ProviderFactory {
             .optional("access-token", ConfigType.SECRET,
                     "A fixed OAuth access token, used instead of credentials (none by default)")
             .optional("base-url", ConfigType.STRING,
-                    "Endpoint base URL (default https://{location}-aiplatform.googleapis.com)")
+                    "Endpoint base URL (default https://{location}-aiplatform.googleapis.com); "
+                    + "the model listing goes to {host}/v1beta1/publishers/google/models")
             .optional("timeout", Duration.ofSeconds(60),
                     "How long to wait for response headers, and between reads of a streamed body")
-            .optional("models", ConfigType.STRING_LIST, "Models listed by GET /v1/models (none by default)")
+            .optional("models", ConfigType.STRING_LIST, "Models listed by GET /v1/models before the Gemini and "
+                    + "embedding models of Google's publisher model list, and alone if it fails (list Claude models "
+                    + "here)")
             .optional("default-max-tokens", 4096L, "max_tokens for Claude models when the request sets none")
             .build();
 
