@@ -17,7 +17,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 SIZES=${BENCH_SIZES:-10000,100000}
 HEAP=${BENCH_HEAP:-2g}
 cd "$ROOT"
+OUT=plugins/semantic-cache/target/semantic-cache-bench.txt   # BENCH lines, written as they are measured
+rm -f "$OUT"
 ./mvnw -o -q -pl plugins/semantic-cache -am verify -Dtest=SemanticCacheBench -Dsurefire.failIfNoSpecifiedTests=false \
   -Dbench.sizes="$SIZES" -Dbench.threads="${BENCH_THREADS:-1}" -Dbench.int8-sizes="${BENCH_INT8_SIZES:-}" \
   -Dsemantic-cache.argLine="-Xmx$HEAP -XX:+UseParallelGC --add-modules jdk.incubator.vector" >/dev/null || true
-grep -h '^BENCH' plugins/semantic-cache/target/surefire-reports/*SemanticCacheBench-output.txt
+grep -h '^BENCH' "$OUT"

@@ -294,6 +294,22 @@ final class CacheIndex implements AutoCloseable {
         }
     }
 
+    /** The searched segments' sizes, for benchmarks: "n segments: a, b, ...". */
+    String describe() {
+        try {
+            IndexSearcher s = searchers.acquire();
+            try {
+                List<String> sizes = s.getIndexReader().leaves().stream()
+                        .map(l -> String.valueOf(l.reader().maxDoc())).toList();
+                return sizes.size() + " segments: " + String.join(", ", sizes);
+            } finally {
+                searchers.release(s);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** How many (segment, scope) filter bitsets are cached (for tests). */
     int cachedScopeFilters() {
         return scopes.cached();

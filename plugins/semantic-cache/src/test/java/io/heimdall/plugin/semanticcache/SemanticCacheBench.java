@@ -32,7 +32,7 @@ class SemanticCacheBench {
     @TempDir
     Path dir;
 
-    private static float[] randomUnit(SplittableRandom r) {
+    static float[] randomUnit(SplittableRandom r) {
         float[] v = new float[DIM];
         for (int i = 0; i < DIM; i++) {
             v[i] = (float) r.nextGaussian();
@@ -48,11 +48,11 @@ class SemanticCacheBench {
 
     @Test
     void lookupLatency() {
+        List<String> int8 = Arrays.stream(System.getProperty("bench.int8-sizes", "").split(",")).map(String::strip)
+                .toList();
         for (String size : System.getProperty("bench.sizes").split(",")) {
             run(Integer.parseInt(size.strip()), false);
-        }
-        for (String size : System.getProperty("bench.int8-sizes", "").split(",")) {
-            if (!size.isBlank()) {
+            if (int8.contains(size.strip())) {
                 run(Integer.parseInt(size.strip()), true);
             }
         }
@@ -60,7 +60,6 @@ class SemanticCacheBench {
 
     private void run(int n, boolean int8) {
         int threads = Integer.getInteger("bench.threads", 1);
-        byte[] answer = new byte[1024];
         int step = Math.max(1, n / QUERIES);
         List<float[]> sample = new ArrayList<>();
         List<Integer> sampleIds = new ArrayList<>();
@@ -75,8 +74,9 @@ class SemanticCacheBench {
                 int first = t;
                 workers.add(Thread.ofPlatform().start(() -> {
                     for (int i = first; i < n; i += threads) {
-                        index.add("id" + i, "scope", "ns", Optional.of("prompt " + i),
-                                Optional.of(randomUnit(new SplittableRandom(i))), i, Long.MAX_VALUE, answer);
+                        SplittableRandom r = new SplittableRandom(i);
+                        index.add("id" + i, "scope", "ns", Optional.of("prompt " + i), Optional.of(randomUnit(r)), i,
+                                Long.MAX_VALUE, answer(r));
                     }
                 }));
             }
@@ -87,13 +87,13 @@ class SemanticCacheBench {
             index.commit();
             double buildSeconds = (System.nanoTime() - start) / 1e9;
             for (int i = 0; i < n && sample.size() < QUERIES; i += step) {
-                sample.add(randomUnit(new SplittableRandom(i)));
+                sample.add(randomUnit(new SplittableRandom(i))); // the vector entry i was given
                 sampleIds.add(i);
             }
             Runtime rt = Runtime.getRuntime();
             System.gc();
             long heap = rt.totalMemory() - rt.freeMemory();
-            System.out.printf(Locale.ROOT, "BENCH entries=%s build=%.1fs (%.0f entries/s, %d thread(s)) "
+            say("BENCH entries=%s build=%.1fs (%.0f entries/s, %d thread(s)) "
                             + "heap-after-build=%d MB index-on-disk=%d MB%n", label, buildSeconds, n / buildSeconds,
                     threads, heap >> 20, size(folder) >> 20);
 
@@ -107,11 +107,32 @@ class SemanticCacheBench {
                 }
                 exact[i] = System.nanoTime() - t;
             }
-            System.out.printf(Locale.ROOT, "BENCH entries=%s exact: %s%n", label, pct(exact));
+            say("BENCH entries=%s exact: %s%n", label, pct(exact));
             semantic(index, label, sample, sampleIds, -1, random, "no deletions");
             // Deletions (updates, purges, evictions) make Lucene intersect the filter with the live docs.
             long deleted = index.evict(n - n / 100);
             semantic(index, label, sample, sampleIds, n / 100, random, deleted + " oldest deleted");
+        }
+    }
+
+    /** 1 KB of text-like bytes (16 letters: compresses about 2x, as JSON answers do), different per entry. */
+    private static byte[] answer(SplittableRandom r) {
+        byte[] b = new byte[1024];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) ('a' + r.nextInt(16));
+        }
+        return b;
+    }
+
+    /** Prints a BENCH line, and appends it to target/semantic-cache-bench.txt at once (surefire's copy comes at the end). */
+    private static void say(String format, Object... args) {
+        String line = String.format(Locale.ROOT, format, args);
+        System.out.print(line);
+        try {
+            java.nio.file.Files.writeString(Path.of("target", "semantic-cache-bench.txt"), line,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -158,7 +179,7 @@ class SemanticCacheBench {
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "BENCH entries=%s semantic (k=20, scope filter, %s): %s, recall@1 %.1f%%%n",
+        say("BENCH entries=%s semantic (k=20, scope filter, %s): %s, recall@1 %.1f%%%n",
                 n, label, pct(semantic), 100.0 * found / expected);
     }
 
@@ -194,7 +215,7 @@ class SemanticCacheBench {
                             java.util.Map.of("x-heimdall-cache-no-store", "true"));
                     semantic[i] = System.nanoTime() - t;
                 }
-                System.out.printf(Locale.ROOT, "BENCH end to end, upstream latency 200 ms: miss %s; exact hit %s; "
+                say("BENCH end to end, upstream latency 200 ms: miss %s; exact hit %s; "
                         + "semantic lookup (hit or miss) %s%n", pct(miss), pct(exact), pct(semantic));
             }
         }
@@ -218,7 +239,7 @@ class SemanticCacheBench {
             e.embed(prompts.get(i), null);
             nanos[i] = System.nanoTime() - t;
         }
-        System.out.printf(Locale.ROOT, "BENCH embedding (bundled all-MiniLM-L6-v2-q, short prompts): %s%n",
+        say("BENCH embedding (bundled all-MiniLM-L6-v2-q, short prompts): %s%n",
                 pct(nanos));
     }
 }
