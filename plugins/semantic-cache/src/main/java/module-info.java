@@ -11,6 +11,8 @@ module io.heimdall.plugin.semanticcache {
     requires langchain4j.core;
     requires langchain4j.embeddings;
     requires langchain4j.embeddings.all.minilm.l6.v2.q;
+    requires com.microsoft.onnxruntime;
+    requires ai.djl.tokenizers;
 
     provides io.heimdall.api.plugin.PluginFactory with io.heimdall.plugin.semanticcache.SemanticCacheFactory;
 }

@@ -9,6 +9,8 @@ module io.heimdall.provider.localembeddings {
     requires langchain4j.core;
     requires langchain4j.embeddings;
     requires langchain4j.embeddings.all.minilm.l6.v2.q;
+    requires com.microsoft.onnxruntime;
+    requires ai.djl.tokenizers;
 
     provides io.heimdall.api.provider.ProviderFactory
             with io.heimdall.provider.localembeddings.LocalEmbeddingsProviderFactory;

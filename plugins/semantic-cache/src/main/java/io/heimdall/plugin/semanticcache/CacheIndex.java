@@ -1,5 +1,8 @@
 package io.heimdall.plugin.semanticcache;
 
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene104.Lucene104Codec;
+import org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -12,8 +15,6 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
-import org.apache.lucene.search.BooleanClause;
-import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
@@ -54,11 +55,13 @@ final class CacheIndex implements AutoCloseable {
     private static final String CREATED = "created";
     private static final String ANSWER = "answer";
     private static final Map<Path, CacheIndex> OPEN = new HashMap<>();
+    private static final double RAM_BUFFER_MB = 64;
 
     private final Path folder;
     private final FSDirectory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
+    private final ScopeFilter scopes = new ScopeFilter(SCOPE);
     private int refs;
     private volatile boolean dirty;
 
@@ -75,22 +78,43 @@ final class CacheIndex implements AutoCloseable {
     record Entry(String id, String namespace, String prompt, long expiresAt, byte[] answer, double score) {
     }
 
-    private CacheIndex(Path folder) throws IOException {
+    private CacheIndex(Path folder, boolean int8) throws IOException {
         this.folder = folder;
         Files.createDirectories(folder);
         directory = FSDirectory.open(folder);
-        writer = new IndexWriter(directory, new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
+        // A bigger RAM buffer than Lucene's 16 MB: fewer, larger flushed segments, so fewer HNSW graph merges on bulk
+        // loads (each flush builds a graph, each merge re-inserts the smaller segments' vectors).
+        IndexWriterConfig config = new IndexWriterConfig()
+                .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND).setRAMBufferSizeMB(RAM_BUFFER_MB);
+        if (int8) {
+            config.setCodec(new Lucene104Codec() {
+                @Override
+                public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+                    return new Lucene104HnswScalarQuantizedVectorsFormat();
+                }
+            });
+        }
+        writer = new IndexWriter(directory, config);
         searchers = new SearcherManager(writer, null);
     }
 
     /** Opens (or shares) the index in {@code folder}. */
     static CacheIndex open(Path folder) {
+        return open(folder, false);
+    }
+
+    /**
+     * Opens (or shares) the index in {@code folder}; with {@code int8}, new segments store the vectors scalar-quantized
+     * as well (Lucene104HnswScalarQuantizedVectorsFormat: the graph is built and searched on 8-bit vectors). Only the
+     * benchmark uses it for now (docs/benchmarks.md).
+     */
+    static CacheIndex open(Path folder, boolean int8) {
         Path key = folder.toAbsolutePath().normalize();
         synchronized (OPEN) {
             CacheIndex index = OPEN.get(key);
             if (index == null) {
                 try {
-                    index = new CacheIndex(key);
+                    index = new CacheIndex(key, int8);
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot open the cache index in " + key, e);
                 }
@@ -108,7 +132,7 @@ final class CacheIndex implements AutoCloseable {
 
     /** The live entry with this id, if any. */
     Optional<Entry> exact(String id, long now) {
-        List<Entry> found = search(s -> s.search(new TermQuery(new Term(ID, id)), 1), () -> 1.0);
+        List<Entry> found = search(s -> s.search(new TermQuery(new Term(ID, id)), 1), () -> 1.0, -1.0);
         return found.stream().filter(e -> e.expiresAt() > now).findFirst();
     }
 
@@ -117,18 +141,27 @@ final class CacheIndex implements AutoCloseable {
      * HNSW graph for {@code k} neighbours (k also widens the search: k=1 is greedy and misses).
      */
     List<Entry> nearest(float[] vector, String scope, int k, long now) {
-        Query filter = new BooleanQuery.Builder()
-                .add(new TermQuery(new Term(SCOPE, scope)), BooleanClause.Occur.FILTER)
-                .add(LongPoint.newRangeQuery(EXPIRES, now + 1, Long.MAX_VALUE), BooleanClause.Occur.FILTER)
-                .build();
-        return search(s -> s.search(new KnnFloatVectorQuery(VECTOR, vector, k, filter), k), null);
+        return nearest(vector, scope, k, now, -1.0);
+    }
+
+    /**
+     * Like {@link #nearest(float[], String, int, long)}, but stops at the first candidate below {@code minScore}: only
+     * the candidates at or above it are read from the stored fields. The search is filtered by scope only (a cached
+     * per-segment bitset, see {@link ScopeFilter}); expiry is checked on the candidates found (expired entries are
+     * purged in the background), so no filter varies per query.
+     */
+    List<Entry> nearest(float[] vector, String scope, int k, long now, double minScore) {
+        List<Entry> found = search(s -> s.search(new KnnFloatVectorQuery(VECTOR, vector, k, scopes.query(scope)), k),
+                null, minScore);
+        found.removeIf(e -> e.expiresAt() <= now);
+        return found;
     }
 
     private interface SearchCall {
         TopDocs run(IndexSearcher s) throws IOException;
     }
 
-    private List<Entry> search(SearchCall call, java.util.function.DoubleSupplier fixedScore) {
+    private List<Entry> search(SearchCall call, java.util.function.DoubleSupplier fixedScore, double minScore) {
         try {
             IndexSearcher s = searchers.acquire();
             try {
@@ -136,9 +169,12 @@ final class CacheIndex implements AutoCloseable {
                 StoredFields fields = s.storedFields();
                 List<Entry> out = new ArrayList<>(top.scoreDocs.length);
                 for (ScoreDoc sd : top.scoreDocs) {
-                    Document d = fields.document(sd.doc);
                     // Lucene scores cosine as (1 + cos) / 2.
                     double score = fixedScore != null ? fixedScore.getAsDouble() : 2.0 * sd.score - 1.0;
+                    if (score < minScore) {
+                        break;
+                    }
+                    Document d = fields.document(sd.doc);
                     out.add(new Entry(d.get(ID), d.get(NS), d.get(PROMPT) == null ? "" : d.get(PROMPT),
                             d.getField(EXPIRES + "-stored").numericValue().longValue(),
                             BytesRef.deepCopyOf(d.getBinaryValue(ANSWER)).bytes, score));
@@ -256,6 +292,27 @@ final class CacheIndex implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The searched segments' sizes, for benchmarks: "n segments: a, b, ...". */
+    String describe() {
+        try {
+            IndexSearcher s = searchers.acquire();
+            try {
+                List<String> sizes = s.getIndexReader().leaves().stream()
+                        .map(l -> String.valueOf(l.reader().maxDoc())).toList();
+                return sizes.size() + " segments: " + String.join(", ", sizes);
+            } finally {
+                searchers.release(s);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** How many (segment, scope) filter bitsets are cached (for tests). */
+    int cachedScopeFilters() {
+        return scopes.cached();
     }
 
     /** The number of entries (including expired ones not yet purged). */

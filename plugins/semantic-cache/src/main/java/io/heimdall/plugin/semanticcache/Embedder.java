@@ -1,8 +1,5 @@
 package io.heimdall.plugin.semanticcache;
 
-import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import io.heimdall.api.RequestContext;
 import io.heimdall.api.model.EmbeddingRequest;
 import io.heimdall.api.model.EmbeddingResponse;
@@ -61,10 +58,11 @@ sealed interface Embedder permits Embedder.Local, Embedder.Remote {
 
     /**
      * The quantized all-MiniLM-L6-v2 model in this plugin's own layer, loaded on first use. DJL's usage tracking and
-     * downloads are switched off before its tokenizer loads, so nothing leaves the machine.
+     * downloads are switched off before its tokenizer loads, so nothing leaves the machine. Run by {@link MiniLmEncoder}
+     * (ONNX Runtime on the caller's thread).
      */
     final class Local implements Embedder {
-        private static volatile EmbeddingModel model;
+        private static volatile MiniLmEncoder model;
 
         @Override
         public String id() {
@@ -73,11 +71,11 @@ sealed interface Embedder permits Embedder.Local, Embedder.Remote {
 
         @Override
         public float[] embed(String text, RequestContext ctx) {
-            return normalise(model().embed(TextSegment.from(text)).content().vector());
+            return normalise(model().embed(text).values());
         }
 
-        static EmbeddingModel model() {
-            EmbeddingModel m = model;
+        static MiniLmEncoder model() {
+            MiniLmEncoder m = model;
             if (m == null) {
                 synchronized (Local.class) {
                     m = model;
@@ -99,7 +97,7 @@ sealed interface Embedder permits Embedder.Local, Embedder.Remote {
                             System.setProperty(key, java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "heimdall-djl",
                                     "semantic-cache").toString());
                             try {
-                                m = new AllMiniLmL6V2QuantizedEmbeddingModel();
+                                m = MiniLmEncoder.load();
                             } finally {
                                 if (before == null) {
                                     System.clearProperty(key);

@@ -111,7 +111,8 @@ final class SemanticCache implements Plugin, ResponseCache {
             ctx.attributes().put(ATTR_VECTOR, vector);
             NearMissGuard.Features asked = settings.guard()
                     ? NearMissGuard.INSTANCE.features(key.prompt().get()) : null;
-            for (CacheIndex.Entry e : index.nearest(vector, key.scope(), settings.candidates(), now)) {
+            for (CacheIndex.Entry e : index.nearest(vector, key.scope(), settings.candidates(), now,
+                    Math.min(controls.threshold(), 1.0 - 1e-6))) {
                 if (e.id().equals(key.exact())) {
                     // Stored between the exact look-up and this search (each reads the index as it is then).
                     stats.exactHits.increment();

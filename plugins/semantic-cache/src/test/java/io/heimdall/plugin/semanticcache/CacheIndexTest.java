@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -68,6 +69,41 @@ class CacheIndexTest {
             assertTrue(index.exact("e0", 0).isEmpty());
             assertTrue(index.exact("e1", 0).isEmpty());
             assertTrue(index.exact("e4", 0).isPresent());
+        }
+    }
+
+    @Test
+    void scopesStayApartWithCachedFiltersThroughDeletesAndNewSegments(@TempDir Path dir) {
+        try (CacheIndex index = CacheIndex.open(dir)) {
+            for (int i = 0; i < 200; i++) { // one big scope (its filter is cached) and one small one
+                index.add("big" + i, "big", "ns", Optional.of("p"), Optional.of(unit(i)), i, 10_000, new byte[1]);
+            }
+            index.add("small0", "small", "ns", Optional.of("p"), Optional.of(unit(0)), 0, 10_000, new byte[1]);
+            index.refresh();
+            assertTrue(index.nearest(unit(0), "big", 300, 0).stream().allMatch(e -> e.id().startsWith("big")));
+            assertEquals(200, index.nearest(unit(0), "big", 300, 0).size());
+            assertEquals(List.of("small0"), index.nearest(unit(0), "small", 10, 0).stream().map(CacheIndex.Entry::id)
+                    .toList());
+            assertTrue(index.cachedScopeFilters() > 0);
+
+            assertTrue(index.deleteEntry("big0")); // a deletion in a segment whose filter is cached
+            index.put("big-new", "big", "ns", Optional.of("p"), Optional.of(unit(0)), 1_000, 10_000,
+                    new byte[1]); // and a new segment
+            List<String> ids = index.nearest(unit(0), "big", 300, 0).stream().map(CacheIndex.Entry::id).toList();
+            assertEquals(200, ids.size());
+            assertTrue(ids.contains("big-new") && !ids.contains("big0"));
+            assertTrue(index.nearest(unit(0), "none", 10, 0).isEmpty());
+        }
+    }
+
+    @Test
+    void aMinimumScoreStopsTheCandidates(@TempDir Path dir) {
+        try (CacheIndex index = CacheIndex.open(dir)) {
+            put(index, "x", 0, 1, 1_000);
+            put(index, "y", 1, 2, 1_000);
+            assertEquals(2, index.nearest(unit(0), "scope", 10, 10).size());
+            assertEquals(List.of("x"), index.nearest(unit(0), "scope", 10, 10, 0.5).stream()
+                    .map(CacheIndex.Entry::id).toList());
         }
     }
 }

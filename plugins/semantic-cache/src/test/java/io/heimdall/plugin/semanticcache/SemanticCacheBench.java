@@ -17,9 +17,11 @@ import java.util.SplittableRandom;
 
 /**
  * The lookup benchmark behind {@code bench/semantic-cache.sh}; runs only with {@code -Dbench.sizes=10000,100000}.
- * For each size: builds an index of that many entries (random unit vectors of 384 dimensions, one scope, 1 KB
- * answers), then measures exact lookups (by id) and semantic lookups (k-NN with the cache's filter, k=20, queries
- * near a stored vector) and the recall of the stored vector; plus the bundled embedder's latency per short prompt.
+ * For each size: builds an index of that many entries directly through {@link CacheIndex} (no embedding: random
+ * unit vectors of 384 dimensions, one scope, 1 KB answers; {@code -Dbench.threads=2} adds from two threads), then
+ * measures exact lookups (by id) and semantic lookups (k-NN with the cache's scope filter, k=20, candidates read from
+ * the default threshold up, queries = a stored vector with noise) and the recall of the stored vector, before and
+ * after deleting the oldest 1 %; plus the bundled embedder's latency per short prompt and a hit end to end.
  * Prints figures; asserts nothing about speed.
  */
 @EnabledIfSystemProperty(named = "bench.sizes", matches = ".+")
@@ -30,7 +32,7 @@ class SemanticCacheBench {
     @TempDir
     Path dir;
 
-    private static float[] randomUnit(SplittableRandom r) {
+    static float[] randomUnit(SplittableRandom r) {
         float[] v = new float[DIM];
         for (int i = 0; i < DIM; i++) {
             v[i] = (float) r.nextGaussian();
@@ -46,32 +48,56 @@ class SemanticCacheBench {
 
     @Test
     void lookupLatency() {
+        List<String> int8 = Arrays.stream(System.getProperty("bench.int8-sizes", "").split(",")).map(String::strip)
+                .toList();
         for (String size : System.getProperty("bench.sizes").split(",")) {
-            run(Integer.parseInt(size.strip()));
+            run(Integer.parseInt(size.strip()), false);
+            if (int8.contains(size.strip())) {
+                run(Integer.parseInt(size.strip()), true);
+            }
         }
     }
 
-    private void run(int n) {
-        SplittableRandom random = new SplittableRandom(42);
-        byte[] answer = new byte[1024];
+    private void run(int n, boolean int8) {
+        int threads = Integer.getInteger("bench.threads", 1);
+        int step = Math.max(1, n / QUERIES);
         List<float[]> sample = new ArrayList<>();
-        try (CacheIndex index = CacheIndex.open(dir.resolve("n" + n))) {
+        List<Integer> sampleIds = new ArrayList<>();
+        Path folder = dir.resolve((int8 ? "int8-" : "n") + n);
+        String label = int8 ? n + " (int8)" : String.valueOf(n);
+        try (CacheIndex index = CacheIndex.open(folder, int8)) {
             long start = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                float[] v = randomUnit(random);
-                if (i % Math.max(1, n / QUERIES) == 0 && sample.size() < QUERIES) {
-                    sample.add(v);
-                }
-                index.add("id" + i, "scope", "ns", Optional.of("prompt " + i), Optional.of(v), i, Long.MAX_VALUE,
-                        answer);
+            // Each thread adds the entries i = t, t + threads, ...; vector i comes from its own seed, so the index is
+            // the same whatever the thread count.
+            List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int first = t;
+                workers.add(Thread.ofPlatform().start(() -> {
+                    for (int i = first; i < n; i += threads) {
+                        SplittableRandom r = new SplittableRandom(i);
+                        index.add("id" + i, "scope", "ns", Optional.of("prompt " + i), Optional.of(randomUnit(r)), i,
+                                Long.MAX_VALUE, answer(r));
+                    }
+                }));
+            }
+            for (Thread w : workers) {
+                join(w);
             }
             index.refresh();
             index.commit();
             double buildSeconds = (System.nanoTime() - start) / 1e9;
+            for (int i = 0; i < n && sample.size() < QUERIES; i += step) {
+                sample.add(randomUnit(new SplittableRandom(i))); // the vector entry i was given
+                sampleIds.add(i);
+            }
             Runtime rt = Runtime.getRuntime();
             System.gc();
             long heap = rt.totalMemory() - rt.freeMemory();
+            say("BENCH entries=%s build=%.1fs (%.0f entries/s, %d thread(s)) "
+                            + "heap-after-build=%d MB index-on-disk=%d MB%n", label, buildSeconds, n / buildSeconds,
+                    threads, heap >> 20, size(folder) >> 20);
 
+            SplittableRandom random = new SplittableRandom(42);
             long[] exact = new long[QUERIES];
             for (int i = 0; i < QUERIES; i++) {
                 String id = "id" + random.nextInt(n);
@@ -81,30 +107,80 @@ class SemanticCacheBench {
                 }
                 exact[i] = System.nanoTime() - t;
             }
-            long[] semantic = new long[sample.size()];
-            int found = 0;
-            for (int round = 0; round < 2; round++) { // the first round warms the JIT up
-                found = 0;
-                for (int i = 0; i < sample.size(); i++) {
-                    float[] q = sample.get(i).clone();
-                    for (int d = 0; d < 8; d++) {
-                        q[random.nextInt(DIM)] += (float) (random.nextGaussian() * 0.05);
-                    }
-                    Embedder.normalise(q);
-                    long t = System.nanoTime();
-                    List<CacheIndex.Entry> hits = index.nearest(q, "scope", 20, 0);
-                    semantic[i] = System.nanoTime() - t;
-                    if (!hits.isEmpty() && hits.getFirst().score() > 0.95) {
+            say("BENCH entries=%s exact: %s%n", label, pct(exact));
+            semantic(index, label, sample, sampleIds, -1, random, "no deletions");
+            // Deletions (updates, purges, evictions) make Lucene intersect the filter with the live docs.
+            long deleted = index.evict(n - n / 100);
+            semantic(index, label, sample, sampleIds, n / 100, random, deleted + " oldest deleted");
+        }
+    }
+
+    /** 1 KB of text-like bytes (16 letters: compresses about 2x, as JSON answers do), different per entry. */
+    private static byte[] answer(SplittableRandom r) {
+        byte[] b = new byte[1024];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) ('a' + r.nextInt(16));
+        }
+        return b;
+    }
+
+    /** Prints a BENCH line, and appends it to target/semantic-cache-bench.txt at once (surefire's copy comes at the end). */
+    private static void say(String format, Object... args) {
+        String line = String.format(Locale.ROOT, format, args);
+        System.out.print(line);
+        try {
+            java.nio.file.Files.writeString(Path.of("target", "semantic-cache-bench.txt"), line,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long size(Path folder) {
+        try (var files = java.nio.file.Files.list(folder)) {
+            return files.mapToLong(f -> f.toFile().length()).sum();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Semantic lookups as the cache makes them: k=20, scope filter, candidates read from the threshold up. */
+    private static void semantic(CacheIndex index, String n, List<float[]> sample, List<Integer> sampleIds,
+                                 int deletedBelow, SplittableRandom random, String label) {
+        long[] semantic = new long[sample.size()];
+        int found = 0;
+        int expected = 0;
+        for (int round = 0; round < 2; round++) { // the first round warms the JIT up
+            found = 0;
+            expected = 0;
+            for (int i = 0; i < sample.size(); i++) {
+                float[] q = sample.get(i).clone();
+                for (int d = 0; d < 8; d++) {
+                    q[random.nextInt(DIM)] += (float) (random.nextGaussian() * 0.05);
+                }
+                Embedder.normalise(q);
+                long t = System.nanoTime();
+                List<CacheIndex.Entry> hits = index.nearest(q, "scope", 20, 0, Settings.DEFAULT_THRESHOLD);
+                semantic[i] = System.nanoTime() - t;
+                if (sampleIds.get(i) >= deletedBelow) {
+                    expected++;
+                    if (!hits.isEmpty() && hits.getFirst().id().equals("id" + sampleIds.get(i))) {
                         found++;
                     }
                 }
             }
-            System.out.printf(Locale.ROOT, "BENCH entries=%d build=%.1fs (%.0f entries/s) heap-after-build=%d MB%n",
-                    n, buildSeconds, n / buildSeconds, heap >> 20);
-            System.out.printf(Locale.ROOT, "BENCH entries=%d exact: %s%n", n, pct(exact));
-            System.out.printf(Locale.ROOT, "BENCH entries=%d semantic (k=20, filtered): %s, recall@1 %.1f%%%n", n,
-                    pct(semantic), 100.0 * found / sample.size());
         }
+        say("BENCH entries=%s semantic (k=20, scope filter, %s): %s, recall@1 %.1f%%%n",
+                n, label, pct(semantic), 100.0 * found / expected);
     }
 
     @Test
@@ -139,7 +215,7 @@ class SemanticCacheBench {
                             java.util.Map.of("x-heimdall-cache-no-store", "true"));
                     semantic[i] = System.nanoTime() - t;
                 }
-                System.out.printf(Locale.ROOT, "BENCH end to end, upstream latency 200 ms: miss %s; exact hit %s; "
+                say("BENCH end to end, upstream latency 200 ms: miss %s; exact hit %s; "
                         + "semantic lookup (hit or miss) %s%n", pct(miss), pct(exact), pct(semantic));
             }
         }
@@ -163,7 +239,7 @@ class SemanticCacheBench {
             e.embed(prompts.get(i), null);
             nanos[i] = System.nanoTime() - t;
         }
-        System.out.printf(Locale.ROOT, "BENCH embedding (bundled all-MiniLM-L6-v2-q, short prompts): %s%n",
+        say("BENCH embedding (bundled all-MiniLM-L6-v2-q, short prompts): %s%n",
                 pct(nanos));
     }
 }

@@ -51,7 +51,7 @@ final class LocalEmbeddingsProvider implements Provider {
             throw GatewayException.badRequest("Model '" + request.model() + "' has " + MiniLm.DIMENSIONS
                     + " dimensions; 'dimensions' cannot change that", "dimensions");
         }
-        List<MiniLm.Vector> vectors = MiniLm.embed(request.input());
+        List<MiniLmEncoder.Vector> vectors = MiniLm.embed(request.input());
         List<Embedding> data = new ArrayList<>(vectors.size());
         long tokens = 0;
         for (int i = 0; i < vectors.size(); i++) {

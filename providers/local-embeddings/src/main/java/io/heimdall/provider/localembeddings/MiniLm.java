@@ -1,17 +1,12 @@
 package io.heimdall.provider.localembeddings;
 
-import dev.langchain4j.data.embedding.Embedding;
-import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
-import dev.langchain4j.model.output.Response;
-
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The quantized all-MiniLM-L6-v2 model, loaded once per plugin layer on first use (model and tokenizer from the jar on
- * the module path, ONNX Runtime's native library extracted by ONNX Runtime itself to a temporary folder). Vectors are
+ * the module path, ONNX Runtime's native library extracted by ONNX Runtime itself to a temporary folder), run by
+ * {@link MiniLmEncoder}. Vectors are
  * L2-normalised, so a dot product is the cosine similarity.
  */
 final class MiniLm {
@@ -20,7 +15,7 @@ final class MiniLm {
     /** Vector size. */
     static final int DIMENSIONS = 384;
 
-    private static volatile EmbeddingModel model;
+    private static volatile MiniLmEncoder model;
 
     private MiniLm() {
     }
@@ -35,8 +30,8 @@ final class MiniLm {
     }
 
     /** The model, loading it on first use (about a second). */
-    static EmbeddingModel model() {
-        EmbeddingModel m = model;
+    static MiniLmEncoder model() {
+        MiniLmEncoder m = model;
         if (m == null) {
             synchronized (MiniLm.class) {
                 m = model;
@@ -57,7 +52,7 @@ final class MiniLm {
                             System.setProperty(key, java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "heimdall-djl",
                                     "local-embeddings").toString());
                             try {
-                                m = new AllMiniLmL6V2QuantizedEmbeddingModel();
+                                m = MiniLmEncoder.load();
                             } finally {
                                 if (before == null) {
                                     System.clearProperty(key);
@@ -76,18 +71,12 @@ final class MiniLm {
         return m;
     }
 
-    /** One text's vector and token count. */
-    record Vector(float[] values, int tokens) {
-    }
-
-    /** Embeds texts one by one on the calling thread, in order. */
-    static List<Vector> embed(List<String> texts) {
-        EmbeddingModel m = model();
-        List<Vector> out = new ArrayList<>(texts.size());
+    /** Embeds texts one by one on the calling thread, in order (one ONNX Runtime thread: the caller's). */
+    static List<MiniLmEncoder.Vector> embed(List<String> texts) {
+        MiniLmEncoder m = model();
+        List<MiniLmEncoder.Vector> out = new ArrayList<>(texts.size());
         for (String text : texts) {
-            Response<Embedding> r = m.embed(TextSegment.from(text.isEmpty() ? " " : text));
-            Integer tokens = r.tokenUsage() == null ? null : r.tokenUsage().inputTokenCount();
-            out.add(new Vector(r.content().vector(), tokens == null ? 0 : tokens));
+            out.add(m.embed(text.isEmpty() ? " " : text));
         }
         return out;
     }
