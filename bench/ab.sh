@@ -3,6 +3,7 @@
 #
 #   bench/ab.sh DIST_A DIST_B [ROUNDS=4] [SECONDS=8] [CONNECTIONS=64]
 #   e.g. bench/ab.sh /tmp/old/distribution/target/heimdall distribution/target/heimdall
+#   CONF_TEMPLATE_B=with-plugins.yaml bench/ab.sh D D   # one build, B with another config (MOCKPORT = the mock's port)
 #
 # CPU per request (user + system from /proc/<pid>/stat, divided by requests served) is far steadier than req/s on a
 # shared 2-core machine. Needs wrk and a packaged tree (./mvnw -DskipTests package) for the mock and the Lua script.

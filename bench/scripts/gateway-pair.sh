@@ -20,7 +20,12 @@ start_mock() {
   fi
 }
 start_gateway() {
-  HEIMDALL_JAVA_OPTS="${JOPTS:--XX:+UseSerialGC -Xms64m -Xmx512m}" "$1/bin/heimdall" --config "$W/c.yaml" --port 0 \
+  local config=$W/c.yaml
+  if [ "$2" = b ] && [ -n "${CONF_TEMPLATE_B:-}" ]; then
+    config=$W/c-b.yaml
+    sed "s/MOCKPORT/$MOCK_PORT/" "$CONF_TEMPLATE_B" >"$config"
+  fi
+  HEIMDALL_JAVA_OPTS="${JOPTS:--XX:+UseSerialGC -Xms64m -Xmx512m}" "$1/bin/heimdall" --config "$config" --port 0 \
     --no-watch >"$W/$2.log" 2>&1 &
   local pid=$!
   PIDS="$PIDS $pid"
