@@ -113,7 +113,7 @@ public final class Engine implements Pipeline, AutoCloseable {
         /** Sends one chunk to the client. Throws GatewayException 499 if the client has gone. */
         void chunk(ChatChunk chunk);
 
-        /** Ends a stream that succeeded (its terminator), before observers learn how the request ended. */
+        /** A stream succeeded; called before observers learn how the request ended (its terminator comes after). */
         default void finish() {
         }
     }
@@ -125,8 +125,7 @@ public final class Engine implements Pipeline, AutoCloseable {
 
     /**
      * Serves a non-streamed chat request through the whole pipeline and hands the final response to {@code deliver}
-     * (which writes it to the client) before observers learn how the request ended, so they see the bytes sent and
-     * the whole latency.
+     * (which encodes it and counts its bytes) before observers learn how the request ended.
      */
     public ChatResponse serveChat(ChatRequest request, DefaultRequestContext ctx,
                                   java.util.function.Consumer<ChatResponse> deliver) {

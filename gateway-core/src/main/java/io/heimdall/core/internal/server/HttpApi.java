@@ -286,13 +286,16 @@ public final class HttpApi {
         }
     }
 
+    /** Counts a response body as sent: observers learn the request ended before it is written. */
+    private static byte[] counted(DefaultRequestContext ctx, byte[] body) {
+        ctx.sent(body.length);
+        return body;
+    }
+
     private static void sendJson(ServerResponse res, String requestId, DefaultRequestContext ctx, byte[] body) {
         res.header(REQUEST_ID, requestId);
         addContextHeaders(res, ctx);
         res.header(JSON);
-        if (ctx != null) {
-            ctx.sent(body.length);
-        }
         res.send(body);
     }
 
@@ -304,8 +307,12 @@ public final class HttpApi {
             if (request.stream()) {
                 stream(req, res, request, ctx);
             } else {
-                engine.serveChat(request, ctx.value,
-                        response -> sendJson(res, requestId, ctx.value, wire.encodeChatResponse(response)));
+                // Encoded (and counted) before observers learn the end, sent after: a client that has its answer
+                // finds the metrics and logs already updated.
+                byte[][] body = new byte[1][];
+                engine.serveChat(request, ctx.value, response -> body[0] = counted(ctx.value,
+                        wire.encodeChatResponse(response)));
+                sendJson(res, requestId, ctx.value, body[0]);
             }
         });
     }
@@ -322,6 +329,7 @@ public final class HttpApi {
         try {
             engine.serveStream(request, ctx, writer);
             ref.release();
+            writer.done();
         } catch (GatewayException e) {
             GatewayError error = ref.settle(e.error());
             if (writer.started()) {
@@ -350,8 +358,10 @@ public final class HttpApi {
             EmbeddingRequest request = wire.decodeEmbeddingRequest(readBody(req));
             watch(req, ctx);
             boolean base64 = request.encodingFormat().map("base64"::equals).orElse(false);
-            engine.serveEmbeddings(request, ctx.value, response ->
-                    sendJson(res, requestId, ctx.value, wire.encodeEmbeddingResponse(response, base64)));
+            byte[][] body = new byte[1][];
+            engine.serveEmbeddings(request, ctx.value, response -> body[0] = counted(ctx.value,
+                    wire.encodeEmbeddingResponse(response, base64)));
+            sendJson(res, requestId, ctx.value, body[0]);
         });
     }
 

@@ -78,8 +78,16 @@ final class SseWriter implements Engine.StreamSink {
                 "The client closed the connection", "client_closed_request"), cause);
     }
 
+    /** The stream succeeded: its terminator is counted now (observers learn the end), written by {@link #done()}. */
     @Override
     public void finish() {
+        if (!broken) {
+            ctx.sent(DONE.length);
+        }
+    }
+
+    /** Writes the terminator. */
+    void done() {
         if (broken) {
             return;
         }
@@ -87,7 +95,6 @@ final class SseWriter implements Engine.StreamSink {
             open();
             out.write(DONE);
             out.close();
-            ctx.sent(DONE.length);
         } catch (IOException | UncheckedIOException e) {
             LOG.log(System.Logger.Level.DEBUG, "Client of {0} left before [DONE]", requestId);
         }
