@@ -8,11 +8,7 @@ module io.heimdall.plugin.semanticcache {
     requires io.heimdall.api;
     requires com.fasterxml.jackson.databind;
     requires org.apache.lucene.core;
-    requires langchain4j.core;
-    requires langchain4j.embeddings;
-    requires langchain4j.embeddings.all.minilm.l6.v2.q;
-    requires com.microsoft.onnxruntime;
-    requires ai.djl.tokenizers;
+    requires io.heimdall.minilm;
 
     provides io.heimdall.api.plugin.PluginFactory with io.heimdall.plugin.semanticcache.SemanticCacheFactory;
 }

@@ -6,11 +6,7 @@
  */
 module io.heimdall.provider.localembeddings {
     requires io.heimdall.api;
-    requires langchain4j.core;
-    requires langchain4j.embeddings;
-    requires langchain4j.embeddings.all.minilm.l6.v2.q;
-    requires com.microsoft.onnxruntime;
-    requires ai.djl.tokenizers;
+    requires io.heimdall.minilm;
 
     provides io.heimdall.api.provider.ProviderFactory
             with io.heimdall.provider.localembeddings.LocalEmbeddingsProviderFactory;

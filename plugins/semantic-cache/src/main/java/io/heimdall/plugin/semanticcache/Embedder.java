@@ -4,6 +4,7 @@ import io.heimdall.api.RequestContext;
 import io.heimdall.api.model.EmbeddingRequest;
 import io.heimdall.api.model.EmbeddingResponse;
 import io.heimdall.api.plugin.GatewayClient;
+import io.heimdall.minilm.MiniLmEncoder;
 
 import java.util.List;
 
@@ -80,35 +81,7 @@ sealed interface Embedder permits Embedder.Local, Embedder.Remote {
                 synchronized (Local.class) {
                     m = model;
                     if (m == null) {
-                        System.setProperty("OPT_OUT_TRACKING", "true");
-                        System.setProperty("ai.djl.offline", "true");
-                        // langchain4j reads the model and tokenizer through the thread's context class loader: make it
-                        // this plugin layer's loader (a request thread's is the application class loader).
-                        Thread thread = Thread.currentThread();
-                        ClassLoader previous = thread.getContextClassLoader();
-                        thread.setContextClassLoader(Local.class.getClassLoader());
-                        try {
-                            // DJL extracts the tokenizer's native library to one path per version, and a native library can be
-                        // loaded by one class loader only: each plugin layer gets its own folder. The lock (an interned string,
-                        // the same object in every layer) keeps two layers from swapping the property under each other.
-                        synchronized ("heimdall-djl-native-load".intern()) {
-                            String key = "ENGINE_CACHE_DIR";
-                            String before = System.getProperty(key);
-                            System.setProperty(key, java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "heimdall-djl",
-                                    "semantic-cache").toString());
-                            try {
-                                m = MiniLmEncoder.load();
-                            } finally {
-                                if (before == null) {
-                                    System.clearProperty(key);
-                                } else {
-                                    System.setProperty(key, before);
-                                }
-                            }
-                        }
-                        } finally {
-                            thread.setContextClassLoader(previous);
-                        }
+                        m = MiniLmEncoder.load("semantic-cache");
                         model = m;
                     }
                 }

@@ -3,6 +3,7 @@ package io.heimdall.plugin.semanticcache;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import dev.langchain4j.model.output.Response;
+import io.heimdall.minilm.MiniLmEncoder;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

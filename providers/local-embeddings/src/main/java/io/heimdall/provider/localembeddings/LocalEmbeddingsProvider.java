@@ -13,6 +13,7 @@ import io.heimdall.api.provider.Capability;
 import io.heimdall.api.provider.ChunkSink;
 import io.heimdall.api.provider.Provider;
 import io.heimdall.api.provider.ProviderCall;
+import io.heimdall.minilm.MiniLmEncoder;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.heimdall.plugin.semanticcache;
+package io.heimdall.minilm;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
@@ -27,12 +27,16 @@ import java.util.Set;
  * Texts longer than the model's 512 tokens (and empty ones) go to langchain4j's own model, loaded on first need, which
  * splits them into windows and averages them, so every text gets the vector it got before.
  *
- * <p>The same class is in {@code providers/local-embeddings}: the two folders are separate plugin layers that share
- * no code, and each must work without the other.
+ * <p>A library jar in each plugin folder that embeds text (local-embeddings, semantic-cache): each folder is its own
+ * plugin layer with its own copy of this class and of the model, so each works without the other.
  */
-final class MiniLmEncoder {
+public final class MiniLmEncoder {
+    /** The model's identity: part of a vector's meaning. */
+    public static final String MODEL_ID = "all-minilm-l6-v2-q";
+    /** Vector size. */
+    public static final int DIMENSIONS = 384;
     /** The model's sequence limit, special tokens included. */
-    static final int MAX_TOKENS = 512;
+    public static final int MAX_TOKENS = 512;
     private static final String MODEL = "all-minilm-l6-v2-q.onnx";
     private static final String TOKENIZER = "all-minilm-l6-v2-q-tokenizer.json";
 
@@ -49,7 +53,7 @@ final class MiniLmEncoder {
      * @param values the L2-normalised vector (384 values)
      * @param tokens the text's token count, without the two special tokens (as langchain4j counts)
      */
-    record Vector(float[] values, int tokens) {
+    public record Vector(float[] values, int tokens) {
     }
 
     private MiniLmEncoder(OrtEnvironment env, OrtSession session, HuggingFaceTokenizer tokenizer) throws OrtException {
@@ -61,10 +65,43 @@ final class MiniLmEncoder {
     }
 
     /**
-     * Loads the model and tokenizer (about a second). Must run with this layer's class loader as the thread's context
-     * loader and DJL's tracking switched off, as for langchain4j's model.
+     * Loads the model and tokenizer (about a second), offline: DJL's usage tracking and downloads are switched off
+     * first (its tokenizer otherwise calls the EC2 metadata address and an S3 telemetry URL when it loads), and
+     * langchain4j and DJL read the model through the thread's context class loader, made this layer's loader for the
+     * call. DJL extracts the tokenizer's native library to one path per version, and a native library can be loaded by
+     * one class loader only: each plugin layer gets its own folder, {@code <tmp>/heimdall-djl/<folder>}; the lock (an
+     * interned string, the same object in every layer) keeps two layers from swapping that property under each other.
+     *
+     * @param folder the plugin folder's name, naming the native library's extraction folder
      */
-    static MiniLmEncoder load() {
+    public static MiniLmEncoder load(String folder) {
+        System.setProperty("OPT_OUT_TRACKING", "true");
+        System.setProperty("ai.djl.offline", "true");
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(MiniLmEncoder.class.getClassLoader());
+        try {
+            synchronized ("heimdall-djl-native-load".intern()) {
+                String key = "ENGINE_CACHE_DIR";
+                String before = System.getProperty(key);
+                System.setProperty(key, java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "heimdall-djl",
+                        folder).toString());
+                try {
+                    return loadModel();
+                } finally {
+                    if (before == null) {
+                        System.clearProperty(key);
+                    } else {
+                        System.setProperty(key, before);
+                    }
+                }
+            }
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private static MiniLmEncoder loadModel() {
         Module jar = AllMiniLmL6V2QuantizedEmbeddingModel.class.getModule();
         try (InputStream model = jar.getResourceAsStream(MODEL); InputStream tokens = jar.getResourceAsStream(TOKENIZER)) {
             if (model == null || tokens == null) {
@@ -87,7 +124,7 @@ final class MiniLmEncoder {
     }
 
     /** The text's embedding, computed on the calling thread. */
-    Vector embed(String text) {
+    public Vector embed(String text) {
         Encoding encoding = tokenizer.encode(text, true, false);
         long[] ids = encoding.getIds();
         if (ids.length > MAX_TOKENS || ids.length <= 2) {
