@@ -1,18 +1,12 @@
 package io.heimdall.testkit.tck;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
+import io.heimdall.testkit.LoopbackServer;
+
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -26,7 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * subclass gives them, and {@link #respond}, {@link #startSse} and {@link #write} help with the common shapes.
  */
 public abstract class SocketUpstream implements NativeUpstream {
-    private final ServerSocket server;
+    private final LoopbackServer server;
     private final ConcurrentLinkedQueue<Reply> replies = new ConcurrentLinkedQueue<>();
     private final List<SeenRequest> seen = new CopyOnWriteArrayList<>();
 
@@ -43,18 +37,13 @@ public abstract class SocketUpstream implements NativeUpstream {
 
     /** Binds an ephemeral port on the loopback address and starts accepting. */
     protected SocketUpstream() {
-        try {
-            server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        Thread.ofVirtual().start(this::accept);
+        server = LoopbackServer.start(this::serve);
     }
 
     /** {@code http://127.0.0.1:<port>}, without a path; override to add the provider's version path. */
     @Override
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getLocalPort();
+        return "http://127.0.0.1:" + server.port();
     }
 
     @Override
@@ -75,11 +64,7 @@ public abstract class SocketUpstream implements NativeUpstream {
 
     @Override
     public final void close() {
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing
-        }
+        server.close();
     }
 
     /** Decodes a native request into neutral terms. */
@@ -125,51 +110,14 @@ public abstract class SocketUpstream implements NativeUpstream {
         out.flush();
     }
 
-    private void accept() {
-        while (!server.isClosed()) {
-            try {
-                Socket socket = server.accept();
-                Thread.ofVirtual().start(() -> serve(socket));
-            } catch (IOException e) {
-                return;
-            }
+    private void serve(LoopbackServer.Request r, Socket socket) throws IOException {
+        Received request = new Received(r.method(), r.path(), r.headers(), r.text());
+        seen.add(decode(request));
+        Reply reply = Optional.ofNullable(replies.poll()).orElse(Reply.text("ok"));
+        if (reply instanceof Reply.Drop) {
+            socket.setSoLinger(true, 0);
+            return;
         }
-    }
-
-    private void serve(Socket socket) {
-        try (socket) {
-            InputStream in = new BufferedInputStream(socket.getInputStream());
-            String[] requestLine = line(in).split(" ");
-            Map<String, List<String>> headers = new LinkedHashMap<>();
-            for (String h = line(in); !h.isEmpty(); h = line(in)) {
-                int colon = h.indexOf(':');
-                headers.computeIfAbsent(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-                        .add(h.substring(colon + 1).trim());
-            }
-            int length = Integer.parseInt(headers.getOrDefault("content-length", List.of("0")).getFirst());
-            Received request = new Received(requestLine[0], requestLine[1], headers,
-                    new String(in.readNBytes(length), StandardCharsets.UTF_8));
-            seen.add(decode(request));
-            Reply reply = Optional.ofNullable(replies.poll()).orElse(Reply.text("ok"));
-            if (reply instanceof Reply.Drop) {
-                socket.setSoLinger(true, 0);
-                return;
-            }
-            OutputStream out = socket.getOutputStream();
-            answer(request, reply, out);
-            out.flush();
-        } catch (IOException | RuntimeException e) {
-            // the client went away or sent garbage: nothing to answer
-        }
-    }
-
-    private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        for (int b = in.read(); b != -1 && b != '\n'; b = in.read()) {
-            if (b != '\r') {
-                buf.write(b);
-            }
-        }
-        return buf.toString(StandardCharsets.UTF_8);
+        answer(request, reply, socket.getOutputStream());
     }
 }

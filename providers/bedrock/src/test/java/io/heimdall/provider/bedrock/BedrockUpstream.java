@@ -5,18 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.heimdall.api.model.Usage;
+import io.heimdall.testkit.LoopbackServer;
 import io.heimdall.testkit.tck.NativeUpstream;
 import io.heimdall.testkit.tck.Reply;
 import io.heimdall.testkit.tck.SeenMessage;
 import io.heimdall.testkit.tck.SeenRequest;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -47,7 +42,7 @@ public final class BedrockUpstream implements NativeUpstream {
     private static final Pattern AUTH = Pattern.compile("AWS4-HMAC-SHA256 Credential=([^/]+)/(\\d{8})/([^/]+)/"
             + "([^/]+)/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})");
 
-    private final ServerSocket server;
+    private final LoopbackServer server;
     private final String accessKeyId;
     private final String secret;
     private final String region;
@@ -64,18 +59,12 @@ public final class BedrockUpstream implements NativeUpstream {
         this.accessKeyId = accessKeyId;
         this.secret = secret;
         this.region = region;
-        try {
-            server = new ServerSocket();
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        Thread.ofVirtual().start(this::acceptLoop);
+        server = LoopbackServer.start(this::serve);
     }
 
     @Override
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getLocalPort();
+        return "http://127.0.0.1:" + server.port();
     }
 
     @Override
@@ -107,73 +96,42 @@ public final class BedrockUpstream implements NativeUpstream {
 
     @Override
     public void close() {
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing
-        }
+        server.close();
     }
 
-    private void acceptLoop() {
-        while (!server.isClosed()) {
-            try {
-                Socket socket = server.accept();
-                Thread.ofVirtual().start(() -> serve(socket));
-            } catch (IOException e) {
-                return;
-            }
+    private void serve(LoopbackServer.Request request, Socket socket) throws IOException {
+        Map<String, List<String>> headers = request.headers();
+        byte[] body = request.body();
+        String[] parts = {request.method(), request.path()};
+        OutputStream out = socket.getOutputStream();
+        Matcher path = PATH.matcher(parts[1]);
+        if (parts[0].equals("GET") && parts[1].equals("/foundation-models")) {
+            listFoundationModels(out, headers, body);
+            return;
         }
-    }
-
-    private void serve(Socket socket) {
-        try (socket) {
-            InputStream in = socket.getInputStream();
-            String requestLine = line(in);
-            if (requestLine == null || requestLine.isEmpty()) {
-                return;
-            }
-            Map<String, List<String>> headers = new LinkedHashMap<>();
-            String h;
-            while ((h = line(in)) != null && !h.isEmpty()) {
-                int colon = h.indexOf(':');
-                headers.computeIfAbsent(h.substring(0, colon).strip().toLowerCase(Locale.ROOT),
-                        k -> new ArrayList<>()).add(h.substring(colon + 1).strip());
-            }
-            int length = Integer.parseInt(first(headers, "content-length").orElse("0"));
-            byte[] body = in.readNBytes(length);
-            String[] parts = requestLine.split(" ");
-            OutputStream out = socket.getOutputStream();
-            Matcher path = PATH.matcher(parts[1]);
-            if (parts[0].equals("GET") && parts[1].equals("/foundation-models")) {
-                listFoundationModels(out, headers, body);
-                return;
-            }
-            if (!parts[0].equals("POST") || !path.matches()) {
-                error(out, 404, "UnknownOperationException", "no such operation: " + parts[0] + " " + parts[1],
-                        Optional.empty());
-                return;
-            }
-            String problem = verifySignature(parts[0], parts[1], headers, body);
-            if (problem != null) {
-                signatureProblems.add(problem);
-                error(out, 403, "InvalidSignatureException", "The request signature we calculated does not match "
-                        + "the signature you provided.", Optional.empty());
-                return;
-            }
-            signed.incrementAndGet();
-            if (path.group(2).equals("invoke")) {
-                invoke(out, body);
-                return;
-            }
-            String model = URLDecoder.decode(path.group(1), StandardCharsets.UTF_8);
-            boolean stream = path.group(2).equals("converse-stream");
-            seen.add(decode(parts[0], parts[1], headers, model, stream, body));
-            Reply reply = Optional.ofNullable(queue.poll()).orElse(new Reply.Text(List.of("ok"), "stop",
-                    Usage.of(1, 1)));
-            answer(out, reply, stream);
-        } catch (IOException e) {
-            // the client went away
+        if (!parts[0].equals("POST") || !path.matches()) {
+            error(out, 404, "UnknownOperationException", "no such operation: " + parts[0] + " " + parts[1],
+                    Optional.empty());
+            return;
         }
+        String problem = verifySignature(parts[0], parts[1], headers, body);
+        if (problem != null) {
+            signatureProblems.add(problem);
+            error(out, 403, "InvalidSignatureException", "The request signature we calculated does not match "
+                    + "the signature you provided.", Optional.empty());
+            return;
+        }
+        signed.incrementAndGet();
+        if (path.group(2).equals("invoke")) {
+            invoke(out, body);
+            return;
+        }
+        String model = URLDecoder.decode(path.group(1), StandardCharsets.UTF_8);
+        boolean stream = path.group(2).equals("converse-stream");
+        seen.add(decode(parts[0], parts[1], headers, model, stream, body));
+        Reply reply = Optional.ofNullable(queue.poll()).orElse(new Reply.Text(List.of("ok"), "stop",
+                Usage.of(1, 1)));
+        answer(out, reply, stream);
     }
 
     /** Sets what {@code GET /foundation-models} answers: a status and, for 200, a ListFoundationModels body. */
@@ -543,19 +501,5 @@ public final class BedrockUpstream implements NativeUpstream {
     private static Optional<String> first(Map<String, List<String>> headers, String name) {
         List<String> v = headers.get(name);
         return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v.getFirst());
-    }
-
-    private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        int c;
-        while ((c = in.read()) >= 0) {
-            if (c == '\n') {
-                break;
-            }
-            if (c != '\r') {
-                b.write(c);
-            }
-        }
-        return c < 0 && b.size() == 0 ? null : b.toString(StandardCharsets.UTF_8);
     }
 }

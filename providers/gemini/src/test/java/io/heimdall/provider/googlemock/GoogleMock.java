@@ -1,23 +1,17 @@
 package io.heimdall.provider.googlemock;
 
+import io.heimdall.testkit.LoopbackServer;
 import io.heimdall.testkit.tck.NativeUpstream;
 import io.heimdall.testkit.tck.Reply;
 import io.heimdall.testkit.tck.SeenRequest;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,27 +29,21 @@ public final class GoogleMock implements NativeUpstream {
     public enum Dialect { GEMINI, VERTEX }
 
     private final Dialect dialect;
-    private final ServerSocket server;
+    private final LoopbackServer server;
     private final Deque<Reply> queue = new ConcurrentLinkedDeque<>();
     private final List<SeenRequest> seen = new CopyOnWriteArrayList<>();
     private volatile boolean callIds;
     private final Deque<Long> tokenLifetimes = new ConcurrentLinkedDeque<>();
     private final List<String> tokenAssertions = new CopyOnWriteArrayList<>();
 
-    private GoogleMock(Dialect dialect) throws IOException {
+    private GoogleMock(Dialect dialect) {
         this.dialect = dialect;
-        this.server = new ServerSocket();
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        Thread.ofVirtual().name("google-mock").start(this::acceptLoop);
+        this.server = LoopbackServer.start(this::serve);
     }
 
     /** Starts a mock of the given API. */
     public static GoogleMock start(Dialect dialect) {
-        try {
-            return new GoogleMock(dialect);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return new GoogleMock(dialect);
     }
 
     /**
@@ -90,7 +78,7 @@ public final class GoogleMock implements NativeUpstream {
 
     @Override
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getLocalPort();
+        return "http://127.0.0.1:" + server.port();
     }
 
     @Override
@@ -113,71 +101,40 @@ public final class GoogleMock implements NativeUpstream {
 
     @Override
     public void close() {
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing
-        }
+        server.close();
     }
 
-    private void acceptLoop() {
-        while (!server.isClosed()) {
-            try {
-                Socket socket = server.accept();
-                Thread.ofVirtual().start(() -> serve(socket));
-            } catch (IOException e) {
-                return;
-            }
+    private void serve(LoopbackServer.Request request, Socket socket) throws IOException {
+        Map<String, List<String>> headers = request.headers();
+        String body = request.text();
+        String[] parts = {request.method(), request.path()};
+        GeminiWireCodec.Route route = GeminiWireCodec.route(dialect, parts[0], parts[1]);
+        OutputStream out = socket.getOutputStream();
+        if (parts[0].equals("POST") && parts[1].equals("/token")) {
+            write(out, token(body));
+            return;
         }
-    }
-
-    private void serve(Socket socket) {
-        try (socket) {
-            InputStream in = socket.getInputStream();
-            String requestLine = line(in);
-            if (requestLine == null || requestLine.isEmpty()) {
-                return;
+        if (route.kind() == GeminiWireCodec.Kind.UNKNOWN) {
+            write(out, GeminiWireCodec.error(404, "NOT_FOUND", "Unknown path " + parts[1], null));
+            return;
+        }
+        seen.add(GeminiWireCodec.decode(parts[0], parts[1], headers, route, body, callIds));
+        if (dialect == Dialect.VERTEX && GeminiWireCodec.hasCallIds(body)) {
+            // Vertex AI v1's FunctionCall and FunctionResponse have no id field: an unknown field is a 400
+            write(out, GeminiWireCodec.error(400, "INVALID_ARGUMENT", "Invalid JSON payload received. Unknown "
+                    + "name \"id\" at 'contents': Cannot find field.", null));
+            return;
+        }
+        GeminiWireCodec.Answer answer = switch (route.kind()) {
+            case GENERATE, STREAM -> {
+                Reply reply = queue.poll();
+                yield GeminiWireCodec.render(reply == null ? GeminiWireCodec.DEFAULT : reply,
+                        route.kind() == GeminiWireCodec.Kind.STREAM, route.model(), callIds, dialect);
             }
-            Map<String, List<String>> headers = new LinkedHashMap<>();
-            String h;
-            while ((h = line(in)) != null && !h.isEmpty()) {
-                int colon = h.indexOf(':');
-                headers.computeIfAbsent(h.substring(0, colon).strip().toLowerCase(Locale.ROOT),
-                        k -> new ArrayList<>()).add(h.substring(colon + 1).strip());
-            }
-            int length = Integer.parseInt(headers.getOrDefault("content-length", List.of("0")).getFirst());
-            String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
-            String[] parts = requestLine.split(" ");
-            GeminiWireCodec.Route route = GeminiWireCodec.route(dialect, parts[0], parts[1]);
-            OutputStream out = socket.getOutputStream();
-            if (parts[0].equals("POST") && parts[1].equals("/token")) {
-                write(out, token(body));
-                return;
-            }
-            if (route.kind() == GeminiWireCodec.Kind.UNKNOWN) {
-                write(out, GeminiWireCodec.error(404, "NOT_FOUND", "Unknown path " + parts[1], null));
-                return;
-            }
-            seen.add(GeminiWireCodec.decode(parts[0], parts[1], headers, route, body, callIds));
-            if (dialect == Dialect.VERTEX && GeminiWireCodec.hasCallIds(body)) {
-                // Vertex AI v1's FunctionCall and FunctionResponse have no id field: an unknown field is a 400
-                write(out, GeminiWireCodec.error(400, "INVALID_ARGUMENT", "Invalid JSON payload received. Unknown "
-                        + "name \"id\" at 'contents': Cannot find field.", null));
-                return;
-            }
-            GeminiWireCodec.Answer answer = switch (route.kind()) {
-                case GENERATE, STREAM -> {
-                    Reply reply = queue.poll();
-                    yield GeminiWireCodec.render(reply == null ? GeminiWireCodec.DEFAULT : reply,
-                            route.kind() == GeminiWireCodec.Kind.STREAM, route.model(), callIds, dialect);
-                }
-                default -> GeminiWireCodec.serveOther(route, body, dialect);
-            };
-            if (answer != null) {
-                write(out, answer);
-            }
-        } catch (IOException | RuntimeException e) {
-            // the client went away; nothing to report
+            default -> GeminiWireCodec.serveOther(route, body, dialect);
+        };
+        if (answer != null) {
+            write(out, answer);
         }
     }
 
@@ -230,18 +187,5 @@ public final class GoogleMock implements NativeUpstream {
             out.write(bytes);
         }
         out.flush();
-    }
-
-    private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        int c;
-        while ((c = in.read()) != -1) {
-            if (c == '\n') {
-                String s = buf.toString(StandardCharsets.UTF_8);
-                return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
-            }
-            buf.write(c);
-        }
-        return buf.size() == 0 ? null : buf.toString(StandardCharsets.UTF_8);
     }
 }
