@@ -1,18 +1,14 @@
 package io.heimdall.provider.openai;
 
-import java.io.ByteArrayOutputStream;
+import io.heimdall.testkit.LoopbackServer;
+
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -49,20 +45,17 @@ final class RawServer implements AutoCloseable {
         }
     }
 
-    private final ServerSocket server;
+    private final LoopbackServer server;
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private final Function<Received, Reply> handler;
-    private final Thread acceptor;
 
     RawServer(Function<Received, Reply> handler) throws IOException {
         this.handler = handler;
-        this.server = new ServerSocket();
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        this.acceptor = Thread.ofVirtual().start(this::acceptLoop);
+        this.server = LoopbackServer.start(this::serve);
     }
 
     String baseUrl() {
-        return "http://127.0.0.1:" + server.getLocalPort() + "/v1";
+        return "http://127.0.0.1:" + server.port() + "/v1";
     }
 
     /** The next request received, waiting up to 5 s. */
@@ -74,77 +67,36 @@ final class RawServer implements AutoCloseable {
         return r;
     }
 
-    private void acceptLoop() {
-        while (!server.isClosed()) {
-            try {
-                Socket socket = server.accept();
-                Thread.ofVirtual().start(() -> serve(socket));
-            } catch (IOException e) {
-                return;
-            }
-        }
-    }
-
-    private void serve(Socket socket) {
-        try (socket) {
-            InputStream in = socket.getInputStream();
-            String requestLine = line(in);
-            if (requestLine == null || requestLine.isEmpty()) {
-                return;
-            }
-            Map<String, String> headers = new LinkedHashMap<>();
-            String h;
-            while ((h = line(in)) != null && !h.isEmpty()) {
-                int colon = h.indexOf(':');
-                headers.put(h.substring(0, colon).strip().toLowerCase(Locale.ROOT), h.substring(colon + 1).strip());
-            }
-            int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-            String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
-            String[] parts = requestLine.split(" ");
-            Received r = new Received(parts[0], parts[1], headers, body);
-            received.add(r);
-            Reply reply = handler.apply(r);
-            OutputStream out = socket.getOutputStream();
-            StringBuilder head = new StringBuilder("HTTP/1.1 ").append(reply.status()).append(" X\r\n");
-            reply.headers().forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
-            head.append("Connection: close\r\n");
-            boolean chunked = reply.headers().getOrDefault("Content-Type", "").startsWith("text/event-stream");
-            if (chunked) {
-                head.append("Transfer-Encoding: chunked\r\n\r\n");
-                out.write(head.toString().getBytes(StandardCharsets.UTF_8));
-                for (String chunk : reply.chunks()) {
-                    byte[] bytes = chunk.getBytes(StandardCharsets.UTF_8);
-                    out.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                    out.write(bytes);
-                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                }
-                if (!reply.abort()) {
-                    out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                }
-            } else {
-                byte[] bytes = String.join("", reply.chunks()).getBytes(StandardCharsets.UTF_8);
-                head.append("Content-Length: ").append(bytes.length).append("\r\n\r\n");
-                out.write(head.toString().getBytes(StandardCharsets.UTF_8));
+    private void serve(LoopbackServer.Request request, Socket socket) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        request.headers().forEach((name, values) -> headers.put(name, values.getLast()));
+        Received r = new Received(request.method(), request.path(), headers, request.text());
+        OutputStream out = socket.getOutputStream();
+        received.add(r);
+        Reply reply = handler.apply(r);
+        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(reply.status()).append(" X\r\n");
+        reply.headers().forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+        head.append("Connection: close\r\n");
+        boolean chunked = reply.headers().getOrDefault("Content-Type", "").startsWith("text/event-stream");
+        if (chunked) {
+            head.append("Transfer-Encoding: chunked\r\n\r\n");
+            out.write(head.toString().getBytes(StandardCharsets.UTF_8));
+            for (String chunk : reply.chunks()) {
+                byte[] bytes = chunk.getBytes(StandardCharsets.UTF_8);
+                out.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.write(bytes);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
             }
-            out.flush();
-        } catch (IOException | RuntimeException e) {
-            // the client went away; nothing to report
-        }
-    }
-
-    private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        int c;
-        while ((c = in.read()) != -1) {
-            if (c == '\n') {
-                String s = buf.toString(StandardCharsets.UTF_8);
-                return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+            if (!reply.abort()) {
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             }
-            buf.write(c);
+        } else {
+            byte[] bytes = String.join("", reply.chunks()).getBytes(StandardCharsets.UTF_8);
+            head.append("Content-Length: ").append(bytes.length).append("\r\n\r\n");
+            out.write(head.toString().getBytes(StandardCharsets.UTF_8));
+            out.write(bytes);
         }
-        return buf.size() == 0 ? null : buf.toString(StandardCharsets.UTF_8);
     }
 
     /** All requests received so far, without waiting. */
@@ -155,8 +107,7 @@ final class RawServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
+    public void close() {
         server.close();
-        acceptor.interrupt();
     }
 }
