@@ -120,15 +120,15 @@ public final class Engine implements Pipeline, AutoCloseable {
 
     /** Serves a non-streamed chat request through the whole pipeline. */
     public ChatResponse serveChat(ChatRequest request, DefaultRequestContext ctx) {
-        return serveChat(request, ctx, response -> { });
+        return serveChat(request, ctx, java.util.function.Function.identity());
     }
 
     /**
-     * Serves a non-streamed chat request through the whole pipeline and hands the final response to {@code deliver}
-     * (which encodes it and counts its bytes) before observers learn how the request ended.
+     * Serves a non-streamed chat request through the whole pipeline and returns what {@code finish} makes of the final
+     * response (the transport: its encoded bytes, counted), run before observers learn how the request ended.
      */
-    public ChatResponse serveChat(ChatRequest request, DefaultRequestContext ctx,
-                                  java.util.function.Consumer<ChatResponse> deliver) {
+    public <T> T serveChat(ChatRequest request, DefaultRequestContext ctx,
+                           java.util.function.Function<ChatResponse, T> finish) {
         Generation g = enter();
         Run run = new Run(g, observers, metrics, "chat", request.model(), ctx);
         try {
@@ -166,8 +166,7 @@ public final class Engine implements Pipeline, AutoCloseable {
             }
             response = postHooks(g, pre.ran, pre.request, response, ctx, run);
             run.succeeded(response.usage());
-            deliver.accept(response);
-            return response;
+            return finish.apply(response);
         } catch (RuntimeException e) {
             throw run.failed(e);
         } finally {
@@ -399,12 +398,12 @@ public final class Engine implements Pipeline, AutoCloseable {
 
     /** Serves an embeddings request. */
     public EmbeddingResponse serveEmbeddings(EmbeddingRequest request, DefaultRequestContext ctx) {
-        return serveEmbeddings(request, ctx, response -> { });
+        return serveEmbeddings(request, ctx, java.util.function.Function.identity());
     }
 
-    /** Serves an embeddings request and hands the response to {@code deliver} before observers learn the end. */
-    public EmbeddingResponse serveEmbeddings(EmbeddingRequest request, DefaultRequestContext ctx,
-                                             java.util.function.Consumer<EmbeddingResponse> deliver) {
+    /** Serves an embeddings request; returns what {@code finish} makes of the response, before observers learn it. */
+    public <T> T serveEmbeddings(EmbeddingRequest request, DefaultRequestContext ctx,
+                                 java.util.function.Function<EmbeddingResponse, T> finish) {
         Generation g = enter();
         Run run = new Run(g, observers, metrics, "embeddings", request.model(), ctx);
         try {
@@ -425,8 +424,7 @@ public final class Engine implements Pipeline, AutoCloseable {
                     (slot, target, call, state) ->
                     slot.provider().embed(routed.withModel(target.model()), call), () -> true);
             run.succeeded(Optional.empty());
-            deliver.accept(response);
-            return response;
+            return finish.apply(response);
         } catch (RuntimeException e) {
             throw run.failed(e);
         } finally {

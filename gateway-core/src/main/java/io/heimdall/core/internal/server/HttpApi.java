@@ -309,10 +309,9 @@ public final class HttpApi {
             } else {
                 // Encoded (and counted) before observers learn the end, sent after: a client that has its answer
                 // finds the metrics and logs already updated.
-                byte[][] body = new byte[1][];
-                engine.serveChat(request, ctx.value, response -> body[0] = counted(ctx.value,
-                        wire.encodeChatResponse(response)));
-                sendJson(res, requestId, ctx.value, body[0]);
+                byte[] body = engine.serveChat(request, ctx.value,
+                        response -> counted(ctx.value, wire.encodeChatResponse(response)));
+                sendJson(res, requestId, ctx.value, body);
             }
         });
     }
@@ -358,10 +357,9 @@ public final class HttpApi {
             EmbeddingRequest request = wire.decodeEmbeddingRequest(readBody(req));
             watch(req, ctx);
             boolean base64 = request.encodingFormat().map("base64"::equals).orElse(false);
-            byte[][] body = new byte[1][];
-            engine.serveEmbeddings(request, ctx.value, response -> body[0] = counted(ctx.value,
-                    wire.encodeEmbeddingResponse(response, base64)));
-            sendJson(res, requestId, ctx.value, body[0]);
+            byte[] body = engine.serveEmbeddings(request, ctx.value,
+                    response -> counted(ctx.value, wire.encodeEmbeddingResponse(response, base64)));
+            sendJson(res, requestId, ctx.value, body);
         });
     }
 
