@@ -4,6 +4,7 @@
 #   bench/ab.sh DIST_A DIST_B [ROUNDS=4] [SECONDS=8] [CONNECTIONS=64]
 #   e.g. bench/ab.sh /tmp/old/distribution/target/heimdall distribution/target/heimdall
 #   CONF_TEMPLATE_B=with-plugins.yaml bench/ab.sh D D   # one build, B with another config (MOCKPORT = the mock's port)
+#   WARMUP=45: seconds of load per gateway before the rounds (plugins add code for the JIT to compile: give it time)
 #
 # CPU per request (user + system from /proc/<pid>/stat, divided by requests served) is far steadier than req/s on a
 # shared 2-core machine. Needs wrk and a packaged tree (./mvnw -DskipTests package) for the mock and the Lua script.
@@ -18,7 +19,8 @@ run() { wrk -t2 -c"$CONNS" -d"${2}s" -s "$ROOT/bench/scripts/post.lua" "$1/v1/ch
   | grep -o 'requests=[0-9]*' | cut -d= -f2; }
 cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
 sys() { awk '{print $15}' "/proc/$1/stat"; }
-run "$UA" 20 >/dev/null; run "$UB" 20 >/dev/null
+# warm-up: the JIT needs ~40 s at a few thousand req/s on 2 cores before CPU per request is steady
+run "$UA" "${WARMUP:-45}" >/dev/null; run "$UB" "${WARMUP:-45}" >/dev/null
 SA=0; SB=0; CA=0; CB=0; KA=0; KB=0
 for r in $(seq "$ROUNDS"); do
   c0=$(cpu "$GA"); s0=$(sys "$GA"); a=$(run "$UA" "$SECS"); CA=$((CA + $(cpu "$GA") - c0)); KA=$((KA + $(sys "$GA") - s0))

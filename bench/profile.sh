@@ -3,6 +3,7 @@
 #
 #   bench/profile.sh [DIST=distribution/target/heimdall] [SECONDS=10] [CONNECTIONS=64]
 #   CONF_TEMPLATE=my.yaml bench/profile.sh ...   # a config with MOCKPORT where the mock's port goes
+#   WARMUP=45: seconds of load before profiling (until the JIT is done: JIT CPU would otherwise show as cost)
 #
 # Writes bench/target/profile.collapsed (collapsed stacks, 1 sample = 1 ms of CPU) and prints the CPU per request by
 # innermost Heimdall frame. Needs wrk, perf events allowed for the user (else use EVENT=itimer, coarser).
@@ -20,7 +21,7 @@ start_mock
 GP=$(start_gateway "$DIST" g); URL=$(gateway_url g)
 JCMD=$(dirname "$JAVA")/jcmd
 JP=$(pgrep -P "$GP" java || echo "$GP")
-wrk -t2 -c"$CONNS" -d20s -s "$ROOT/bench/scripts/post.lua" "$URL/v1/chat/completions" >/dev/null 2>&1
+wrk -t2 -c"$CONNS" -d"${WARMUP:-45}s" -s "$ROOT/bench/scripts/post.lua" "$URL/v1/chat/completions" >/dev/null 2>&1
 "$JCMD" "$JP" JVMTI.agent_load "$AP/linux-x64/libasyncProfiler.so" "\"start,event=$EVENT,interval=1000000\"" >/dev/null
 N=$(wrk -t2 -c"$CONNS" -d"${SECS}s" -s "$ROOT/bench/scripts/post.lua" "$URL/v1/chat/completions" \
   | grep -o 'requests=[0-9]*' | cut -d= -f2)

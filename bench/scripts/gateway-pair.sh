@@ -2,15 +2,15 @@
 # Expects ROOT (the repository); sets W (a work folder), MOCK_PORT; start_gateway DIST NAME prints the gateway's pid.
 JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 W=$(mktemp -d)
-PIDS=""
-trap 'kill $PIDS 2>/dev/null || true' EXIT
+# start_gateway runs in a command substitution (a subshell), so the pids to kill on exit are kept in a file
+trap 'kill $(cat "$W/pids" 2>/dev/null) 2>/dev/null || true' EXIT
 export BENCH_BODY_FILE=$ROOT/bench/scripts/chat-gateway.json
 start_mock() {
   local tk
   tk=$(ls "$ROOT"/gateway-testkit/target/heimdall-testkit-*.jar | grep -v -e sources -e javadoc | head -1)
   "$JAVA" -XX:+UseSerialGC -Xmx256m --module-path "$tk:$ROOT/distribution/target/heimdall/lib:$ROOT/bench/target/lib" \
     -m io.heimdall.testkit/io.heimdall.testkit.MockOpenAiMain --port 0 --host 127.0.0.1 >"$W/mock.log" 2>&1 &
-  PIDS="$PIDS $!"
+  echo "$!" >>"$W/pids"
   for _ in $(seq 100); do grep -q "listening on" "$W/mock.log" && break; sleep 0.1; done
   MOCK_PORT=$(grep -o -E 'http://[^ /]+:[0-9]+' "$W/mock.log" | head -1); MOCK_PORT=${MOCK_PORT##*:}
   if [ -n "${CONF_TEMPLATE:-}" ]; then
@@ -28,7 +28,7 @@ start_gateway() {
   HEIMDALL_JAVA_OPTS="${JOPTS:--XX:+UseSerialGC -Xms64m -Xmx512m}" "$1/bin/heimdall" --config "$config" --port 0 \
     --no-watch >"$W/$2.log" 2>&1 &
   local pid=$!
-  PIDS="$PIDS $pid"
+  echo "$pid" >>"$W/pids"
   for _ in $(seq 300); do grep -q "listening on" "$W/$2.log" && break; sleep 0.1; done
   echo "$pid"
 }

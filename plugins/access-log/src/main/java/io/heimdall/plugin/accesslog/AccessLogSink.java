@@ -15,7 +15,12 @@ import java.nio.file.StandardOpenOption;
  */
 abstract class AccessLogSink implements AutoCloseable {
     /** Writes one line (its bytes, newline included). */
-    abstract void write(byte[] line) throws IOException;
+    final void write(byte[] line) throws IOException {
+        write(line, 0, line.length);
+    }
+
+    /** Writes one line: {@code length} bytes of {@code bytes} from {@code offset}, newline included. */
+    abstract void write(byte[] bytes, int offset, int length) throws IOException;
 
     /** Pushes buffered lines out. */
     abstract void flush() throws IOException;
@@ -28,8 +33,8 @@ abstract class AccessLogSink implements AutoCloseable {
             private final PrintStream out = System.out;
 
             @Override
-            void write(byte[] line) {
-                out.write(line, 0, line.length);
+            void write(byte[] bytes, int offset, int length) {
+                out.write(bytes, offset, length);
             }
 
             @Override
@@ -63,15 +68,15 @@ abstract class AccessLogSink implements AutoCloseable {
         }
 
         @Override
-        void write(byte[] line) throws IOException {
+        void write(byte[] bytes, int offset, int length) throws IOException {
             if (out == null) {
                 open();
             }
-            if (size > 0 && size + line.length > maxBytes) {
+            if (size > 0 && size + length > maxBytes) {
                 rotate();
             }
-            out.write(line);
-            size += line.length;
+            out.write(bytes, offset, length);
+            size += length;
         }
 
         private void open() throws IOException {

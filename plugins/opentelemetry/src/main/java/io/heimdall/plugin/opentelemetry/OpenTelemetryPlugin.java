@@ -33,9 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,7 +46,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
     private static final String REQUEST_SPAN = "opentelemetry.request-span";
-    private static final String ATTEMPT_SPANS = "opentelemetry.attempt-spans";
     private static final TextMapPropagator PROPAGATOR = W3CTraceContextPropagator.getInstance();
     private static final TextMapGetter<RequestContext> HEADERS = new TextMapGetter<>() {
         @Override
@@ -67,8 +64,38 @@ final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
     private final boolean captureContent;
     private final PluginContext context;
 
-    /** A started span, its start time in epoch nanoseconds and its GenAI operation name. */
-    private record Started(Span span, long startNanos, String operation) {
+    /**
+     * A started span, its start time in epoch nanoseconds, its GenAI operation name and (for a request span) the
+     * attempt spans still open.
+     */
+    private record Started(Span span, long startNanos, String operation, OpenAttempts attempts) {
+    }
+
+    /** The open attempt spans of one request, by attempt number (few, mostly one: a list, not a hash map). */
+    private static final class OpenAttempts {
+        private final List<Integer> numbers = new ArrayList<>(2);
+        private final List<Started> spans = new ArrayList<>(2);
+
+        synchronized void put(int number, Started started) {
+            numbers.add(number);
+            spans.add(started);
+        }
+
+        synchronized Optional<Started> remove(int number) {
+            int i = numbers.indexOf(number);
+            if (i < 0) {
+                return Optional.empty();
+            }
+            numbers.remove(i);
+            return Optional.of(spans.remove(i));
+        }
+
+        synchronized List<Started> removeAll() {
+            List<Started> left = List.copyOf(spans);
+            numbers.clear();
+            spans.clear();
+            return left;
+        }
     }
 
     OpenTelemetryPlugin(TracingSettings settings, PluginContext context) {
@@ -131,7 +158,7 @@ final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
         if (operation.equals("chat.stream")) {
             builder.setAttribute(GenAi.STREAM, true);
         }
-        ctx.attributes().put(REQUEST_SPAN, new Started(builder.startSpan(), start, op));
+        ctx.attributes().put(REQUEST_SPAN, new Started(builder.startSpan(), start, op, new OpenAttempts()));
     }
 
     @Override
@@ -185,16 +212,18 @@ final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
                 .setAttribute(GenAi.KEY_NAME, start.target().keyName())
                 .setAttribute(GenAi.ATTEMPT, (long) start.number())
                 .startSpan();
-        attempts(ctx).put(start.number(), new Started(span, startNanos, op));
+        request.get().attempts().put(start.number(), new Started(span, startNanos, op, request.get().attempts()));
         PROPAGATOR.inject(Context.root().with(span), start, AttemptStart::setUpstreamHeader);
     }
 
     @Override
     public void attemptFinished(Attempt attempt, RequestContext ctx) {
-        Started started = attempts(ctx).remove(attempt.number());
-        if (started == null) {
+        Optional<Started> request = span(ctx, REQUEST_SPAN);
+        Optional<Started> open = request.isEmpty() ? Optional.empty() : request.get().attempts().remove(attempt.number());
+        if (open.isEmpty()) {
             return;
         }
+        Started started = open.get();
         Span s = started.span();
         s.setAttribute(GenAi.RETRY, (long) attempt.retry());
         s.setAttribute(GenAi.HTTP_STATUS, (long) attempt.status());
@@ -235,7 +264,7 @@ final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
             s.setStatus(StatusCode.ERROR, e.status() + " " + e.type());
         });
         // leftover attempt spans (an attempt the core never reported) end with the request
-        attempts(ctx).values().forEach(a -> a.span().end());
+        started.get().attempts().removeAll().forEach(a -> a.span().end());
         s.end(started.get().startNanos() + summary.latency().toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -247,12 +276,6 @@ final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
 
     private static Optional<Started> span(RequestContext ctx, String key) {
         return ctx.attributes().get(key) instanceof Started s ? Optional.of(s) : Optional.empty();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<Integer, Started> attempts(RequestContext ctx) {
-        return (Map<Integer, Started>) ctx.attributes().computeIfAbsent(ATTEMPT_SPANS,
-                k -> new ConcurrentHashMap<Integer, Started>());
     }
 
     /** Exports what is queued (bounded wait) and stops the exporter thread. */

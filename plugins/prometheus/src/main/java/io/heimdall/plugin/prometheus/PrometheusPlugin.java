@@ -8,7 +8,15 @@ import io.heimdall.api.endpoint.EndpointResponse;
 import io.heimdall.api.observe.Observer;
 import io.heimdall.api.plugin.Plugin;
 import io.heimdall.api.plugin.PluginContext;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmNativeMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.io.IOException;
@@ -40,12 +48,29 @@ final class PrometheusPlugin implements Plugin {
         this.executor = executor;
     }
 
+    /**
+     * The JVM metrics of client_java's {@code JvmMetrics} bundle, read at scrape time, except the per-pool allocation
+     * counter: it listens to every GC's JMX notification, and building those notifications cost about 1 % of the
+     * gateway's CPU under load (a young collection every few dozen milliseconds).
+     */
+    private static void registerJvmMetrics(PrometheusRegistry registry) {
+        JvmThreadsMetrics.builder().register(registry);
+        JvmBufferPoolMetrics.builder().register(registry);
+        JvmClassLoadingMetrics.builder().register(registry);
+        JvmCompilationMetrics.builder().register(registry);
+        JvmGarbageCollectorMetrics.builder().register(registry);
+        JvmMemoryMetrics.builder().register(registry);
+        JvmNativeMemoryMetrics.builder().register(registry);
+        JvmRuntimeInfoMetric.builder().register(registry);
+        ProcessMetrics.builder().register(registry);
+    }
+
     /** Builds the instance and, with a {@code port}, starts its server. */
     static PrometheusPlugin start(PrometheusSettings settings, PluginContext context) {
         PrometheusRegistry own = new PrometheusRegistry();
         if (settings.jvmMetrics()) {
             try {
-                JvmMetrics.builder().register(own);
+                registerJvmMetrics(own);
             } catch (RuntimeException | LinkageError e) {
                 // java.management missing from the boot layer: serve the gateway's metrics without the JVM's.
                 context.logger().log(System.Logger.Level.WARNING, "JVM metrics unavailable: " + e);
