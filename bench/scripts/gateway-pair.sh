@@ -4,7 +4,7 @@ JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 W=$(mktemp -d)
 # start_gateway runs in a command substitution (a subshell), so the pids to kill on exit are kept in a file
 trap 'kill $(cat "$W/pids" 2>/dev/null) 2>/dev/null || true' EXIT
-export BENCH_BODY_FILE=$ROOT/bench/scripts/chat-gateway.json
+export BENCH_BODY_FILE=${BENCH_BODY_FILE:-$ROOT/bench/scripts/chat-gateway.json}
 start_mock() {
   local tk
   tk=$(ls "$ROOT"/gateway-testkit/target/heimdall-testkit-*.jar | grep -v -e sources -e javadoc | head -1)

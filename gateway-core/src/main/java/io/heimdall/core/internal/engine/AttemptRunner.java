@@ -47,6 +47,7 @@ final class AttemptRunner {
         private long firstChunkNanos = -1;
         private Optional<Usage> usage = Optional.empty();
         private RuntimeException sinkFailure;
+        private boolean headersPassed;
 
         AttemptState(UpstreamScope scope, DefaultRequestContext ctx) {
             this.scope = scope;
@@ -71,12 +72,17 @@ final class AttemptRunner {
             return e;
         }
 
+        /** Passes the upstream's headers on to the client once (a stream: at its first chunk; else at the end). */
         void passOnHeaders() {
+            if (headersPassed) {
+                return;
+            }
+            headersPassed = true;
             scope.passOn().forEach((name, value) -> {
                 try {
                     ctx.setResponseHeader(name, value);
                 } catch (IllegalStateException committed) {
-                    // a stream's headers are out already
+                    // the response headers are out already (a hook answered the stream before any chunk)
                 }
             });
         }

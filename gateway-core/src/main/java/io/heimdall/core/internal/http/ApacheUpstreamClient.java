@@ -300,11 +300,38 @@ public final class ApacheUpstreamClient implements UpstreamClient {
         private final InputStream in;
         private final WaitWatch.Wait wait;
         private final Duration idle;
+        private final Optional<UpstreamScope> scope = UpstreamScope.current();
 
         TranslatingInputStream(InputStream in, WaitWatch.Wait wait, Duration idle) {
             this.in = in;
             this.wait = wait;
             this.idle = idle;
+        }
+
+        /**
+         * Before a read that may block, output a stream writer deferred is flushed (see
+         * {@link UpstreamScope#readsBody()}); a read of bytes already buffered needs no wait watch.
+         */
+        private boolean buffered() {
+            if (scope.isEmpty()) {
+                return false;
+            }
+            UpstreamScope s = scope.get();
+            s.reading();
+            try {
+                if (in.available() > 0) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // the read below reports it
+            }
+            s.beforeBlockingRead();
+            return false;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return in.available();
         }
 
         @Override
@@ -316,6 +343,13 @@ public final class ApacheUpstreamClient implements UpstreamClient {
 
         @Override
         public int read(byte[] b, int off, int len) {
+            if (buffered()) {
+                try {
+                    return in.read(b, off, len);
+                } catch (IOException | RuntimeException e) {
+                    throw translate(e, wait);
+                }
+            }
             if (wait != null) {
                 wait.begin(idle, "its next bytes");
             }

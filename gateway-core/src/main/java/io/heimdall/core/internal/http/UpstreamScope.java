@@ -27,6 +27,8 @@ public final class UpstreamScope {
     private volatile long firstByteNanos = -1;
     private volatile String serverHost;
     private volatile int serverPort;
+    private volatile Thread bodyReader;
+    private Runnable deferredFlush;
 
     /**
      * A scope.
@@ -135,6 +137,34 @@ public final class UpstreamScope {
 
     private static boolean startsWithIgnoreCase(String s, String prefix) {
         return s.regionMatches(true, 0, prefix, 0, prefix.length());
+    }
+
+    /** Called by the lent client's response body on each read, on the reading thread. */
+    void reading() {
+        bodyReader = Thread.currentThread();
+    }
+
+    /**
+     * Whether this thread reads the attempt's upstream body through the gateway's client: output a stream writer
+     * leaves unflushed now can be {@link #deferFlush deferred} to that body's next read that may block (or to the
+     * stream's end), so events that arrived together leave together, and none waits for the network.
+     */
+    public boolean readsBody() {
+        return bodyReader == Thread.currentThread();
+    }
+
+    /** Runs {@code flush} before this thread's next read of the upstream body that may block. */
+    public void deferFlush(Runnable flush) {
+        deferredFlush = flush;
+    }
+
+    /** Called by the lent client's response body before a read that may block: runs the deferred flush, if any. */
+    void beforeBlockingRead() {
+        Runnable flush = deferredFlush;
+        if (flush != null) {
+            deferredFlush = null;
+            flush.run();
+        }
     }
 
     /** The time to first byte of this attempt, if a response arrived. */

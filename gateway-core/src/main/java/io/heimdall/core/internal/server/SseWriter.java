@@ -5,6 +5,7 @@ import io.heimdall.api.model.ChatChunk;
 import io.heimdall.api.model.GatewayError;
 import io.heimdall.core.internal.engine.DefaultRequestContext;
 import io.heimdall.core.internal.engine.Engine;
+import io.heimdall.core.internal.http.UpstreamScope;
 import io.heimdall.core.internal.wire.JacksonOpenAiWire;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -12,11 +13,17 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
- * Writes a chat stream as OpenAI SSE events ({@code data: <chunk>}, flushed one by one), committing the response
- * headers with the first; ends with {@code data: [DONE]}, or with an error event in the OpenAI shape when the stream
- * fails after it began. A failed write means the client left: 499.
+ * Writes a chat stream as OpenAI SSE events ({@code data: <chunk>}), committing the response headers with the first;
+ * ends with {@code data: [DONE]}, or with an error event in the OpenAI shape when the stream fails after it began. A
+ * failed write means the client left: 499.
+ * <p>
+ * Each event is on the client's socket before the gateway waits for the upstream again: when this thread reads the
+ * attempt's upstream body through the gateway's client ({@link UpstreamScope#readsBody()}), the flush is deferred to
+ * that body's next read that may block, or to the stream's end; else each event is flushed at once. Events that
+ * arrived together leave together, in one write instead of one per event; none waits for the network.
  */
 final class SseWriter implements Engine.StreamSink {
     private static final System.Logger LOG = System.getLogger(SseWriter.class.getName());
@@ -31,6 +38,7 @@ final class SseWriter implements Engine.StreamSink {
     private final Runnable commitHeaders;
     private OutputStream out;
     private boolean broken;
+    private final Runnable deferredFlush = this::flushDeferred;
 
     SseWriter(ServerResponse res, DefaultRequestContext ctx, JacksonOpenAiWire wire, Runnable commitHeaders) {
         this.res = res;
@@ -65,11 +73,28 @@ final class SseWriter implements Engine.StreamSink {
             out.write(DATA);
             out.write(json);
             out.write(EVENT_END);
-            out.flush();
+            Optional<UpstreamScope> upstream = UpstreamScope.current();
+            if (upstream.isPresent() && upstream.get().readsBody()) {
+                upstream.get().deferFlush(deferredFlush);
+            } else {
+                out.flush();
+            }
             ctx.sent(DATA.length + json.length + EVENT_END.length);
         } catch (IOException | UncheckedIOException e) {
             broken = true;
             throw clientGone(e);
+        }
+    }
+
+    /** The deferred flush, run by the upstream read about to block: a failure shows at the next write. */
+    private void flushDeferred() {
+        if (broken || out == null) {
+            return;
+        }
+        try {
+            out.flush();
+        } catch (IOException | UncheckedIOException e) {
+            broken = true;
         }
     }
 
