@@ -11,7 +11,6 @@ import io.helidon.webserver.http.ServerResponse;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -68,8 +67,8 @@ final class SseWriter implements Engine.StreamSink {
         if (broken) {
             throw clientGone(null);
         }
+        open();
         try {
-            open();
             out.write(DATA);
             out.write(json);
             out.write(EVENT_END);
@@ -80,7 +79,8 @@ final class SseWriter implements Engine.StreamSink {
                 out.flush();
             }
             ctx.sent(DATA.length + json.length + EVENT_END.length);
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | RuntimeException e) {
+            // Helidon reports a closed client connection as its own ServerConnectionException, a RuntimeException
             broken = true;
             throw clientGone(e);
         }
@@ -93,8 +93,8 @@ final class SseWriter implements Engine.StreamSink {
         }
         try {
             out.flush();
-        } catch (IOException | UncheckedIOException e) {
-            broken = true;
+        } catch (IOException | RuntimeException e) {
+            broken = true; // never into the upstream read that runs this: the next write reports the client gone
         }
     }
 
@@ -120,7 +120,7 @@ final class SseWriter implements Engine.StreamSink {
             open();
             out.write(DONE);
             out.close();
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "Client of {0} left before [DONE]", requestId);
         }
     }
@@ -134,7 +134,7 @@ final class SseWriter implements Engine.StreamSink {
             out.write(wire.encodeError(error));
             out.write(EVENT_END);
             out.close();
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "Client of {0} left before the error event", requestId);
         }
     }

@@ -1,5 +1,13 @@
 package io.heimdall.provider.openai;
 
+import io.heimdall.api.RequestContext;
+import io.heimdall.api.model.GatewayError;
+import io.heimdall.api.observe.Observer;
+import io.heimdall.api.observe.RequestSummary;
+import io.heimdall.api.plugin.Plugin;
+import io.heimdall.api.plugin.PluginConfig;
+import io.heimdall.api.plugin.PluginContext;
+import io.heimdall.api.plugin.PluginFactory;
 import io.heimdall.core.Gateway;
 import io.heimdall.testkit.LoopbackServer;
 import org.junit.jupiter.api.AfterAll;
@@ -21,7 +29,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,6 +54,32 @@ class StreamRelayTest {
     private volatile CountDownLatch clientSawFirstBurst = new CountDownLatch(1);
     private volatile int firstBurstEvents = 3;
     private volatile boolean upstreamGaveUp;
+    private volatile boolean longStream;
+    private static final LinkedBlockingQueue<RequestSummary> SUMMARIES = new LinkedBlockingQueue<>();
+
+    /** An observer plugin that hands every request's summary to the test. */
+    static final class SummariesFactory implements PluginFactory {
+        @Override
+        public String id() {
+            return "test-summaries";
+        }
+
+        @Override
+        public Plugin create(PluginConfig config, PluginContext context) {
+            Observer observer = new Observer() {
+                @Override
+                public void requestFinished(RequestSummary summary, RequestContext ctx) {
+                    SUMMARIES.add(summary);
+                }
+            };
+            return new Plugin() {
+                @Override
+                public Optional<Observer> observer() {
+                    return Optional.of(observer);
+                }
+            };
+        }
+    }
 
     @BeforeAll
     void start() throws IOException {
@@ -54,8 +90,10 @@ class StreamRelayTest {
                 routing: { retries: { max: 0 } }
                 providers:
                   up: { type: openai-compatible, base-url: "http://127.0.0.1:%d/v1", keys: [ "sk-relay-test" ] }
+                plugins:
+                  - { id: test-summaries }
                 """.formatted(upstream.port()));
-        gateway = Gateway.builder().config(config).port(0).watchConfig(false).start();
+        gateway = Gateway.builder().config(config).port(0).watchConfig(false).factory(new SummariesFactory()).start();
     }
 
     @AfterAll
@@ -87,6 +125,19 @@ class StreamRelayTest {
         OutputStream out = socket.getOutputStream();
         out.write(("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n"
                 + "connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        if (longStream) {
+            // one event every 10 ms, for up to 5 s: the client leaves after the first
+            try {
+                chunk(out, event("{\"role\":\"assistant\",\"content\":\"\"}", "null"));
+                for (int i = 0; i < 500; i++) {
+                    Thread.sleep(10);
+                    chunk(out, event("{\"content\":\"w" + i + " \"}", "null"));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return; // the gateway closed the connection (a write fails) or the stream never ends: either way, done
+        }
         StringBuilder first = new StringBuilder(event("{\"role\":\"assistant\",\"content\":\"\"}", "null"));
         for (int i = 1; i < firstBurstEvents; i++) {
             first.append(event("{\"content\":\"w" + i + " \"}", "null"));
@@ -150,6 +201,33 @@ class StreamRelayTest {
             expected.append("w").append(i).append(' ');
         }
         assertEquals(expected + "end", text.toString());
+    }
+
+    @Test
+    void aClientLeavingMidStreamEndsTheRequestAs499() throws Exception {
+        longStream = true;
+        SUMMARIES.clear();
+        try (Socket client = new Socket("127.0.0.1", URI.create(gateway.baseUrl()).getPort())) {
+            String body = "{\"model\":\"up/gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\","
+                    + "\"content\":\"hi\"}]}";
+            client.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\n"
+                    + "content-type: application/json\r\ncontent-length: " + body.length() + "\r\n\r\n" + body)
+                    .getBytes(StandardCharsets.UTF_8));
+            BufferedReader reader = new BufferedReader(new InputStreamReader(client.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String line = reader.readLine();
+            assertTrue(line.startsWith("HTTP/1.1 200"), line);
+            while (line != null && !line.startsWith("data: ")) {
+                line = reader.readLine();
+            }
+            assertTrue(line != null, "no event before the end");
+        } finally {
+            longStream = false;
+        }
+        RequestSummary summary = SUMMARIES.poll(20, TimeUnit.SECONDS);
+        assertTrue(summary != null, "the request never finished");
+        assertEquals(499, summary.status(), summary.toString());
+        assertEquals(Optional.of("client_closed_request"), summary.error().flatMap(GatewayError::code));
     }
 
     @Test
