@@ -21,14 +21,17 @@ import java.util.Optional;
  * <p>
  * Each event is on the client's socket before the gateway waits for the upstream again: when this thread reads the
  * attempt's upstream body through the gateway's client ({@link UpstreamScope#readsBody()}), the flush is deferred to
- * that body's next read that may block, or to the stream's end; else each event is flushed at once. Events that
- * arrived together leave together, in one write instead of one per event; none waits for the network.
+ * that body's next read that may block, or to the stream's end, for at most {@value #MAX_UNFLUSHED} bytes; the first
+ * event (the time to first token) and every event of another source are flushed at once. Events that arrived together
+ * leave together, in a few writes instead of one per event; none waits for the network.
  */
 final class SseWriter implements Engine.StreamSink {
     private static final System.Logger LOG = System.getLogger(SseWriter.class.getName());
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EVENT_END = "\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+    /** Bytes of events a deferred flush may hold: a burst's first events wait for at most this much more work. */
+    private static final int MAX_UNFLUSHED = 4096;
 
     private final ServerResponse res;
     private final String requestId;
@@ -38,6 +41,8 @@ final class SseWriter implements Engine.StreamSink {
     private OutputStream out;
     private boolean broken;
     private final Runnable deferredFlush = this::flushDeferred;
+    private int unflushed;
+    private boolean flushedOnce;
 
     SseWriter(ServerResponse res, DefaultRequestContext ctx, JacksonOpenAiWire wire, Runnable commitHeaders) {
         this.res = res;
@@ -72,11 +77,14 @@ final class SseWriter implements Engine.StreamSink {
             out.write(DATA);
             out.write(json);
             out.write(EVENT_END);
+            unflushed += DATA.length + json.length + EVENT_END.length;
             Optional<UpstreamScope> upstream = UpstreamScope.current();
-            if (upstream.isPresent() && upstream.get().readsBody()) {
+            if (flushedOnce && unflushed < MAX_UNFLUSHED && upstream.isPresent() && upstream.get().readsBody()) {
                 upstream.get().deferFlush(deferredFlush);
             } else {
                 out.flush();
+                unflushed = 0;
+                flushedOnce = true;
             }
             ctx.sent(DATA.length + json.length + EVENT_END.length);
         } catch (IOException | RuntimeException e) {
@@ -92,6 +100,7 @@ final class SseWriter implements Engine.StreamSink {
             return;
         }
         try {
+            unflushed = 0;
             out.flush();
         } catch (IOException | RuntimeException e) {
             broken = true; // never into the upstream read that runs this: the next write reports the client gone
