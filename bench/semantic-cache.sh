@@ -20,6 +20,6 @@ cd "$ROOT"
 OUT=plugins/semantic-cache/target/semantic-cache-bench.txt   # BENCH lines, written as they are measured
 rm -f "$OUT"
 ./mvnw -o -q -pl plugins/semantic-cache -am verify -Dtest=SemanticCacheBench -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dbench.sizes="$SIZES" -Dbench.threads="${BENCH_THREADS:-1}" -Dbench.int8-sizes="${BENCH_INT8_SIZES:-}" \
+  -Dbench.sizes="$SIZES" -Dbench.threads="${BENCH_THREADS:-1}" -Dbench.int8-sizes="${BENCH_INT8_SIZES:-}" -Dbench.dir="${BENCH_DIR:-}" \
   -Dsemantic-cache.argLine="-Xmx$HEAP -XX:+UseParallelGC --add-modules jdk.incubator.vector" >/dev/null || true
 grep -h '^BENCH' "$OUT"

@@ -74,6 +74,12 @@ final class SemanticCache implements Plugin, ResponseCache {
         long purge = Math.max(10, settings.purgeInterval().toMillis());
         maintenance.scheduleWithFixedDelay(this::commitQuietly, commit, commit, TimeUnit.MILLISECONDS);
         maintenance.scheduleWithFixedDelay(this::purge, purge, purge, TimeUnit.MILLISECONDS);
+        if (settings.mergeWhenIdle().isPositive()) {
+            long idle = settings.mergeWhenIdle().toNanos();
+            long check = Math.clamp(settings.mergeWhenIdle().toMillis() / 4, 10, 1_000);
+            maintenance.scheduleWithFixedDelay(() -> guarded("merge", () -> stats.merges.add(
+                    index.compact(idle) == CacheIndex.Compaction.FINISHED ? 1 : 0)), check, check, TimeUnit.MILLISECONDS);
+        }
     }
 
     @Override
@@ -235,6 +241,7 @@ final class SemanticCache implements Plugin, ResponseCache {
         out.put("embedder", embedder.id());
         out.put("threshold", settings.threshold());
         out.put("directory", index.folder().toString());
+        out.put("segments", index.segments());
         out.putAll(stats.snapshot());
         return out;
     }
