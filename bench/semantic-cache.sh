@@ -21,5 +21,6 @@ OUT=plugins/semantic-cache/target/semantic-cache-bench.txt   # BENCH lines, writ
 rm -f "$OUT"
 ./mvnw -o -q -pl plugins/semantic-cache -am verify -Dtest=SemanticCacheBench -Dsurefire.failIfNoSpecifiedTests=false \
   -Dbench.sizes="$SIZES" -Dbench.threads="${BENCH_THREADS:-1}" -Dbench.int8-sizes="${BENCH_INT8_SIZES:-}" -Dbench.dir="${BENCH_DIR:-}" \
+  -Dbench.vectors="${BENCH_VECTORS:-random}" -Dbench.compact="${BENCH_COMPACT:-true}" \
   -Dsemantic-cache.argLine="-Xmx$HEAP -XX:+UseParallelGC --add-modules jdk.incubator.vector" >/dev/null || true
 grep -h '^BENCH' "$OUT"
