@@ -3,6 +3,7 @@ package io.heimdall.plugin.semanticcache;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene104.Lucene104Codec;
 import org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFormat;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -60,6 +61,11 @@ final class CacheIndex implements AutoCloseable {
     private static final String ANSWER = "answer";
     private static final Map<Path, CacheIndex> OPEN = new HashMap<>();
     private static final double RAM_BUFFER_MB = 64;
+    /**
+     * Neighbours per HNSW node (Lucene's default is 16). On one segment of 30k random 384-d vectors, recall@1 at k=20
+     * was 93.7 % with 16, 98.5-99 % with 24 and 99.9 % with 32, for +10 % and +50 % build time (docs/benchmarks.md).
+     */
+    static final int MAX_CONN = 24;
     /** Compact once this share of the documents sits outside the largest segment or is deleted. */
     static final double COMPACT_SHARE = 0.05;
 
@@ -100,6 +106,13 @@ final class CacheIndex implements AutoCloseable {
                 @Override
                 public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
                     return new Lucene104HnswScalarQuantizedVectorsFormat();
+                }
+            });
+        } else {
+            config.setCodec(new Lucene104Codec() {
+                @Override
+                public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+                    return new Lucene99HnswVectorsFormat(MAX_CONN, Lucene99HnswVectorsFormat.DEFAULT_BEAM_WIDTH);
                 }
             });
         }
