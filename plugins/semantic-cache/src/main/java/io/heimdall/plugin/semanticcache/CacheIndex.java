@@ -66,6 +66,11 @@ final class CacheIndex implements AutoCloseable {
      * was 93.7 % with 16, 98.5-99 % with 24 and 99.9 % with 32, for +10 % and +50 % build time (docs/benchmarks.md).
      */
     static final int MAX_CONN = 24;
+    /**
+     * Heap a merge needs per entry for the merged segment's on-heap HNSW graph: two arrays (neighbour ids and scores) of
+     * 2 x {@link #MAX_CONN} on the bottom level, plus object overhead.
+     */
+    static final long MERGE_HEAP_PER_ENTRY = 16L * MAX_CONN + 128;
     /** Compact once this share of the documents sits outside the largest segment or is deleted. */
     static final double COMPACT_SHARE = 0.05;
 
@@ -273,7 +278,9 @@ final class CacheIndex implements AutoCloseable {
         /** The merge started earlier is still running. */
         RUNNING,
         /** The merge finished and lookups now see its segment. */
-        FINISHED
+        FINISHED,
+        /** Worth doing, but the merged graph would not fit the free heap (see {@link #MERGE_HEAP_PER_ENTRY}). */
+        NO_HEAP
     }
 
     /**
@@ -298,6 +305,11 @@ final class CacheIndex implements AutoCloseable {
             }
             if (System.nanoTime() - lastAdd < idleNanos || !worthCompacting()) {
                 return Compaction.NONE;
+            }
+            Runtime rt = Runtime.getRuntime();
+            if ((long) writer.getDocStats().maxDoc * MERGE_HEAP_PER_ENTRY
+                    > rt.maxMemory() - (rt.totalMemory() - rt.freeMemory())) {
+                return Compaction.NO_HEAP;
             }
             compacting = true;
             writer.forceMerge(1, false);

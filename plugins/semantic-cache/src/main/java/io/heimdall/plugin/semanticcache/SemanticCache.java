@@ -47,6 +47,7 @@ final class SemanticCache implements Plugin, ResponseCache {
     private final AnswerCodec codec;
     private final Stats stats = new Stats();
     private final ScheduledExecutorService maintenance;
+    private boolean heapWarned; // maintenance thread only
 
     SemanticCache(Settings settings, PluginContext context) {
         this.settings = settings;
@@ -77,8 +78,8 @@ final class SemanticCache implements Plugin, ResponseCache {
         if (settings.mergeWhenIdle().isPositive()) {
             long idle = settings.mergeWhenIdle().toNanos();
             long check = Math.clamp(settings.mergeWhenIdle().toMillis() / 4, 10, 1_000);
-            maintenance.scheduleWithFixedDelay(() -> guarded("merge", () -> stats.merges.add(
-                    index.compact(idle) == CacheIndex.Compaction.FINISHED ? 1 : 0)), check, check, TimeUnit.MILLISECONDS);
+            maintenance.scheduleWithFixedDelay(() -> guarded("merge", () -> compact(idle)), check, check,
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -244,6 +245,18 @@ final class SemanticCache implements Plugin, ResponseCache {
         out.put("segments", index.segments());
         out.putAll(stats.snapshot());
         return out;
+    }
+
+    private void compact(long idleNanos) {
+        CacheIndex.Compaction done = index.compact(idleNanos);
+        if (done == CacheIndex.Compaction.FINISHED) {
+            stats.merges.increment();
+        } else if (done == CacheIndex.Compaction.NO_HEAP && !heapWarned) {
+            heapWarned = true;
+            context.logger().log(System.Logger.Level.WARNING, "Semantic cache: the index (" + index.size()
+                    + " entries) is not merged into one segment when idle: the merge needs about "
+                    + (index.size() * CacheIndex.MERGE_HEAP_PER_ENTRY >> 20) + " MB of free heap; raise -Xmx");
+        }
     }
 
     private void commitQuietly() {

@@ -164,11 +164,15 @@ class SemanticCacheBench {
         long start = System.nanoTime();
         long cpu = cpuNanos();
         long before = size(index.folder());
-        if (index.compact(0) != CacheIndex.Compaction.STARTED) {
-            say("BENCH entries=%s compaction: nothing to do (%s)%n", label, index.describe());
+        CacheIndex.Compaction started = index.compact(0);
+        if (started != CacheIndex.Compaction.STARTED) {
+            say("BENCH entries=%s compaction: %s (%s)%n", label, started, index.describe());
             return;
         }
+        Runtime rt = Runtime.getRuntime();
+        long peak = 0;
         while (index.compact(0) == CacheIndex.Compaction.RUNNING) {
+            peak = Math.max(peak, rt.totalMemory() - rt.freeMemory());
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
@@ -177,9 +181,10 @@ class SemanticCacheBench {
             }
         }
         index.commit();
-        say("BENCH entries=%s compaction into one segment: %.1f s wall, %.1f s CPU (process), index on disk %d -> %d MB;"
-                        + " now %s%n", label, (System.nanoTime() - start) / 1e9, (cpuNanos() - cpu) / 1e9,
-                before >> 20, size(index.folder()) >> 20, index.describe());
+        say("BENCH entries=%s compaction into one segment: %.1f s wall, %.1f s CPU (process), index on disk %d -> %d MB,"
+                        + " peak heap seen %d MB (-Xmx %d MB); now %s%n", label, (System.nanoTime() - start) / 1e9,
+                (cpuNanos() - cpu) / 1e9, before >> 20, size(index.folder()) >> 20, peak >> 20, rt.maxMemory() >> 20,
+                index.describe());
     }
 
     private static long cpuNanos() {
