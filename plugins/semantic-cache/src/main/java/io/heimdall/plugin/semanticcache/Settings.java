@@ -27,7 +27,7 @@ import java.util.Optional;
  * @param purgeInterval  how often expired entries are purged and the size cap enforced
  * @param commitInterval how often new entries are committed to disk
  * @param mergeWhenIdle  after how long without new entries the index is merged into one segment in the background
- *                       (when at least 5 % of it lies outside its largest segment); zero (the default): never
+ *                       (when at least 5 % of it lies outside its largest segment); zero: never
  * @param adminTag       a caller tag the admin routes require; empty: any authenticated caller
  */
 record Settings(Path directory, Optional<String> embedder, double threshold, Duration ttl, long maxEntries,
@@ -56,7 +56,7 @@ record Settings(Path directory, Optional<String> embedder, double threshold, Dur
                 .optional("purge-interval", Duration.ofSeconds(30), "How often expired entries are purged")
                 .optional("commit-interval", Duration.ofSeconds(1), "How often new entries are committed to disk")
                 .optional("admin-tag", ConfigType.STRING, "Caller tag the admin routes require; absent: any caller")
-                .optional("merge-when-idle", Duration.ZERO, "After this long without new entries, merge the index "
+                .optional("merge-when-idle", Duration.ofSeconds(30), "After this long without new entries, merge the index "
                         + "into one segment in the background (faster k-NN; see docs/semantic-cache.md); 0s: never")
                 .build();
     }
