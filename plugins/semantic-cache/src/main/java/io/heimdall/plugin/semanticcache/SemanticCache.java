@@ -47,6 +47,7 @@ final class SemanticCache implements Plugin, ResponseCache {
     private final AnswerCodec codec;
     private final Stats stats = new Stats();
     private final ScheduledExecutorService maintenance;
+    private boolean heapWarned; // maintenance thread only
 
     SemanticCache(Settings settings, PluginContext context) {
         this.settings = settings;
@@ -74,6 +75,12 @@ final class SemanticCache implements Plugin, ResponseCache {
         long purge = Math.max(10, settings.purgeInterval().toMillis());
         maintenance.scheduleWithFixedDelay(this::commitQuietly, commit, commit, TimeUnit.MILLISECONDS);
         maintenance.scheduleWithFixedDelay(this::purge, purge, purge, TimeUnit.MILLISECONDS);
+        if (settings.mergeWhenIdle().isPositive()) {
+            long idle = settings.mergeWhenIdle().toNanos();
+            long check = Math.clamp(settings.mergeWhenIdle().toMillis() / 4, 10, 1_000);
+            maintenance.scheduleWithFixedDelay(() -> guarded("merge", () -> compact(idle)), check, check,
+                    TimeUnit.MILLISECONDS);
+        }
     }
 
     @Override
@@ -235,8 +242,21 @@ final class SemanticCache implements Plugin, ResponseCache {
         out.put("embedder", embedder.id());
         out.put("threshold", settings.threshold());
         out.put("directory", index.folder().toString());
+        out.put("segments", index.segments());
         out.putAll(stats.snapshot());
         return out;
+    }
+
+    private void compact(long idleNanos) {
+        CacheIndex.Compaction done = index.compact(idleNanos);
+        if (done == CacheIndex.Compaction.FINISHED) {
+            stats.merges.increment();
+        } else if (done == CacheIndex.Compaction.NO_HEAP && !heapWarned) {
+            heapWarned = true;
+            context.logger().log(System.Logger.Level.WARNING, "Semantic cache: the index (" + index.size()
+                    + " entries) is not merged into one segment when idle: the merge needs about "
+                    + (index.size() * CacheIndex.MERGE_HEAP_PER_ENTRY >> 20) + " MB of free heap; raise -Xmx");
+        }
     }
 
     private void commitQuietly() {

@@ -26,12 +26,14 @@ import java.util.Optional;
  * @param guard          whether the near-miss guard (numbers, entities, negations) is on
  * @param purgeInterval  how often expired entries are purged and the size cap enforced
  * @param commitInterval how often new entries are committed to disk
+ * @param mergeWhenIdle  after how long without new entries the index is merged into one segment in the background
+ *                       (when at least 5 % of it lies outside its largest segment); zero: never
  * @param adminTag       a caller tag the admin routes require; empty: any authenticated caller
  */
 record Settings(Path directory, Optional<String> embedder, double threshold, Duration ttl, long maxEntries,
                 String namespace, boolean matchModel, boolean semantic, int maxMessages, double maxTemperature,
                 int candidates, boolean guard, Duration purgeInterval, Duration commitInterval,
-                Optional<String> adminTag) {
+                Optional<String> adminTag, Duration mergeWhenIdle) {
     /** The tuned default similarity threshold (see docs/semantic-cache.md). */
     static final double DEFAULT_THRESHOLD = 0.80;
 
@@ -54,6 +56,8 @@ record Settings(Path directory, Optional<String> embedder, double threshold, Dur
                 .optional("purge-interval", Duration.ofSeconds(30), "How often expired entries are purged")
                 .optional("commit-interval", Duration.ofSeconds(1), "How often new entries are committed to disk")
                 .optional("admin-tag", ConfigType.STRING, "Caller tag the admin routes require; absent: any caller")
+                .optional("merge-when-idle", Duration.ofSeconds(30), "After this long without new entries, merge the index "
+                        + "into one segment in the background (faster k-NN; see docs/semantic-cache.md); 0s: never")
                 .build();
     }
 
@@ -66,6 +70,6 @@ record Settings(Path directory, Optional<String> embedder, double threshold, Dur
                 Math.toIntExact(c.integer("max-messages").orElseThrow()), c.number("max-temperature").orElseThrow(),
                 Math.toIntExact(c.integer("candidates").orElseThrow()), c.bool("guard").orElseThrow(),
                 c.duration("purge-interval").orElseThrow(), c.duration("commit-interval").orElseThrow(),
-                c.string("admin-tag").filter(s -> !s.isBlank()));
+                c.string("admin-tag").filter(s -> !s.isBlank()), c.duration("merge-when-idle").orElseThrow());
     }
 }

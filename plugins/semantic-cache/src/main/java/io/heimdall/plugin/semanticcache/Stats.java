@@ -17,6 +17,7 @@ final class Stats {
     final LongAdder expired = new LongAdder();
     final LongAdder invalidated = new LongAdder();
     final LongAdder errors = new LongAdder();
+    final LongAdder merges = new LongAdder();
 
     /** The counters by name. */
     Map<String, Long> snapshot() {
@@ -32,6 +33,7 @@ final class Stats {
         out.put("expired", expired.sum());
         out.put("invalidated", invalidated.sum());
         out.put("errors", errors.sum());
+        out.put("merges_when_idle", merges.sum());
         return out;
     }
 }

@@ -106,4 +106,51 @@ class CacheIndexTest {
                     .map(CacheIndex.Entry::id).toList());
         }
     }
+
+    @Test
+    void compactionWaitsForIdlenessThenMergesIntoOneSegmentThatLasts(@TempDir Path dir) throws Exception {
+        try (CacheIndex index = CacheIndex.open(dir)) {
+            for (int i = 0; i < 5; i++) {
+                put(index, "e" + i, i, i, 10_000); // each put is refreshed: a segment of its own
+            }
+            assertTrue(index.segments() > 1, index.describe());
+            assertEquals(CacheIndex.Compaction.NONE, index.compact(java.time.Duration.ofHours(1).toNanos()));
+            assertEquals(CacheIndex.Compaction.STARTED, index.compact(0));
+            CacheIndex.Compaction state = CacheIndex.Compaction.RUNNING;
+            for (int tries = 0; tries < 500 && state == CacheIndex.Compaction.RUNNING; tries++) {
+                state = index.compact(0);
+                if (state == CacheIndex.Compaction.RUNNING) {
+                    Thread.sleep(10);
+                }
+            }
+            assertEquals(CacheIndex.Compaction.FINISHED, state);
+            assertEquals(1, index.segments(), index.describe());
+            assertEquals(CacheIndex.Compaction.NONE, index.compact(0)); // nothing left to merge
+            for (int i = 0; i < 5; i++) {
+                assertEquals("e" + i, index.nearest(unit(i), "scope", 1, 0).getFirst().id());
+            }
+            index.commit();
+        }
+        try (CacheIndex index = CacheIndex.open(dir)) {
+            assertEquals(1, index.segments(), index.describe());
+            assertEquals(5, index.size());
+        }
+    }
+
+    @Test
+    void deletionsAloneTriggerACompactionOnlyAboveTheirShare(@TempDir Path dir) {
+        try (CacheIndex index = CacheIndex.open(dir)) {
+            for (int i = 0; i < 100; i++) {
+                index.add("e" + i, "scope", "ns", Optional.empty(), Optional.of(unit(i)), i, 10_000, new byte[1]);
+            }
+            index.refresh();
+            assertEquals(1, index.segments(), index.describe());
+            index.deleteEntry("e0");
+            assertEquals(CacheIndex.Compaction.NONE, index.compact(0)); // 1 % deleted
+            for (int i = 1; i < 5; i++) {
+                index.deleteEntry("e" + i);
+            }
+            assertEquals(CacheIndex.Compaction.STARTED, index.compact(0)); // 5 %
+        }
+    }
 }

@@ -26,19 +26,10 @@ import java.util.SplittableRandom;
  */
 @EnabledIfSystemProperty(named = "bench.sizes", matches = ".+")
 class SemanticCacheBench {
-    private static final int DIM = 384;
     private static final int QUERIES = 2_000;
 
     @TempDir
     Path dir;
-
-    static float[] randomUnit(SplittableRandom r) {
-        float[] v = new float[DIM];
-        for (int i = 0; i < DIM; i++) {
-            v[i] = (float) r.nextGaussian();
-        }
-        return Embedder.normalise(v);
-    }
 
     private static String pct(long[] nanos) {
         Arrays.sort(nanos);
@@ -50,6 +41,9 @@ class SemanticCacheBench {
     void lookupLatency() {
         List<String> int8 = Arrays.stream(System.getProperty("bench.int8-sizes", "").split(",")).map(String::strip)
                 .toList();
+        if (BenchVectors.clustered()) {
+            say("BENCH vectors: clustered around %d centroids%n", BenchVectors.CENTROIDS);
+        }
         for (String size : System.getProperty("bench.sizes").split(",")) {
             run(Integer.parseInt(size.strip()), false);
             if (int8.contains(size.strip())) {
@@ -63,9 +57,12 @@ class SemanticCacheBench {
         int step = Math.max(1, n / QUERIES);
         List<float[]> sample = new ArrayList<>();
         List<Integer> sampleIds = new ArrayList<>();
-        Path folder = dir.resolve((int8 ? "int8-" : "n") + n);
-        String label = int8 ? n + " (int8)" : String.valueOf(n);
-        try (CacheIndex index = CacheIndex.open(folder, int8)) {
+        // -Dbench.dir keeps the indexes (for ExistingIndexBench); by default they go to a temporary folder.
+        Path base = System.getProperty("bench.dir", "").isBlank() ? dir : Path.of(System.getProperty("bench.dir"));
+        Path folder = base.resolve((int8 ? "int8-" : "n") + n);
+        String label = (int8 ? n + " (int8)" : String.valueOf(n)) + (BenchVectors.clustered() ? " clustered" : "");
+        boolean clustered = BenchVectors.clustered();
+        try (CacheIndex index = CacheIndex.open(folder, int8, Integer.getInteger("bench.search-threads", 1))) {
             long start = System.nanoTime();
             // Each thread adds the entries i = t, t + threads, ...; vector i comes from its own seed, so the index is
             // the same whatever the thread count.
@@ -74,9 +71,9 @@ class SemanticCacheBench {
                 int first = t;
                 workers.add(Thread.ofPlatform().start(() -> {
                     for (int i = first; i < n; i += threads) {
-                        SplittableRandom r = new SplittableRandom(i);
-                        index.add("id" + i, "scope", "ns", Optional.of("prompt " + i), Optional.of(randomUnit(r)), i,
-                                Long.MAX_VALUE, answer(r));
+                        index.add("id" + i, "scope", "ns", Optional.of("prompt " + i),
+                                Optional.of(BenchVectors.of(i, clustered)), i, Long.MAX_VALUE,
+                                answer(new SplittableRandom(~i)));
                     }
                 }));
             }
@@ -87,7 +84,7 @@ class SemanticCacheBench {
             index.commit();
             double buildSeconds = (System.nanoTime() - start) / 1e9;
             for (int i = 0; i < n && sample.size() < QUERIES; i += step) {
-                sample.add(randomUnit(new SplittableRandom(i))); // the vector entry i was given
+                sample.add(BenchVectors.of(i, clustered)); // the vector entry i was given
                 sampleIds.add(i);
             }
             Runtime rt = Runtime.getRuntime();
@@ -96,8 +93,14 @@ class SemanticCacheBench {
             say("BENCH entries=%s build=%.1fs (%.0f entries/s, %d thread(s)) "
                             + "heap-after-build=%d MB index-on-disk=%d MB%n", label, buildSeconds, n / buildSeconds,
                     threads, heap >> 20, size(folder) >> 20);
-
             SplittableRandom random = new SplittableRandom(42);
+            say("BENCH entries=%s as built: %s%n", label, index.describe());
+            semantic(index, label, sample, sampleIds, -1, random, "as built");
+            if (!"false".equals(System.getProperty("bench.compact"))) {
+                compact(index, label); // what the plugin does once writes pause (merge-when-idle)
+                semantic(index, label, sample, sampleIds, -1, random, "compacted");
+            }
+
             long[] exact = new long[QUERIES];
             for (int i = 0; i < QUERIES; i++) {
                 String id = "id" + random.nextInt(n);
@@ -153,6 +156,41 @@ class SemanticCacheBench {
         }
     }
 
+    /**
+     * Compacts the index as the plugin does once writes pause ({@link CacheIndex#compact(long)}, here without waiting
+     * for idleness) and prints what it cost: wall time, the process's CPU time, the bytes it wrote.
+     */
+    static void compact(CacheIndex index, String label) {
+        long start = System.nanoTime();
+        long cpu = cpuNanos();
+        long before = size(index.folder());
+        CacheIndex.Compaction started = index.compact(0);
+        if (started != CacheIndex.Compaction.STARTED) {
+            say("BENCH entries=%s compaction: %s (%s)%n", label, started, index.describe());
+            return;
+        }
+        Runtime rt = Runtime.getRuntime();
+        long peak = 0;
+        while (index.compact(0) == CacheIndex.Compaction.RUNNING) {
+            peak = Math.max(peak, rt.totalMemory() - rt.freeMemory());
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        index.commit();
+        say("BENCH entries=%s compaction into one segment: %.1f s wall, %.1f s CPU (process), index on disk %d -> %d MB,"
+                        + " peak heap seen %d MB (-Xmx %d MB); now %s%n", label, (System.nanoTime() - start) / 1e9,
+                (cpuNanos() - cpu) / 1e9, before >> 20, size(index.folder()) >> 20, peak >> 20, rt.maxMemory() >> 20,
+                index.describe());
+    }
+
+    private static long cpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+    }
+
     /** Semantic lookups as the cache makes them: k=20, scope filter, candidates read from the threshold up. */
     private static void semantic(CacheIndex index, String n, List<float[]> sample, List<Integer> sampleIds,
                                  int deletedBelow, SplittableRandom random, String label) {
@@ -163,11 +201,7 @@ class SemanticCacheBench {
             found = 0;
             expected = 0;
             for (int i = 0; i < sample.size(); i++) {
-                float[] q = sample.get(i).clone();
-                for (int d = 0; d < 8; d++) {
-                    q[random.nextInt(DIM)] += (float) (random.nextGaussian() * 0.05);
-                }
-                Embedder.normalise(q);
+                float[] q = BenchVectors.query(sample.get(i), random);
                 long t = System.nanoTime();
                 List<CacheIndex.Entry> hits = index.nearest(q, "scope", 20, 0, Settings.DEFAULT_THRESHOLD);
                 semantic[i] = System.nanoTime() - t;

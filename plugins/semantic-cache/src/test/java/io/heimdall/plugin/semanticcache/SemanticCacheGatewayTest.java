@@ -52,7 +52,8 @@ class SemanticCacheGatewayTest {
                   up: { type: openai-compatible, base-url: "%s" }
                 plugins:
                   - id: semantic-cache
-                    config: { directory: "%s", purge-interval: 200ms, commit-interval: 100ms, max-temperature: 1.0 }
+                    config: { directory: "%s", purge-interval: 200ms, commit-interval: 100ms, max-temperature: 1.0,
+                              merge-when-idle: 100ms }
                 """.formatted(upstream.baseUrl(), cacheDir.toString().replace("\\", "/")));
         return Gateway.builder().config(config).port(0).watchConfig(false).start();
     }
@@ -237,6 +238,17 @@ class SemanticCacheGatewayTest {
         Http.Reply stats = Http.call(gateway.baseUrl(), "GET", "/v1/semantic-cache/stats", null, Map.of());
         assertEquals(200, stats.status(), stats.body());
         assertEquals(0, JSON.readTree(stats.body()).get("errors").asLong(), stats.body());
+        // Writes have paused: the index is merged into one segment in the background (merge-when-idle: 100ms).
+        for (int tries = 0; tries < 200 && JSON.readTree(stats.body()).get("segments").asInt() != 1; tries++) {
+            Thread.sleep(50);
+            stats = Http.call(gateway.baseUrl(), "GET", "/v1/semantic-cache/stats", null, Map.of());
+        }
+        assertEquals(1, JSON.readTree(stats.body()).get("segments").asInt(), stats.body());
+        // (merges_when_idle counts the idle merges; Lucene's own merges may have got there first)
+        assertTrue(JSON.readTree(stats.body()).has("merges_when_idle"), stats.body());
+        for (int i = 0; i < 8; i++) { // still there after the merge
+            assertEquals("exact", chat("Concurrent question number " + i + " about caching", "concurrent").cache());
+        }
     }
 
     @Test
