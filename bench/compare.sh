@@ -129,7 +129,7 @@ write_gateway_config "$WORK/heimdall.yaml" "$MOCK_PORT"
 start_gateway "$WORK/heimdall.yaml" "$WORK/gateway.log"
 FIRST_START_MS=$START_MS
 say "Heimdall: $GATEWAY_URL (pid $GATEWAY_PID), listening after ${START_MS} ms"
-GATEWAY_FLAGS=$(jvm_flags "$GATEWAY_PID")
+GATEWAY_FLAGS=$(jvm_flags "$GATEWAY_PID" | sed "s#$DIST#<dist>#g")
 sleep 2
 IDLE_RSS_KB=$(rss_kb "$GATEWAY_PID" VmRSS)
 
@@ -157,6 +157,7 @@ declare -A OPEN
 for p in $PATHS; do
   say "c. open model: $RATE req/s, ${DURATION}s after ${WARMUP}s warm-up, $LAT_CONNECTIONS connections, $p"
   if [ $p = heimdall ]; then reset_peak_rss "$GATEWAY_PID" || say "cannot reset VmHWM: the peak includes start-up"; fi
+  settle "$MOCK_PID" "$NGINX_PID" "$GATEWAY_PID"
   OPEN[$p]=$(generator "open-$p" "${URL[$p]}" "${BODY[$p]}" "$RATE" "$DURATION" "$WARMUP" "$LAT_CONNECTIONS")
   if [ $p = heimdall ]; then PEAK_OPEN_KB=$(rss_kb "$GATEWAY_PID" VmHWM); fi
 done
@@ -166,6 +167,7 @@ declare -A TPUT
 for p in $PATHS; do
   say "a. throughput: wrk -t$WRK_THREADS -c$WRK_CONNECTIONS, ${WARMUP}s warm-up + ${DURATION}s, $p"
   wrk_run "wrk-warmup-$p" "${URL[$p]}" "${BODY[$p]}" "$WARMUP" "$WRK_CONNECTIONS" "$WRK_THREADS" >/dev/null
+  settle "$MOCK_PID" "$NGINX_PID" "$GATEWAY_PID"
   TPUT[$p]=$(wrk_run "wrk-$p" "${URL[$p]}" "${BODY[$p]}" "$DURATION" "$WRK_CONNECTIONS" "$WRK_THREADS")
   say "  ${TPUT[$p]}"
 done
@@ -174,6 +176,7 @@ done
 declare -A ONE
 for p in $PATHS; do
   say "b. one connection: wrk -t1 -c1 ${DURATION}s, $p"
+  settle "$MOCK_PID" "$NGINX_PID" "$GATEWAY_PID"
   ONE[$p]=$(wrk_run "wrk1-$p" "${URL[$p]}" "${BODY[$p]}" "$DURATION" 1 1)
   say "  ${ONE[$p]}"
 done
@@ -183,6 +186,7 @@ declare -A STREAMS TTFB
 for p in $PATHS; do
   say "d. streams: wrk -t$WRK_THREADS -c$STREAM_CONNECTIONS ${DURATION}s (after $((WARMUP / 2))s warm-up), $p"
   wrk_run "wrk-stream-warmup-$p" "${URL[$p]}" "${STREAM[$p]}" $((WARMUP / 2 + 1)) "$STREAM_CONNECTIONS" "$WRK_THREADS" >/dev/null
+  settle "$MOCK_PID" "$NGINX_PID" "$GATEWAY_PID"
   if [ $p = heimdall ]; then reset_peak_rss "$GATEWAY_PID" || true; fi
   STREAMS[$p]=$(wrk_run "wrk-stream-$p" "${URL[$p]}" "${STREAM[$p]}" "$DURATION" "$STREAM_CONNECTIONS" "$WRK_THREADS")
   if [ $p = heimdall ]; then PEAK_STREAMS_KB=$(rss_kb "$GATEWAY_PID" VmHWM); fi
@@ -190,17 +194,20 @@ for p in $PATHS; do
 done
 for p in $PATHS; do
   say "d. time to first event: $STREAM_RATE streams/s, ${DURATION}s after $((WARMUP / 2))s warm-up, 32 connections, $p"
+  settle "$MOCK_PID" "$NGINX_PID" "$GATEWAY_PID"
   TTFB[$p]=$(generator "ttfb-$p" "${URL[$p]}" "${STREAM[$p]}" "$STREAM_RATE" "$DURATION" $((WARMUP / 2)) 32)
 done
 say "e. $MANY_STREAMS concurrent streams through Heimdall, ${DURATION}s"
+settle "$MOCK_PID" "$NGINX_PID" "$GATEWAY_PID"
 reset_peak_rss "$GATEWAY_PID" || true
 MANY=$(wrk_run "wrk-many-streams" "${URL[heimdall]}" "$STREAM_GATEWAY" "$DURATION" "$MANY_STREAMS" "$WRK_THREADS")
 PEAK_MANY_KB=$(rss_kb "$GATEWAY_PID" VmHWM)
 say "  $MANY"
-sleep 2
+settle "$MOCK_PID" "$NGINX_PID" "$GATEWAY_PID"
 END_RSS_KB=$(rss_kb "$GATEWAY_PID" VmRSS)
 GATEWAY_THREADS=$(sed -n 's/^Threads:[[:space:]]*//p' "/proc/$GATEWAY_PID/status")
 stop_pid "$GATEWAY_PID"
+settle "$MOCK_PID" "$NGINX_PID"
 
 # ---- f. start-up ---------------------------------------------------------------------------------------------------
 STARTS=""
@@ -226,7 +233,7 @@ R_TPUT_N=$(ratio "$(kv "${TPUT[heimdall]}" rps)" "$(kv "${TPUT[nginx]}" rps)")
 R_TPUT_D=$(ratio "$(kv "${TPUT[heimdall]}" rps)" "$(kv "${TPUT[direct]}" rps)")
 ONE_N=$(added "$(kv "${ONE[nginx]}" p50_ms)" "$(kv "${ONE[direct]}" p50_ms)")
 ONE_H=$(added "$(kv "${ONE[heimdall]}" p50_ms)" "$(kv "${ONE[direct]}" p50_ms)")
-R_ONE=$(ratio "$ONE_H" "$ONE_N")
+R_ONE=$(awk -v n="$ONE_N" -v h="$ONE_H" 'BEGIN { if (n + 0 <= 0 || h == "") print "n/a"; else printf "%.2f", h / n }')
 R_STREAM_N=$(ratio "$(kv "${STREAMS[heimdall]}" rps)" "$(kv "${STREAMS[nginx]}" rps)")
 R_STREAM_D=$(ratio "$(kv "${STREAMS[heimdall]}" rps)" "$(kv "${STREAMS[direct]}" rps)")
 TTFB_N=$(added "$(jget "${TTFB[nginx]}" ttfb_p50)" "$(jget "${TTFB[direct]}" ttfb_p50)")

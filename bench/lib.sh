@@ -61,6 +61,21 @@ mb() { awk -v kb="$1" 'BEGIN { printf "%.0f", kb / 1024 }'; }
 # reset_peak_rss PID: restarts VmHWM from the current RSS (Linux clear_refs "5"); false when not permitted.
 reset_peak_rss() { echo 5 2>/dev/null >"/proc/$1/clear_refs"; }
 
+# settle PID...: waits (at most 15 s) until the processes together use less than a tenth of a core over half a
+# second: streams a client abandoned may still be running in the proxy and the mock after a load run ends.
+settle() {
+  local deadline=$((SECONDS + 15)) before after hz
+  hz=$(getconf CLK_TCK)
+  cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    before=$(cpu_ticks "$@")
+    sleep 0.5
+    after=$(cpu_ticks "$@")
+    [ $((after - before)) -le $((hz / 20)) ] && return 0
+  done
+  say "still busy after 15 s: $*"
+}
+
 # start_mock [MockOpenAiMain flags...]: the testkit mock on a free port; sets MOCK_PID, MOCK_URL, MOCK_PORT.
 # Module path: the testkit jar, then the distribution's lib/ (same Helidon and Jackson as the gateway), then
 # bench/target/lib for anything the testkit needs that the distribution does not ship. First one of a name wins.
