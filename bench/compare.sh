@@ -41,7 +41,7 @@ STARTUP_RUNS=${BENCH_STARTUP_RUNS:-5}
 UPDATE_DOCS=${BENCH_UPDATE_DOCS:-1}
 RESULTS=$BENCH/results/compare-latest.md
 DOCS=$ROOT/docs/benchmarks.md
-COMMAND_LINE="$(env | grep -E '^(BENCH_[A-Z_]+|HEIMDALL_JAVA_OPTS)=' | sort | tr '\n' ' ')bench/compare.sh"
+COMMAND_LINE="$(env | grep -E '^(BENCH_[A-Z_]+|HEIMDALL_JAVA_OPTS)=' | sort | tr '\n' ' ' || true)bench/compare.sh"
 
 rm -rf "$WORK"
 mkdir -p "$WORK" "$(dirname "$RESULTS")"

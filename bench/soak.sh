@@ -121,7 +121,6 @@ if [ "$BAD" -gt "$MAX_ERRORS" ]; then
   echo "FAIL: $BAD requests failed (errors + non-200 + unsent; limit $MAX_ERRORS): $(jget "$RESULT" first_error)" >>"$REPORT"
   STATUS=1
 fi
-head -n 1 "$WORK/soak.out"
 cat "$REPORT"
 say "samples: $CSV; $( [ $STATUS = 0 ] && echo PASS || echo FAIL )"
 exit "$STATUS"
