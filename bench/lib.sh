@@ -76,17 +76,18 @@ settle() {
   say "still busy after 15 s: $*"
 }
 
-# start_mock [MockOpenAiMain flags...]: the testkit mock on a free port; sets MOCK_PID, MOCK_URL, MOCK_PORT.
+# start_mock [MockOpenAiMain flags...]: the testkit mock on a free port; sets MOCK_PID, MOCK_URL, MOCK_PORT. Logs to
+# MOCK_LOG (default WORK/mock.log).
 # Module path: the testkit jar, then the distribution's lib/ (same Helidon and Jackson as the gateway), then
 # bench/target/lib for anything the testkit needs that the distribution does not ship. First one of a name wins.
 start_mock() {
   "$JAVA" -XX:+UseSerialGC -Xms64m -Xmx256m -XX:+ExitOnOutOfMemoryError \
     --module-path "$TESTKIT_JAR:$DIST/lib:$BENCH/target/lib" \
     -m io.heimdall.testkit/io.heimdall.testkit.MockOpenAiMain \
-    --port 0 --host 127.0.0.1 "$@" >"$WORK/mock.log" 2>&1 &
+    --port 0 --host 127.0.0.1 "$@" >"${MOCK_LOG:-$WORK/mock.log}" 2>&1 &
   MOCK_PID=$!
   bench_track "$MOCK_PID"
-  MOCK_URL=$(wait_for_url "$WORK/mock.log" "$MOCK_PID" "mock-openai listening on")
+  MOCK_URL=$(wait_for_url "${MOCK_LOG:-$WORK/mock.log}" "$MOCK_PID" "mock-openai listening on")
   MOCK_PORT=${MOCK_URL##*:}
 }
 
