@@ -221,7 +221,8 @@ START_MIN=$(printf '%s\n' $STARTS | sort -n | head -n 1)
 say "f. start-up to listening (ms):$STARTS"
 
 # ---- report --------------------------------------------------------------------------------------------------------
-us() { awk -v v="$1" 'BEGIN { if (v == "") print "n/a"; else printf "%+.0f µs", v * 1000 }'; }
+us() { awk -v v="$1" 'BEGIN { if (v == "") print "n/a"; else if (v >= 1 || v <= -1) printf "%+.1f ms", v;
+  else printf "%+.0f µs", v * 1000 }'; }
 added() { awk -v g="$1" -v d="$2" 'BEGIN { if (g == "" || d == "") print ""; else printf "%.4f", g - d }'; }
 # check VALUE OP LIMIT: ✓ or ✗ (empty VALUE: ?)
 check() { awk -v v="$1" -v op="$2" -v l="$3" 'BEGIN { if (v == "" || v == "n/a") { print "?"; exit }
