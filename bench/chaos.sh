@@ -47,70 +47,27 @@ VARIANTS=${BENCH_CHAOS_VARIANTS-defaults no-breaker failover}
 for v in $VARIANTS; do
   case $v in defaults | no-breaker | failover) ;; *) echo "unknown chaos variant '$v' (defaults, no-breaker, failover)" >&2; exit 2 ;; esac
 done
-START_TIMEOUT=30
 WORK=$BENCH/target/chaos
 RESULTS=$BENCH/results/chaos-latest.md
 
-say() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { say "ERROR: $*"; exit 1; }
-
-# ---- prerequisites (as run.sh) -------------------------------------------------------------------------------------
-. "$BENCH/prereqs.sh"
-command -v curl >/dev/null 2>&1 || die "curl is needed to read the mocks' /_mock/stats"
-
 rm -rf "$WORK"
 mkdir -p "$WORK" "$(dirname "$RESULTS")"
-
-# ---- processes -----------------------------------------------------------------------------------------------------
-PIDS=""
-cleanup() {
-  for pid in $PIDS; do
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  for pid in $PIDS; do
-    for _ in 1 2 3 4 5 6 7 8 9 10; do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.5
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-}
-trap cleanup EXIT
+. "$BENCH/lib.sh" # as run.sh: prerequisites, process handling, the generator
+trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
+command -v curl >/dev/null 2>&1 || die "curl is needed to read the mocks' /_mock/stats"
 
-wait_for_url() { # wait_for_url LOG PID PATTERN: prints http://host:port from the first line of LOG matching PATTERN
-  local log=$1 pid=$2 pattern=$3 deadline=$((SECONDS + START_TIMEOUT)) url
-  while [ "$SECONDS" -lt "$deadline" ]; do
-    url=$(grep -m 1 -o -E "$pattern http://[^ /]+:[0-9]+" "$log" 2>/dev/null | grep -o -E 'http://[^ /]+:[0-9]+' || true)
-    if [ -n "$url" ]; then
-      printf '%s\n' "$url"
-      return 0
-    fi
-    kill -0 "$pid" 2>/dev/null || { sed 's/^/  | /' "$log" >&2; die "process $pid exited before it listened ($log)"; }
-    sleep 0.05
-  done
-  sed 's/^/  | /' "$log" >&2
-  die "no '$pattern' line within ${START_TIMEOUT}s ($log)"
-}
-
-MOCK_URL=""
-start_mock() { # start_mock NAME ARGS...: sets MOCK_URL
+named_mock() { # named_mock NAME ARGS...: a mock logging to WORK/mock-NAME.log; sets MOCK_URL
   local name=$1
   shift
-  "$JAVA" -XX:+UseSerialGC -Xms64m -Xmx256m -XX:+ExitOnOutOfMemoryError \
-    --module-path "$TESTKIT_JAR:$DIST/lib:$BENCH/target/lib" \
-    -m io.heimdall.testkit/io.heimdall.testkit.MockOpenAiMain \
-    --port 0 --host 127.0.0.1 --track-connections false "$@" >"$WORK/mock-$name.log" 2>&1 &
-  local pid=$!
-  PIDS="$PIDS $pid"
-  MOCK_URL=$(wait_for_url "$WORK/mock-$name.log" "$pid" "mock-openai listening on")
-  say "mock $name: $MOCK_URL (pid $pid) $*"
+  MOCK_LOG=$WORK/mock-$name.log start_mock --track-connections false "$@"
+  say "mock $name: $MOCK_URL (pid $MOCK_PID) $*"
 }
-start_mock healthy-1
+named_mock healthy-1
 H1=$MOCK_URL
-start_mock healthy-2
+named_mock healthy-2
 H2=$MOCK_URL
-start_mock flaky --fail-rate "$FAIL_RATE" --fail-status "$FAIL_STATUS" --seed "$SEED"
+named_mock flaky --fail-rate "$FAIL_RATE" --fail-status "$FAIL_STATUS" --seed "$SEED"
 FLAKY=$MOCK_URL
 
 variant_routing() { # the flaky provider's own routing overrides in a variant
@@ -138,10 +95,7 @@ variant_routing() { # the flaky provider's own routing overrides in a variant
   echo "plugins: []"
 } >"$WORK/heimdall-chaos.yaml"
 
-"$DIST/bin/heimdall" --config "$WORK/heimdall-chaos.yaml" --port 0 >"$WORK/gateway.log" 2>&1 &
-GATEWAY_PID=$!
-PIDS="$GATEWAY_PID $PIDS"
-GATEWAY_URL=$(wait_for_url "$WORK/gateway.log" "$GATEWAY_PID" "Heimdall listening on")
+start_gateway "$WORK/heimdall-chaos.yaml" "$WORK/gateway.log"
 say "gateway: $GATEWAY_URL (pid $GATEWAY_PID)"
 
 sed 's/"model":"bench"/"model":"gpt-4o-mini"/' "$BENCH/scripts/chat-gateway.json" >"$WORK/direct.json"
@@ -150,23 +104,12 @@ for v in $VARIANTS; do
   sed "s/\"model\":\"bench\"/\"model\":\"chaos-$v\"/" "$BENCH/scripts/chat-gateway.json" >"$WORK/chaos-$v.json"
 done
 
-generator() { # generator LABEL URL BODY RATE DURATION WARMUP -> prints the JSON line
-  local label=$1 url=$2 body=$3 rate=$4 duration=$5 warmup=$6
-  timeout $((duration + warmup + 60)) "$JAVA" -XX:+UseSerialGC -Xms64m -Xmx256m \
-    --module-path "$BENCH_JAR:$HDR_JAR" -m io.heimdall.bench/io.heimdall.bench.LoadGenerator \
-    --url "$url" --rate "$rate" --duration "$duration" --warmup "$warmup" --connections "$CONNECTIONS" \
-    --body-file "$body" --label "$label" --json "$WORK/$label.json" >"$WORK/$label.out" 2>&1 ||
-    { sed 's/^/  | /' "$WORK/$label.out" >&2; die "load generator failed: $label"; }
-  head -n 1 "$WORK/$label.out" >&2
-  cat "$WORK/$label.json"
-}
-jget() { printf '%s' "$1" | grep -o "\"$2\":[^,}]*" | head -n 1 | cut -d: -f2 | tr -d '"'; }
 stat_of() { curl -s --max-time 5 "$1/_mock/stats" | grep -o "\"$2\":[0-9]*" | head -n 1 | cut -d: -f2; }
 
 # sanity: every path answers 200 (the flaky mock is left out: it fails on purpose)
 for p in "direct $H1/v1/chat/completions $WORK/direct.json" "steady $GATEWAY_URL/v1/chat/completions $WORK/steady.json"; do
   set -- $p
-  j=$(generator "sanity-$1" "$2" "$3" 20 1 0)
+  j=$(generator "sanity-$1" "$2" "$3" 20 1 0 "$CONNECTIONS")
   [ "$(jget "$j" non_200)" = "0" ] && [ "$(jget "$j" errors)" = "0" ] || die "sanity check failed for $1: $j"
 done
 
@@ -174,11 +117,11 @@ done
 # The gateway's JIT warms up on its first heavy load: without this, the first gateway run (steady) paid for it and
 # the later ones did not (steady p90/p99 in the hundreds of ms, the chaos runs after it in single digits).
 say "gateway warm-up: steady ${RATE}/s for ${GATEWAY_WARMUP}s (not reported)"
-generator warmup-gateway "$GATEWAY_URL/v1/chat/completions" "$WORK/steady.json" "$RATE" "$GATEWAY_WARMUP" 0 >/dev/null
+generator warmup-gateway "$GATEWAY_URL/v1/chat/completions" "$WORK/steady.json" "$RATE" "$GATEWAY_WARMUP" 0 "$CONNECTIONS" >/dev/null
 say "direct -> healthy-1: ${RATE}/s for ${DURATION}s (+${WARMUP}s warm-up)"
-DIRECT=$(generator direct "$H1/v1/chat/completions" "$WORK/direct.json" "$RATE" "$DURATION" "$WARMUP")
+DIRECT=$(generator direct "$H1/v1/chat/completions" "$WORK/direct.json" "$RATE" "$DURATION" "$WARMUP" "$CONNECTIONS")
 say "gateway, alias steady (two healthy upstreams)"
-STEADY=$(generator steady "$GATEWAY_URL/v1/chat/completions" "$WORK/steady.json" "$RATE" "$DURATION" "$WARMUP")
+STEADY=$(generator steady "$GATEWAY_URL/v1/chat/completions" "$WORK/steady.json" "$RATE" "$DURATION" "$WARMUP" "$CONNECTIONS")
 STEADY_FAILED=$(grep -c -E "attempt [0-9]+ on h[12]/gpt-4o-mini .* failed" "$WORK/gateway.log" || true)
 STEADY_OPENS=$(grep -c -E "Circuit breaker h[12]\[.*-> OPEN" "$WORK/gateway.log" || true)
 declare -A RUN FLAKY_REQ C1_REQ RETRIES NEXT_TARGET BREAKER_OPENS HEALTHY_FAILED
@@ -186,7 +129,7 @@ for v in $VARIANTS; do
   flaky0=$(stat_of "$FLAKY" requests)
   c10=$(stat_of "$H1" requests)
   say "gateway, alias chaos-$v (healthy-1 + flaky failing ${FAIL_RATE} with ${FAIL_STATUS}, seed ${SEED})"
-  RUN[$v]=$(generator "chaos-$v" "$GATEWAY_URL/v1/chat/completions" "$WORK/chaos-$v.json" "$RATE" "$DURATION" "$WARMUP")
+  RUN[$v]=$(generator "chaos-$v" "$GATEWAY_URL/v1/chat/completions" "$WORK/chaos-$v.json" "$RATE" "$DURATION" "$WARMUP" "$CONNECTIONS")
   FLAKY_REQ[$v]=$(( $(stat_of "$FLAKY" requests) - flaky0 ))
   C1_REQ[$v]=$(( $(stat_of "$H1" requests) - c10 ))
   RETRIES[$v]=$(grep -c "retrying f-$v/" "$WORK/gateway.log" || true)
@@ -197,8 +140,6 @@ done
 
 # ---- report --------------------------------------------------------------------------------------------------------
 pct() { awk -v ok="$1" -v all="$2" 'BEGIN { if (all + 0 == 0) print "n/a"; else printf "%.3f%%", 100 * ok / all }'; }
-ratio() { awk -v g="$1" -v d="$2" 'BEGIN { if (d == "" || g == "" || d + 0 == 0) print "n/a"; else printf "%.2f", g / d }'; }
-minus() { awk -v g="$1" -v d="$2" 'BEGIN { if (d == "" || g == "") print "n/a"; else printf "%+.3f", g - d }'; }
 ok_of() { echo $(( $(jget "$1" completed) - $(jget "$1" non_200) )); }
 GATEWAY_JAVA_OPTS=${HEIMDALL_JAVA_OPTS--XX:+UseSerialGC -Xms64m -Xmx512m -XX:+ExitOnOutOfMemoryError}
 {

@@ -33,11 +33,11 @@ START_TIMEOUT=30
 WORK=$BENCH/target/run
 RESULTS=$BENCH/results/latest.md
 
-say() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { say "ERROR: $*"; exit 1; }
-
-# ---- prerequisites -------------------------------------------------------------------------------------------------
-. "$BENCH/prereqs.sh"
+rm -rf "$WORK"
+mkdir -p "$WORK" "$(dirname "$RESULTS")"
+. "$BENCH/lib.sh"
+trap bench_cleanup EXIT
+trap 'exit 130' INT TERM
 
 HAVE_WRK=1
 if ! command -v wrk >/dev/null 2>&1; then
@@ -45,58 +45,8 @@ if ! command -v wrk >/dev/null 2>&1; then
   say "wrk not found: the throughput phase is skipped. Install it with: apt-get install -y wrk"
 fi
 
-rm -rf "$WORK"
-mkdir -p "$WORK" "$(dirname "$RESULTS")"
-
-# ---- processes -----------------------------------------------------------------------------------------------------
-MOCK_PID=""
-GATEWAY_PID=""
-cleanup() {
-  for pid in $GATEWAY_PID $MOCK_PID; do
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid" 2>/dev/null || true
-    fi
-  done
-  for pid in $GATEWAY_PID $MOCK_PID; do
-    for _ in 1 2 3 4 5 6 7 8 9 10; do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.5
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# wait_for_url LOG PID PATTERN: prints the URL (http://host:port) of the first line of LOG matching PATTERN.
-wait_for_url() {
-  local log=$1 pid=$2 pattern=$3 deadline=$((SECONDS + START_TIMEOUT)) url
-  while [ "$SECONDS" -lt "$deadline" ]; do
-    url=$(grep -m 1 -o -E "$pattern http://[^ /]+:[0-9]+" "$log" 2>/dev/null | grep -o -E 'http://[^ /]+:[0-9]+' || true)
-    if [ -n "$url" ]; then
-      printf '%s\n' "$url"
-      return 0
-    fi
-    kill -0 "$pid" 2>/dev/null || { sed 's/^/  | /' "$log" >&2; die "process $pid exited before it listened ($log)"; }
-    sleep 0.05
-  done
-  sed 's/^/  | /' "$log" >&2
-  die "no '$pattern' line within ${START_TIMEOUT}s ($log)"
-}
-
-rss_kb() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$1/status" 2>/dev/null || echo 0; }
-mb() { awk -v kb="$1" 'BEGIN { printf "%.0f", kb / 1024 }'; }
-
 say "mock upstream: MockOpenAiMain (latency ${MOCK_LATENCY_MS} ms)"
-# Module path: the testkit jar, then the distribution's lib/ (same Helidon and Jackson as the gateway), then
-# bench/target/lib for anything the testkit needs that the distribution does not ship. First one of a name wins.
-"$JAVA" -XX:+UseSerialGC -Xms64m -Xmx256m -XX:+ExitOnOutOfMemoryError \
-  --module-path "$TESTKIT_JAR:$DIST/lib:$BENCH/target/lib" \
-  -m io.heimdall.testkit/io.heimdall.testkit.MockOpenAiMain \
-  --port 0 --host 127.0.0.1 --latency-ms "$MOCK_LATENCY_MS" >"$WORK/mock.log" 2>&1 &
-MOCK_PID=$!
-MOCK_URL=$(wait_for_url "$WORK/mock.log" "$MOCK_PID" "mock-openai listening on")
-MOCK_PORT=${MOCK_URL##*:}
+start_mock --latency-ms "$MOCK_LATENCY_MS"
 say "mock upstream: $MOCK_URL (pid $MOCK_PID)"
 
 PLUGINS_YAML="[]"
@@ -105,31 +55,10 @@ if [ "${BENCH_OBSERVABILITY:-0}" = 1 ]; then
   PLUGINS_YAML="[ { id: prometheus }, { id: access-log, config: { file: \"$WORK/access.log\" } }, { id: opentelemetry, config: { endpoint: \"http://127.0.0.1:9\" } } ]"
   PLUGINS_TEXT="plugins prometheus, access-log (file), opentelemetry (collector unreachable)"
 fi
-cat >"$WORK/heimdall-bench.yaml" <<EOF
-server:
-  host: 127.0.0.1
-  port: 0
-providers:
-  mock-upstream:
-    type: openai-compatible
-    base-url: http://127.0.0.1:$MOCK_PORT/v1
-    keys:
-      - value: sk-bench-not-a-secret
-        weight: 1
-        models: ["*"]
-models:
-  bench:
-    targets:
-      - model: mock-upstream/gpt-4o-mini
-plugins: $PLUGINS_YAML
-EOF
+write_gateway_config "$WORK/heimdall-bench.yaml" "$MOCK_PORT" "$PLUGINS_YAML"
 
 say "gateway: $DIST/bin/heimdall"
-start_ns=$(date +%s%N)
-"$DIST/bin/heimdall" --config "$WORK/heimdall-bench.yaml" --port 0 >"$WORK/gateway.log" 2>&1 &
-GATEWAY_PID=$! # bin/heimdall execs java: this is the JVM's pid
-GATEWAY_URL=$(wait_for_url "$WORK/gateway.log" "$GATEWAY_PID" "Heimdall listening on")
-START_MS=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+start_gateway "$WORK/heimdall-bench.yaml" "$WORK/gateway.log"
 say "gateway: $GATEWAY_URL (pid $GATEWAY_PID), listening after ${START_MS} ms"
 sleep 1
 IDLE_RSS_KB=$(rss_kb "$GATEWAY_PID" VmRSS)
@@ -138,18 +67,6 @@ DIRECT=$MOCK_URL/v1/chat/completions
 GATEWAY=$GATEWAY_URL/v1/chat/completions
 DIRECT_BODY=$BENCH/scripts/chat-direct.json
 GATEWAY_BODY=$BENCH/scripts/chat-gateway.json
-
-generator() { # generator LABEL URL BODY RATE DURATION WARMUP CONNECTIONS  -> prints the JSON line
-  local label=$1 url=$2 body=$3 rate=$4 duration=$5 warmup=$6 connections=$7
-  timeout $((duration + warmup + 60)) "$JAVA" -XX:+UseSerialGC -Xms64m -Xmx256m \
-    --module-path "$BENCH_JAR:$HDR_JAR" -m io.heimdall.bench/io.heimdall.bench.LoadGenerator \
-    --url "$url" --rate "$rate" --duration "$duration" --warmup "$warmup" --connections "$connections" \
-    --body-file "$body" --label "$label" --json "$WORK/$label.json" >"$WORK/$label.out" 2>&1 ||
-    { sed 's/^/  | /' "$WORK/$label.out" >&2; die "load generator failed: $label"; }
-  head -n 1 "$WORK/$label.out" >&2
-  cat "$WORK/$label.json"
-}
-jget() { printf '%s' "$1" | grep -o "\"$2\":[^,}]*" | head -n 1 | cut -d: -f2 | tr -d '"'; }
 
 # ---- sanity: both paths answer 200 ---------------------------------------------------------------------------------
 sanity() { # sanity NAME URL BODY: 20 requests at 20/s must all answer 200
@@ -165,24 +82,15 @@ sanity direct "$DIRECT" "$DIRECT_BODY"
 sanity gateway "$GATEWAY" "$GATEWAY_BODY"
 
 # ---- phase 1: throughput with wrk ----------------------------------------------------------------------------------
-wrk_run() { # wrk_run LABEL URL BODY SECONDS -> prints the WRKRESULT line
-  local label=$1 url=$2 body=$3 seconds=$4
-  BENCH_BODY_FILE=$body timeout $((seconds + 30)) wrk -t "$WRK_THREADS" -c "$WRK_CONNECTIONS" -d "${seconds}s" \
-    --timeout 10s -s "$BENCH/scripts/post.lua" "$url" >"$WORK/$label.out" 2>&1 ||
-    { sed 's/^/  | /' "$WORK/$label.out" >&2; die "wrk failed: $label"; }
-  grep '^WRKRESULT' "$WORK/$label.out" || die "no WRKRESULT line from wrk ($WORK/$label.out)"
-}
-kv() { printf '%s' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
-
 if [ "$HAVE_WRK" = 1 ]; then
   say "warm-up: wrk ${WARMUP}s direct, ${WARMUP}s gateway"
-  wrk_run wrk-warmup-direct "$DIRECT" "$DIRECT_BODY" "$WARMUP" >/dev/null
-  wrk_run wrk-warmup-gateway "$GATEWAY" "$GATEWAY_BODY" "$WARMUP" >/dev/null
+  wrk_run wrk-warmup-direct "$DIRECT" "$DIRECT_BODY" "$WARMUP" "$WRK_CONNECTIONS" "$WRK_THREADS" >/dev/null
+  wrk_run wrk-warmup-gateway "$GATEWAY" "$GATEWAY_BODY" "$WARMUP" "$WRK_CONNECTIONS" "$WRK_THREADS" >/dev/null
   say "throughput: wrk -t$WRK_THREADS -c$WRK_CONNECTIONS ${DURATION}s direct"
-  WRK_DIRECT=$(wrk_run wrk-direct "$DIRECT" "$DIRECT_BODY" "$DURATION")
+  WRK_DIRECT=$(wrk_run wrk-direct "$DIRECT" "$DIRECT_BODY" "$DURATION" "$WRK_CONNECTIONS" "$WRK_THREADS")
   say "  $WRK_DIRECT"
   say "throughput: wrk -t$WRK_THREADS -c$WRK_CONNECTIONS ${DURATION}s gateway"
-  WRK_GATEWAY=$(wrk_run wrk-gateway "$GATEWAY" "$GATEWAY_BODY" "$DURATION")
+  WRK_GATEWAY=$(wrk_run wrk-gateway "$GATEWAY" "$GATEWAY_BODY" "$DURATION" "$WRK_CONNECTIONS" "$WRK_THREADS")
   say "  $WRK_GATEWAY"
 fi
 
@@ -201,8 +109,6 @@ sleep 2
 AFTER_RSS_KB=$(rss_kb "$GATEWAY_PID" VmRSS)
 
 # ---- report --------------------------------------------------------------------------------------------------------
-ratio() { awk -v g="$1" -v d="$2" 'BEGIN { if (d == "" || g == "" || d + 0 == 0) print "n/a"; else printf "%.2f", g / d }'; }
-minus() { awk -v g="$1" -v d="$2" 'BEGIN { if (d == "" || g == "") print "n/a"; else printf "%+.3f", g - d }'; }
 GATEWAY_JAVA_OPTS=${HEIMDALL_JAVA_OPTS--XX:+UseSerialGC -Xms64m -Xmx512m -XX:+ExitOnOutOfMemoryError}
 {
   echo "# Heimdall benchmark: direct-to-mock vs through Heimdall"

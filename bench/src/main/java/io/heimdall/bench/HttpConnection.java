@@ -33,6 +33,8 @@ final class HttpConnection implements Closeable {
     private InputStream in;
     private OutputStream out;
     private boolean reused;
+    /** {@link System#nanoTime()} when the first byte of the last response's body was read, 0 without a body. */
+    private long firstBodyNanos;
     /** {@link System#nanoTime()} when the current exchange started, 0 while idle. */
     private volatile long busySince;
     private volatile boolean aborted;
@@ -107,6 +109,14 @@ final class HttpConnection implements Closeable {
         }
     }
 
+    /**
+     * When the first byte of the last response's body arrived ({@link System#nanoTime()}), 0 when it had no body: for
+     * a stream, the time to its first event.
+     */
+    long firstBodyNanos() {
+        return firstBodyNanos;
+    }
+
     private int send() throws IOException {
         out.write(request);
         out.flush();
@@ -118,6 +128,7 @@ final class HttpConnection implements Closeable {
     private int readResponse() throws IOException {
         position = 0;
         limit = 0;
+        firstBodyNanos = 0;
         String statusLine = readLine();
         // HTTP/1.1 200 OK
         if (statusLine.length() < 12 || !statusLine.startsWith("HTTP/1.")) {
@@ -142,6 +153,13 @@ final class HttpConnection implements Closeable {
                 String v = value.toLowerCase(Locale.ROOT);
                 close = v.contains("close") || (http10 && !v.contains("keep-alive"));
             }
+        }
+        boolean hasBody = !(status == 204 || status == 304 || (status >= 100 && status < 200)) && contentLength != 0;
+        if (hasBody) {
+            if (position == limit && fill() < 0) {
+                throw new EOFException("connection closed before the body");
+            }
+            firstBodyNanos = System.nanoTime();
         }
         if (status == 204 || status == 304 || (status >= 100 && status < 200)) {
             // no body

@@ -136,6 +136,7 @@ public final class LoadGenerator {
     /** What one worker saw during the measured window. */
     static final class WorkerStats {
         final Histogram latencyMicros = new Histogram(HIGHEST_TRACKABLE_MICROS, 3);
+        final Histogram firstByteMicros = new Histogram(HIGHEST_TRACKABLE_MICROS, 3);
         long sent;
         long completed;
         long ok;
@@ -147,12 +148,20 @@ public final class LoadGenerator {
 
     /** The merged result. */
     record Result(Options options, long scheduled, long sent, long completed, long non200, long errors, long unsent,
-                  double achievedRate, double elapsedSeconds, Histogram latencyMicros, String firstError,
-                  double generatorCores) {
+                  double achievedRate, double elapsedSeconds, Histogram latencyMicros, Histogram firstByteMicros,
+                  String firstError, double generatorCores) {
 
         double percentileMillis(double percentile) {
-            return latencyMicros.getTotalCount() == 0 ? Double.NaN
-                    : latencyMicros.getValueAtPercentile(percentile) / 1000.0;
+            return percentileMillis(latencyMicros, percentile);
+        }
+
+        /** Time to the first byte of the body (a stream's first event), from the intended send time. */
+        double firstBytePercentileMillis(double percentile) {
+            return percentileMillis(firstByteMicros, percentile);
+        }
+
+        private static double percentileMillis(Histogram histogram, double percentile) {
+            return histogram.getTotalCount() == 0 ? Double.NaN : histogram.getValueAtPercentile(percentile) / 1000.0;
         }
 
         double maxMillis() {
@@ -167,11 +176,12 @@ public final class LoadGenerator {
             return String.format(Locale.ROOT,
                     "%starget %.0f/s for %.0fs over %d connections: achieved %.1f/s, %d completed, %d errors, "
                             + "%d non-200, %d unsent | latency ms p50 %.3f p90 %.3f p99 %.3f p99.9 %.3f max %.3f "
-                            + "| generator CPU %.2f cores",
+                            + "| first body byte ms p50 %.3f p99 %.3f | generator CPU %.2f cores",
                     options.label.isEmpty() ? "" : "[" + options.label + "] ",
                     options.rate, options.durationSeconds, options.connections, achievedRate, completed, errors,
                     non200, unsent, percentileMillis(50), percentileMillis(90), percentileMillis(99),
-                    percentileMillis(99.9), maxMillis(), generatorCores);
+                    percentileMillis(99.9), maxMillis(), firstBytePercentileMillis(50),
+                    firstBytePercentileMillis(99), generatorCores);
         }
 
         String json() {
@@ -180,12 +190,15 @@ public final class LoadGenerator {
                             + "\"connections\":%d,\"scheduled\":%d,\"sent\":%d,\"completed\":%d,\"errors\":%d,"
                             + "\"non_200\":%d,\"unsent\":%d,\"achieved_rate\":%.1f,\"elapsed_s\":%.3f,"
                             + "\"latency_ms\":{\"p50\":%s,\"p90\":%s,\"p99\":%s,\"p99_9\":%s,\"max\":%s,\"mean\":%s},"
+                            + "\"ttfb_p50\":%s,\"ttfb_p90\":%s,\"ttfb_p99\":%s,\"ttfb_max\":%s,"
                             + "\"generator_cpu_cores\":%s,\"first_error\":%s}",
                     escape(options.label), escape(options.url.toString()), options.rate, options.durationSeconds,
                     options.warmupSeconds, options.connections, scheduled, sent, completed, errors, non200, unsent,
                     achievedRate, elapsedSeconds, number(percentileMillis(50)), number(percentileMillis(90)),
                     number(percentileMillis(99)), number(percentileMillis(99.9)), number(maxMillis()),
-                    number(meanMillis()), number(generatorCores), firstError == null ? "null" : "\"" + escape(firstError) + "\"");
+                    number(meanMillis()), number(firstBytePercentileMillis(50)), number(firstBytePercentileMillis(90)),
+                    number(firstBytePercentileMillis(99)), number(firstBytePercentileMillis(100)),
+                    number(generatorCores), firstError == null ? "null" : "\"" + escape(firstError) + "\"");
         }
 
         private static String number(double value) {
@@ -304,6 +317,7 @@ public final class LoadGenerator {
         watchdog.interrupt();
 
         Histogram merged = new Histogram(HIGHEST_TRACKABLE_MICROS, 3);
+        Histogram mergedFirstByte = new Histogram(HIGHEST_TRACKABLE_MICROS, 3);
         long sent = 0;
         long completed = 0;
         long non200 = 0;
@@ -312,6 +326,7 @@ public final class LoadGenerator {
         String firstError = null;
         for (WorkerStats s : stats) {
             merged.add(s.latencyMicros);
+            mergedFirstByte.add(s.firstByteMicros);
             sent += s.sent;
             completed += s.completed;
             non200 += s.non200;
@@ -325,7 +340,7 @@ public final class LoadGenerator {
         double elapsed = Math.max(options.durationSeconds, (lastDone - measureFrom) / 1e9);
         double achieved = completed / elapsed;
         return new Result(options, scheduled, sent, completed, non200, errors, scheduled - sent, achieved, elapsed,
-                merged, firstError, generatorCores);
+                merged, mergedFirstByte, firstError, generatorCores);
     }
 
     private static void sleepUntil(long nanoTime) {
@@ -377,6 +392,11 @@ public final class LoadGenerator {
                 s.completed++;
                 s.lastDone = done;
                 s.latencyMicros.recordValue(Math.min(HIGHEST_TRACKABLE_MICROS, Math.max(0, (done - intended) / 1000)));
+                long firstByte = connection.firstBodyNanos();
+                if (firstByte != 0) {
+                    s.firstByteMicros.recordValue(Math.min(HIGHEST_TRACKABLE_MICROS,
+                            Math.max(0, (firstByte - intended) / 1000)));
+                }
                 if (status == 200) {
                     s.ok++;
                 } else {
