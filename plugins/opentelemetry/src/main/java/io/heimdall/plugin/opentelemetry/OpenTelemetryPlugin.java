@@ -73,27 +73,27 @@ final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
 
     /** The open attempt spans of one request, by attempt number (few, mostly one: a list, not a hash map). */
     private static final class OpenAttempts {
-        private final List<Integer> numbers = new ArrayList<>(2);
-        private final List<Started> spans = new ArrayList<>(2);
+        private record Open(int number, Started started) {
+        }
+
+        private final List<Open> open = new ArrayList<>(2);
 
         synchronized void put(int number, Started started) {
-            numbers.add(number);
-            spans.add(started);
+            open.add(new Open(number, started));
         }
 
         synchronized Optional<Started> remove(int number) {
-            int i = numbers.indexOf(number);
-            if (i < 0) {
-                return Optional.empty();
+            for (int i = 0; i < open.size(); i++) {
+                if (open.get(i).number() == number) {
+                    return Optional.of(open.remove(i).started());
+                }
             }
-            numbers.remove(i);
-            return Optional.of(spans.remove(i));
+            return Optional.empty();
         }
 
         synchronized List<Started> removeAll() {
-            List<Started> left = List.copyOf(spans);
-            numbers.clear();
-            spans.clear();
+            List<Started> left = open.stream().map(Open::started).toList();
+            open.clear();
             return left;
         }
     }
