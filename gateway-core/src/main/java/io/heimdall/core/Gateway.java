@@ -33,7 +33,6 @@ import io.heimdall.core.internal.server.Cors;
 import io.heimdall.core.internal.server.HttpApi;
 import io.heimdall.core.internal.wire.JacksonOpenAiWire;
 import io.helidon.http.DirectHandler;
-import io.helidon.common.socket.SocketOptions;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 
@@ -132,9 +131,6 @@ public final class Gateway implements AutoCloseable {
                 .host(host)
                 .port(port)
                 .maxPayloadSize(-1)
-                // Nagle off: a stream's events are small writes, and with Nagle each waited for the client's
-                // (often delayed) acknowledgement of the one before
-                .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
                 .shutdownHook(false)
                 .shutdownGracePeriod(Duration.ofSeconds(10))
                 .protocolsDiscoverServices(false)
