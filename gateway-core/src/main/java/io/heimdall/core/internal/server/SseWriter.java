@@ -32,6 +32,11 @@ final class SseWriter implements Engine.StreamSink {
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
     /** Bytes of events a deferred flush may hold: a burst's first events wait for at most this much more work. */
     private static final int MAX_UNFLUSHED = 4096;
+    /**
+     * Off: a flush that fails inside the upstream read (the client left) must end the attempt as a client abort at
+     * once, not leave the read waiting for the upstream (FaultMatrixCancelIT caught it counting against the breaker).
+     */
+    private static final boolean DEFER_FLUSHES = false;
 
     private final ServerResponse res;
     private final String requestId;
@@ -79,7 +84,8 @@ final class SseWriter implements Engine.StreamSink {
             out.write(EVENT_END);
             unflushed += DATA.length + json.length + EVENT_END.length;
             Optional<UpstreamScope> upstream = UpstreamScope.current();
-            if (flushedOnce && unflushed < MAX_UNFLUSHED && upstream.isPresent() && upstream.get().readsBody()) {
+            if (DEFER_FLUSHES && flushedOnce && unflushed < MAX_UNFLUSHED && upstream.isPresent()
+                    && upstream.get().readsBody()) {
                 upstream.get().deferFlush(deferredFlush);
             } else {
                 out.flush();
