@@ -243,8 +243,9 @@ final class AttemptRunner {
             return new Outcome(result, null, Fault.NONE, null);
         } catch (RuntimeException e) {
             GatewayException ge = e instanceof GatewayException x ? x : unexpected(target, e);
-            boolean fromSink = state.sinkFailure != null && (e == state.sinkFailure || ge.getCause() == state.sinkFailure);
-            Fault fault = fromSink ? (ge.error().status() == 499 ? Fault.CLIENT_ABORT : Fault.HOOK)
+            boolean fromSink = state.sinkFailure != null && (e == state.sinkFailure || ge.getCause() == state.sinkFailure)
+                    || state.scope.flushFailed();
+            Fault fault = fromSink ? (ge.error().status() == 499 || state.scope.flushFailed() ? Fault.CLIENT_ABORT : Fault.HOOK)
                     : classify(ge.error());
             Failure kind;
             Optional<Integer> cancelled = ctx.cancelledStatus();

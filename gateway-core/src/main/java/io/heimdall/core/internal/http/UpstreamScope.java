@@ -29,6 +29,7 @@ public final class UpstreamScope {
     private volatile int serverPort;
     private volatile Thread bodyReader;
     private Runnable deferredFlush;
+    private RuntimeException flushFailure;
 
     /**
      * A scope.
@@ -158,13 +159,27 @@ public final class UpstreamScope {
         deferredFlush = flush;
     }
 
-    /** Called by the lent client's response body before a read that may block: runs the deferred flush, if any. */
+    /**
+     * Called by the lent client's response body before a read that may block: runs the deferred flush, if any. A
+     * flush that fails (the client left) is remembered ({@link #flushFailed()}) and thrown out of the read, so the
+     * attempt ends at once as the client's doing instead of waiting for the upstream.
+     */
     void beforeBlockingRead() {
         Runnable flush = deferredFlush;
         if (flush != null) {
             deferredFlush = null;
-            flush.run();
+            try {
+                flush.run();
+            } catch (RuntimeException e) {
+                flushFailure = e;
+                throw e;
+            }
         }
+    }
+
+    /** Whether a deferred flush failed: whatever the attempt then throws is the client's doing, not the target's. */
+    public boolean flushFailed() {
+        return flushFailure != null;
     }
 
     /** The time to first byte of this attempt, if a response arrived. */

@@ -32,11 +32,6 @@ final class SseWriter implements Engine.StreamSink {
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
     /** Bytes of events a deferred flush may hold: a burst's first events wait for at most this much more work. */
     private static final int MAX_UNFLUSHED = 4096;
-    /**
-     * Off: a flush that fails inside the upstream read (the client left) must end the attempt as a client abort at
-     * once, not leave the read waiting for the upstream (FaultMatrixCancelIT caught it counting against the breaker).
-     */
-    private static final boolean DEFER_FLUSHES = false;
 
     private final ServerResponse res;
     private final String requestId;
@@ -84,7 +79,7 @@ final class SseWriter implements Engine.StreamSink {
             out.write(EVENT_END);
             unflushed += DATA.length + json.length + EVENT_END.length;
             Optional<UpstreamScope> upstream = UpstreamScope.current();
-            if (DEFER_FLUSHES && flushedOnce && unflushed < MAX_UNFLUSHED && upstream.isPresent()
+            if (flushedOnce && unflushed < MAX_UNFLUSHED && upstream.isPresent()
                     && upstream.get().readsBody()) {
                 upstream.get().deferFlush(deferredFlush);
             } else {
@@ -100,7 +95,10 @@ final class SseWriter implements Engine.StreamSink {
         }
     }
 
-    /** The deferred flush, run by the upstream read about to block: a failure shows at the next write. */
+    /**
+     * The deferred flush, run by the upstream read about to block. A failure (the client left) is thrown out of that
+     * read as a 499, and {@link UpstreamScope#flushFailed()} tells the attempt it was the client's doing.
+     */
     private void flushDeferred() {
         if (broken || out == null) {
             return;
@@ -109,7 +107,8 @@ final class SseWriter implements Engine.StreamSink {
             unflushed = 0;
             out.flush();
         } catch (IOException | RuntimeException e) {
-            broken = true; // never into the upstream read that runs this: the next write reports the client gone
+            broken = true;
+            throw clientGone(e);
         }
     }
 
