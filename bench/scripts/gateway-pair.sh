@@ -25,7 +25,11 @@ start_gateway() {
     config=$W/c-b.yaml
     sed "s/MOCKPORT/$MOCK_PORT/" "$CONF_TEMPLATE_B" >"$config"
   fi
-  HEIMDALL_JAVA_OPTS="${JOPTS:--XX:+UseSerialGC -Xms64m -Xmx512m}" "$1/bin/heimdall" --config "$config" --port 0 \
+  local opts=${JOPTS:--XX:+UseSerialGC -Xms64m -Xmx512m}
+  if [ "$2" = b ] && [ -n "${JOPTS_B:-}" ]; then
+    opts=$JOPTS_B
+  fi
+  HEIMDALL_JAVA_OPTS="$opts" "$1/bin/heimdall" --config "$config" --port 0 \
     --no-watch >"$W/$2.log" 2>&1 &
   local pid=$!
   echo "$pid" >>"$W/pids"
