@@ -1,6 +1,7 @@
 package io.heimdall.core.internal.wire;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.heimdall.api.model.ChatChunk;
 import io.heimdall.api.model.ChatResponse;
@@ -69,8 +70,23 @@ final class ChatResponseCodec {
         });
     }
 
+    /** A chunk: the common shape straight from the tokens ({@link ChunkFastPath}), any other through the tree. */
     ChatChunk decodeChunk(String data) {
-        JsonNode root = json.parse(data.getBytes(StandardCharsets.UTF_8), Side.UPSTREAM);
+        byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
+        try (JsonParser p = json.parser(bytes)) {
+            Optional<ChatChunk> fast = ChunkFastPath.decode(p);
+            if (fast.isPresent()) {
+                return fast.get();
+            }
+        } catch (IOException e) {
+            // the tree decoder below reports what is wrong
+        }
+        return decodeChunkTree(bytes);
+    }
+
+    /** A chunk through the tree: any shape, and the errors for malformed ones. */
+    ChatChunk decodeChunkTree(byte[] bytes) {
+        JsonNode root = json.parse(bytes, Side.UPSTREAM);
         return WireJson.guarded(Side.UPSTREAM, () -> {
             List<ChunkChoice> choices = array(root, "choices", "", (c, p) -> new ChunkChoice(
                     (int) longOr(c, "index", 0), readDelta(c.path("delta"), p + ".delta"),

@@ -61,6 +61,11 @@ final class WireJson {
         return node;
     }
 
+    /** A parser over {@code json} with this codec's limits; the caller closes it. */
+    JsonParser parser(byte[] json) throws IOException {
+        return factory.createParser(json);
+    }
+
     /** Parses any JSON value; a missing node for an empty body. */
     JsonNode parseAny(byte[] json, Side side) {
         try (JsonParser p = factory.createParser(json)) {
