@@ -80,6 +80,14 @@ class DistributionLayoutIT {
         String javaId = release.getProperty("IMPLEMENTOR").replace("\"", "") + " "
                 + release.getProperty("JAVA_RUNTIME_VERSION").replace("\"", "") + " ";
         assertEquals(javaId, Files.readString(dist.resolve("aot/heimdall.aot.jvm")), "aot/heimdall.aot.jvm");
+        // and with lib/ as it was recorded (name, size, modification time of each jar): bin/heimdall checks it
+        List<String> stamp = new java.util.ArrayList<>();
+        for (Path jar : jars(dist.resolve("lib"))) {
+            stamp.add(jar.getFileName() + " " + Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis() / 1000);
+        }
+        assertEquals(stamp.stream().sorted().toList(),
+                Files.readAllLines(dist.resolve("aot/heimdall.aot.lib")).stream().sorted().toList(),
+                "aot/heimdall.aot.lib");
         for (String id : SHIPPED_PLUGINS) {
             assertFalse(jars(dist.resolve("plugins").resolve(id)).isEmpty(), "plugins/" + id + " holds no jar");
         }

@@ -28,6 +28,7 @@ import io.heimdall.core.internal.plugin.PluginDirWatcher;
 import io.heimdall.core.internal.plugin.PluginFolders;
 import io.heimdall.core.internal.plugin.PluginLoader;
 import io.heimdall.core.internal.plugin.PluginRegistry;
+import io.heimdall.core.internal.plugin.UsedFolders;
 import io.heimdall.core.internal.server.ConnectionGuard;
 import io.heimdall.core.internal.server.Cors;
 import io.heimdall.core.internal.server.HttpApi;
@@ -95,8 +96,11 @@ public final class Gateway implements AutoCloseable {
             addFactory(builtIn, f);
         }
         // Plugin code runs on a thread of its own at start and at every reload (see FreshThread).
-        this.folders = FreshThread.call("heimdall-plugins", () -> new PluginFolders(plugins, builtIn,
-                Optional.ofNullable(b.pluginsDir)));
+        // Deferred: the folders the config names now, the others once it serves (DeferredPlugins).
+        this.folders = FreshThread.call("heimdall-plugins", () -> b.deferUnusedPlugins
+                ? PluginFolders.deferred(plugins, builtIn, Optional.ofNullable(b.pluginsDir),
+                        UsedFolders.of(loader, configFile))
+                : new PluginFolders(plugins, builtIn, Optional.ofNullable(b.pluginsDir)));
         JacksonOpenAiWire wire = new JacksonOpenAiWire();
         this.engine = new Engine(metrics);
         this.builder = new GenerationBuilder(folders::registry, secrets, wire, engine.children(), engine, metrics,
@@ -104,13 +108,19 @@ public final class Gateway implements AutoCloseable {
 
         Problems problems = new Problems();
         this.config = loader.load(configFile, problems);
-        engine.install(FreshThread.call("heimdall-reload", () -> builder.build(config, problems)));
+        engine.install(FreshThread.call("heimdall-reload", () -> DeferredPlugins.first(folders,
+                () -> builder.build(config, problems, folders.registryNow()), () -> {
+                    Problems again = new Problems();
+                    this.config = loader.load(configFile, again);
+                    return builder.build(config, again, folders.registryNow());
+                })));
         if (!b.http) {
             this.server = null;
             this.inflight = null;
             this.guard = null;
             this.watcher = configWatcher(b);
             this.pluginsWatcher = pluginsWatcher(b);
+            DeferredPlugins.loadRest(folders, () -> reloadQuietly("the plugin folders loaded after start"), () -> { });
             return;
         }
 
@@ -150,11 +160,11 @@ public final class Gateway implements AutoCloseable {
             throw new ConfigException("server: cannot listen on " + host + ":" + port
                     + " (is another process using that port? see the log above)");
         }
-        engine.current().ifPresent(g -> StartupReport.lines(g, configFile, folders.registry(), host)
-                .forEach(line -> LOG.log(line.startsWith("WARNING:") ? System.Logger.Level.WARNING
-                        : System.Logger.Level.INFO, line.startsWith("WARNING:") ? line.substring(9) : line)));
         this.watcher = configWatcher(b);
         this.pluginsWatcher = pluginsWatcher(b);
+        DeferredPlugins.loadRest(folders, () -> reloadQuietly("the plugin folders loaded after start"),
+                () -> engine.current().ifPresent(g -> StartupReport.log(LOG, g, configFile, folders.registryNow(),
+                        host)));
     }
 
     private ConfigWatcher configWatcher(Builder b) {
@@ -475,6 +485,7 @@ public final class Gateway implements AutoCloseable {
         private Integer port;
         private boolean watch = true;
         private boolean http = true;
+        private boolean deferUnusedPlugins;
         private Map<String, String> env = System.getenv();
         private final List<Factory<?>> factories = new ArrayList<>();
 
@@ -527,6 +538,15 @@ public final class Gateway implements AutoCloseable {
          */
         public Builder http(boolean value) {
             this.http = value;
+            return this;
+        }
+
+        /**
+         * Whether to load only the plugin folders the config names before listening and the others right after, in the
+         * background (default false; {@code bin/heimdall} sets it). The start-up report is logged once all are loaded.
+         */
+        public Builder deferUnusedPlugins(boolean value) {
+            this.deferUnusedPlugins = value;
             return this;
         }
 

@@ -104,7 +104,8 @@ public final class Main {
             return 2;
         }
         configureLogging();
-        Gateway.Builder b = Gateway.builder().config(config).pluginsDir(plugins).watchConfig(watch);
+        Gateway.Builder b = Gateway.builder().config(config).pluginsDir(plugins).watchConfig(watch)
+                .deferUnusedPlugins(true);
         if (port != null) {
             b.port(port);
         }

@@ -19,6 +19,15 @@ public final class StartupReport {
     private StartupReport() {
     }
 
+    /** Logs the {@link #lines report} to {@code log}: warnings at WARNING, the rest at INFO. */
+    public static void log(System.Logger log, Generation g, Path configFile, PluginRegistry registry, String host) {
+        for (String line : lines(g, configFile, registry, host)) {
+            boolean warning = line.startsWith("WARNING:");
+            log.log(warning ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
+                    warning ? line.substring(9) : line);
+        }
+    }
+
     /**
      * The report's lines.
      *

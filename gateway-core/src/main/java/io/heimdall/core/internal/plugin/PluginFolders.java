@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -29,6 +30,10 @@ import java.util.stream.Stream;
  * into a new layer with new factory objects, and a removed one is dropped. A {@link #scan()} builds the next registry completely
  * without changing anything; {@link #commit(Scan)} puts it in force, after the config was validated against it.
  * A scan that is not committed is simply dropped, and so are the layers it loaded.
+ *
+ * <p>A start may load only the folders its config uses ({@link #deferred}) and the others after it listens
+ * ({@link #loadDeferred()}); until they are loaded, {@link #registry()} and {@link #scan()} wait for them once that
+ * loading has begun.
  */
 public final class PluginFolders {
     private static final System.Logger LOG = System.getLogger(PluginFolders.class.getName());
@@ -92,6 +97,9 @@ public final class PluginFolders {
     private final PluginRegistry builtIn;
     private final Optional<Path> dir;
     private volatile State current;
+    /** Folders left for {@link #loadDeferred()}: none once they are loaded (or if none were deferred). */
+    private volatile boolean deferring;
+    private volatile CompletableFuture<Boolean> rest = CompletableFuture.completedFuture(false);
 
     /**
      * Loads every folder of {@code dir} (if given) next to the built-in factories, and logs what failed and what
@@ -102,6 +110,11 @@ public final class PluginFolders {
      * @param dir     the plugins folder
      */
     public PluginFolders(PluginLoader loader, PluginRegistry builtIn, Optional<Path> dir) {
+        this(loader, builtIn, dir, name -> true);
+        logFirst(current.registry());
+    }
+
+    private PluginFolders(PluginLoader loader, PluginRegistry builtIn, Optional<Path> dir, Predicate<String> first) {
         this.loader = loader;
         this.builtIn = builtIn.copy();
         this.dir = dir;
@@ -109,27 +122,124 @@ public final class PluginFolders {
         if (dir.isPresent() && !Files.isDirectory(dir.get())) {
             LOG.log(System.Logger.Level.INFO, "No plugins folder at {0}", dir.get());
         }
-        Scan first = scan();
-        this.current = first.next;
-        for (PluginRegistry.Failure f : first.registry().failures()) {
-            LOG.log(System.Logger.Level.ERROR, "Plugin ''{0}'' was not loaded: {1}", f.folder(), f.reason());
+        this.current = scanLocked(first).next;
+    }
+
+    /**
+     * Loads only the folders {@code used} accepts (by name) next to the built-in factories, and logs nothing yet: the
+     * others, and the log lines a full load writes, wait for {@link #loadDeferred()} or {@link #loadDeferredNow()}.
+     *
+     * @param loader  defines the layers
+     * @param builtIn the factories that do not come from a folder
+     * @param dir     the plugins folder
+     * @param used    the folder (or jar) names the config needs at once
+     */
+    public static PluginFolders deferred(PluginLoader loader, PluginRegistry builtIn, Optional<Path> dir,
+                                         Predicate<String> used) {
+        PluginFolders folders = new PluginFolders(loader, builtIn, dir, used);
+        folders.deferring = true;
+        return folders;
+    }
+
+    /** Whether some folders still wait for {@link #loadDeferred()}. */
+    public boolean deferring() {
+        return deferring;
+    }
+
+    /**
+     * Loads the deferred folders on a thread of their own, puts the full registry in force and logs what a full load
+     * logs (failures, then {@code Plugins loaded: ...}). The future says whether a factory the first registry held is
+     * now a different object (a folder changed meanwhile, or a deferred folder took its id first): the config must
+     * then be built again. Completed at once with {@code false} if nothing was deferred.
+     */
+    public synchronized CompletableFuture<Boolean> loadDeferred() {
+        if (!deferring || !rest.isDone()) {
+            return rest;
         }
-        if (!first.registry().loadedFolders().isEmpty()) {
-            LOG.log(System.Logger.Level.INFO, "Plugins loaded: {0}",
-                    String.join(", ", first.registry().loadedFolders()));
+        CompletableFuture<Boolean> future = new CompletableFuture<>();
+        rest = future;
+        Thread.ofVirtual().name("heimdall-plugins-deferred").start(() -> {
+            try {
+                future.complete(completeDeferred());
+            } catch (Throwable e) {
+                future.completeExceptionally(e);
+            }
+        });
+        return future;
+    }
+
+    /** Loads the deferred folders on this thread (for a start whose config needs more than was loaded first). */
+    public void loadDeferredNow() {
+        if (deferring) {
+            completeDeferred();
         }
     }
 
-    /** The registry in force. */
+    private synchronized boolean completeDeferred() {
+        if (!deferring) {
+            return false;
+        }
+        State first = current;
+        current = scanLocked(name -> true).next;
+        deferring = false;
+        logFirst(current.registry());
+        for (PluginRegistry.Kind kind : PluginRegistry.Kind.values()) {
+            for (PluginRegistry.Entry e : first.registry().all(kind).values()) {
+                if (current.registry().find(kind, e.factory().id()).map(PluginRegistry.Entry::factory)
+                        .orElse(null) != e.factory()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static void logFirst(PluginRegistry registry) {
+        for (PluginRegistry.Failure f : registry.failures()) {
+            LOG.log(System.Logger.Level.ERROR, "Plugin ''{0}'' was not loaded: {1}", f.folder(), f.reason());
+        }
+        if (!registry.loadedFolders().isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "Plugins loaded: {0}", String.join(", ", registry.loadedFolders()));
+        }
+    }
+
+    /** The registry in force; while deferred folders are being loaded, the full one once they are. */
     public PluginRegistry registry() {
+        awaitDeferred();
         return current.registry();
+    }
+
+    /** The registry in force now, without waiting for deferred folders. */
+    public PluginRegistry registryNow() {
+        return current.registry();
+    }
+
+    private void awaitDeferred() {
+        CompletableFuture<Boolean> r = rest;
+        if (!r.isDone() && !Thread.currentThread().getName().equals("heimdall-plugins-deferred")) {
+            try {
+                r.join();
+            } catch (RuntimeException e) {
+                // its failure is the deferred thread's to report; what is in force stays in force
+            }
+        }
     }
 
     /**
      * Rescans the plugins folder and builds the registry it makes now, changing nothing: unchanged folders keep their
      * factory objects, new and changed ones are loaded into new layers (failures are recorded per folder).
      */
-    public synchronized Scan scan() {
+    public Scan scan() {
+        awaitDeferred();
+        synchronized (this) {
+            if (deferring) {
+                completeDeferred();
+            }
+            return scanLocked(name -> true);
+        }
+    }
+
+    private synchronized Scan scanLocked(Predicate<String> wanted) {
         State base = current;
         Map<String, PluginFolder> next = new LinkedHashMap<>();
         List<String> added = new ArrayList<>();
@@ -141,6 +251,9 @@ public final class PluginFolders {
                 try (ExecutorService pool = loadingPool()) {
                     for (Path entry : entries(dir.get())) {
                         String name = entry.getFileName().toString();
+                        if (!wanted.test(name)) {
+                            continue;
+                        }
                         String fingerprint = fingerprint(entry);
                         PluginFolder old = base.folders().get(name);
                         if (old != null && old.fingerprint().equals(fingerprint)) {
