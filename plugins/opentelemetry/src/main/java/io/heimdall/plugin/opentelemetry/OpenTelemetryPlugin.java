@@ -24,6 +24,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.common.export.MemoryMode;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
@@ -105,7 +106,8 @@ final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
                 .setEndpoint(settings.tracesUrl())
                 .setHeaders(settings::headers)
                 .setTimeout(settings.exportTimeout())
-                .setServiceClassLoader(OpenTelemetryPlugin.class.getClassLoader())
+                .setComponentLoader(OtlpSenders.loader(OpenTelemetryPlugin.class.getClassLoader()))
+                .setMemoryMode(MemoryMode.REUSABLE_DATA)
                 .build();
         var resource = Resource.getDefault().toBuilder().put("service.name", settings.serviceName());
         settings.resourceAttributes().forEach(resource::put);

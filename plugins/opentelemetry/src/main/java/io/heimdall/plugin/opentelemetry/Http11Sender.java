@@ -1,0 +1,435 @@
+package io.heimdall.plugin.opentelemetry;
+
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.export.Compressor;
+import io.opentelemetry.sdk.common.export.HttpResponse;
+import io.opentelemetry.sdk.common.export.HttpSender;
+import io.opentelemetry.sdk.common.export.HttpSenderConfig;
+import io.opentelemetry.sdk.common.export.MessageWriter;
+import io.opentelemetry.sdk.common.export.RetryPolicy;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * An OTLP/HTTP sender for plain {@code http://} collectors: HTTP/1.1 on one kept-alive socket, the export written
+ * from a reused buffer on the calling thread (the SDK's batch thread, which waits for the export anyway). Replaces the
+ * JDK HTTP client, whose asynchronous machinery (an executor hand-off, its selector thread, an h2c upgrade offer) cost
+ * as much CPU per export as marshalling the spans.
+ *
+ * <p>Bounds: the connect timeout, then the export timeout for the whole exchange including retries (reads time out
+ * by the socket's timeout; a write stuck on a collector that stops reading is ended by a watchdog thread that closes
+ * the socket, waking about once per second). Retries follow the exporter's {@link RetryPolicy} (retryable statuses
+ * 429, 502, 503, 504 and I/O errors, with its backoff); a reused connection the collector closed meanwhile is
+ * reopened once without counting as a retry.
+ */
+final class Http11Sender implements HttpSender {
+    private static final Set<Integer> RETRYABLE = Set.of(429, 502, 503, 504);
+    private static final int MAX_HEAD_LINE = 8192;
+
+    private final String host;
+    private final int port;
+    private final byte[] requestLine;
+    private final Supplier<Map<String, List<String>>> headers;
+    private final Optional<Compressor> compressor;
+    private final int connectTimeoutMillis;
+    private final long timeoutNanos;
+    private final Optional<RetryPolicy> retry;
+    private final long maxResponseBody;
+    private final ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
+    private final Watchdog watchdog;
+
+    private volatile Socket socket;
+    private BufferedInputStream in;
+    private OutputStream out;
+    private volatile boolean shutdown;
+
+    /** A response as the exporter reads it. */
+    private record Response(int status, String message, byte[] body) implements HttpResponse {
+        @Override
+        public int getStatusCode() {
+            return status;
+        }
+
+        @Override
+        public String getStatusMessage() {
+            return message;
+        }
+
+        @Override
+        public byte[] getResponseBody() {
+            return body;
+        }
+    }
+
+    /**
+     * Closes the socket of an exchange that outlives its deadline (a write to a collector that stopped reading has no
+     * timeout of its own). One daemon thread per sender that sleeps a tenth of the export timeout (10 ms to 1 s) at a
+     * time: no hand-off per export.
+     */
+    private static final class Watchdog {
+        private final long periodMillis;
+        private Thread thread;
+        private Socket watched;
+        private long deadline;
+        private boolean stopped;
+
+        Watchdog(Duration timeout) {
+            this.periodMillis = Math.clamp(timeout.toMillis() / 10, 10, 1000);
+        }
+
+        synchronized void arm(long deadlineNanos, Socket s) {
+            deadline = deadlineNanos;
+            watched = s;
+            if (thread == null && !stopped) {
+                thread = Thread.ofPlatform().daemon().name("heimdall-otlp-watchdog").start(this::run);
+            }
+        }
+
+        synchronized void disarm() {
+            watched = null;
+        }
+
+        synchronized void stop() {
+            stopped = true;
+            if (thread != null) {
+                thread.interrupt();
+            }
+        }
+
+        private void run() {
+            while (true) {
+                try {
+                    Thread.sleep(periodMillis);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                synchronized (this) {
+                    if (stopped) {
+                        return;
+                    }
+                    if (watched != null && System.nanoTime() - deadline > 0) {
+                        closeQuietly(watched);
+                        watched = null;
+                    }
+                }
+            }
+        }
+    }
+
+    Http11Sender(HttpSenderConfig config) {
+        URI endpoint = config.getEndpoint();
+        this.host = endpoint.getHost();
+        this.port = endpoint.getPort() < 0 ? 80 : endpoint.getPort();
+        String path = endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty() ? "/" : endpoint.getRawPath();
+        String query = endpoint.getRawQuery() == null ? "" : "?" + endpoint.getRawQuery();
+        String hostHeader = (host.contains(":") ? "[" + host + "]" : host) + (endpoint.getPort() < 0 ? "" : ":" + port);
+        this.requestLine = ("POST " + path + query + " HTTP/1.1\r\nHost: " + hostHeader + "\r\nContent-Type: "
+                + config.getContentType() + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        this.headers = config.getHeadersSupplier();
+        this.compressor = Optional.ofNullable(config.getCompressor());
+        this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, config.getConnectTimeout().toMillis()));
+        this.timeoutNanos = config.getTimeout().toNanos();
+        this.retry = Optional.ofNullable(config.getRetryPolicy());
+        this.maxResponseBody = config.getMaxResponseBodySize();
+        this.watchdog = new Watchdog(config.getTimeout());
+    }
+
+    @Override
+    public void send(MessageWriter message, Consumer<HttpResponse> onResponse, Consumer<Throwable> onError) {
+        Response response;
+        try {
+            response = exchange(message);
+        } catch (IOException | RuntimeException e) {
+            onError.accept(e);
+            return;
+        }
+        onResponse.accept(response);
+    }
+
+    private synchronized Response exchange(MessageWriter message) throws IOException {
+        if (shutdown) {
+            throw new IOException("the OTLP sender is shut down");
+        }
+        long start = System.nanoTime();
+        body.reset();
+        if (compressor.isPresent()) {
+            try (OutputStream compressed = compressor.get().compress(body)) {
+                message.writeMessage(compressed);
+            }
+        } else {
+            message.writeMessage(body);
+        }
+        byte[] head = head();
+        int attempts = retry.map(RetryPolicy::getMaxAttempts).orElse(1);
+        long backoff = retry.map(r -> r.getInitialBackoff().toNanos()).orElse(0L);
+        for (int attempt = 1; ; attempt++) {
+            Response response;
+            try {
+                response = attempt(head, start);
+            } catch (IOException e) {
+                if (attempt >= attempts || shutdown || !retryable(e)
+                        || !backOff(backoff, start)) {
+                    throw e;
+                }
+                backoff = nextBackoff(backoff);
+                continue;
+            }
+            if (attempt >= attempts || !RETRYABLE.contains(response.status()) || !backOff(backoff, start)) {
+                return response;
+            }
+            backoff = nextBackoff(backoff);
+        }
+    }
+
+    private boolean retryable(IOException e) {
+        return retry.map(RetryPolicy::getRetryExceptionPredicate).map(p -> p.test(e)).orElse(true);
+    }
+
+    private long nextBackoff(long backoff) {
+        RetryPolicy policy = retry.orElseThrow();
+        return (long) Math.min(backoff * policy.getBackoffMultiplier(), policy.getMaxBackoff().toNanos());
+    }
+
+    /** Sleeps a jittered backoff when it ends before the timeout; false when there is no time left for it. */
+    private boolean backOff(long backoffNanos, long start) {
+        long sleep = (long) (backoffNanos * ThreadLocalRandom.current().nextDouble(0.8, 1.2));
+        if (System.nanoTime() + sleep - start >= timeoutNanos) {
+            return false;
+        }
+        try {
+            TimeUnit.NANOSECONDS.sleep(sleep);
+            return !shutdown;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The request head: the fixed lines, the configured headers, the length. */
+    private byte[] head() {
+        StringBuilder sb = new StringBuilder(256);
+        Map<String, List<String>> extra = headers.get();
+        if (extra != null) {
+            extra.forEach((name, values) -> values.forEach(value -> sb.append(checked(name)).append(": ")
+                    .append(checked(value)).append("\r\n")));
+        }
+        compressor.ifPresent(c -> sb.append("Content-Encoding: ").append(c.getEncoding()).append("\r\n"));
+        sb.append("Content-Length: ").append(body.size()).append("\r\n\r\n");
+        byte[] tail = sb.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] head = new byte[requestLine.length + tail.length];
+        System.arraycopy(requestLine, 0, head, 0, requestLine.length);
+        System.arraycopy(tail, 0, head, requestLine.length, tail.length);
+        return head;
+    }
+
+    private static String checked(String s) {
+        if (s.indexOf('\r') >= 0 || s.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("an export header name or value holds a line break");
+        }
+        return s;
+    }
+
+    /** One request and its response; a kept-alive connection the peer had closed is reopened once. */
+    private Response attempt(byte[] head, long start) throws IOException {
+        boolean reused = socket != null;
+        try {
+            return roundTrip(head, start);
+        } catch (IOException e) {
+            close();
+            if (!reused || !(e instanceof StaleConnection) || shutdown) {
+                throw e;
+            }
+            return roundTrip(head, start);
+        }
+    }
+
+    /** Thrown when a reused connection ends before the first byte of the response. */
+    private static final class StaleConnection extends EOFException {
+        StaleConnection() {
+            super("the collector closed the kept-alive connection");
+        }
+    }
+
+    private Response roundTrip(byte[] head, long start) throws IOException {
+        long left = timeoutNanos - (System.nanoTime() - start);
+        if (left <= 0) {
+            throw new IOException("OTLP export timed out");
+        }
+        if (socket == null) {
+            open();
+        }
+        watchdog.arm(start + timeoutNanos, socket);
+        try {
+            socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            out.write(head);
+            body.writeTo(out);
+            out.flush();
+            return read();
+        } finally {
+            watchdog.disarm();
+        }
+    }
+
+    private void open() throws IOException {
+        Socket s = new Socket();
+        try {
+            s.setTcpNoDelay(true);
+            s.connect(new InetSocketAddress(host, port), connectTimeoutMillis);
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+        socket = s;
+        in = new BufferedInputStream(s.getInputStream(), 8192);
+        out = new BufferedOutputStream(s.getOutputStream(), 16 * 1024);
+    }
+
+    private Response read() throws IOException {
+        String statusLine = line(true);
+        String[] parts = statusLine.split(" ", 3);
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
+            throw new IOException("not an HTTP/1.x response from the collector");
+        }
+        int status;
+        try {
+            status = Integer.parseInt(parts[1]);
+        } catch (NumberFormatException e) {
+            throw new IOException("not an HTTP status from the collector");
+        }
+        boolean keepAlive = parts[0].equals("HTTP/1.1");
+        long length = -1;
+        boolean chunked = false;
+        for (String h = line(false); !h.isEmpty(); h = line(false)) {
+            int colon = h.indexOf(':');
+            if (colon <= 0) {
+                continue;
+            }
+            String name = h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            String value = h.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
+            switch (name) {
+                case "content-length" -> length = Long.parseLong(value);
+                case "transfer-encoding" -> chunked = value.endsWith("chunked");
+                case "connection" -> keepAlive = value.contains("keep-alive") || (keepAlive && !value.contains("close"));
+                default -> { }
+            }
+        }
+        byte[] content;
+        if (status == 204 || status == 304) {
+            content = new byte[0];
+        } else if (chunked) {
+            content = chunked();
+        } else if (length >= 0) {
+            content = bounded(length);
+        } else {
+            keepAlive = false;
+            content = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxResponseBody));
+        }
+        if (!keepAlive) {
+            close();
+        }
+        return new Response(status, parts.length > 2 ? parts[2] : "", content);
+    }
+
+    private byte[] bounded(long length) throws IOException {
+        if (length > maxResponseBody) {
+            throw new IOException("the collector's response is larger than " + maxResponseBody + " bytes");
+        }
+        byte[] b = in.readNBytes((int) length);
+        if (b.length < length) {
+            throw new EOFException("the collector's response ended early");
+        }
+        return b;
+    }
+
+    private byte[] chunked() throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        while (true) {
+            String size = line(false);
+            int semi = size.indexOf(';');
+            long n = Long.parseLong((semi < 0 ? size : size.substring(0, semi)).trim(), 16);
+            if (n == 0) {
+                while (!line(false).isEmpty()) {
+                    // trailers
+                }
+                return all.toByteArray();
+            }
+            if (all.size() + n > maxResponseBody) {
+                throw new IOException("the collector's response is larger than " + maxResponseBody + " bytes");
+            }
+            all.write(bounded(n));
+            line(false);
+        }
+    }
+
+    /** One CRLF-terminated header line (ISO-8859-1); an end of stream before the status line means a stale socket. */
+    private String line(boolean first) throws IOException {
+        StringBuilder sb = new StringBuilder(64);
+        while (true) {
+            int c = in.read();
+            if (c < 0) {
+                if (first && sb.isEmpty()) {
+                    throw new StaleConnection();
+                }
+                throw new EOFException("the collector's response ended early");
+            }
+            if (c == '\n') {
+                int n = sb.length();
+                return n > 0 && sb.charAt(n - 1) == '\r' ? sb.substring(0, n - 1) : sb.toString();
+            }
+            if (sb.length() >= MAX_HEAD_LINE) {
+                throw new IOException("a header line of the collector's response is too long");
+            }
+            sb.append((char) c);
+        }
+    }
+
+    /** Drops the connection (the exchange's own thread only). */
+    private void close() {
+        Socket s = socket;
+        socket = null;
+        in = null;
+        out = null;
+        if (s != null) {
+            closeQuietly(s);
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+        shutdown = true;
+        watchdog.stop();
+        Socket s = socket;
+        if (s != null) {
+            closeQuietly(s); // ends an exchange in progress
+        }
+        return CompletableResultCode.ofSuccess();
+    }
+}
