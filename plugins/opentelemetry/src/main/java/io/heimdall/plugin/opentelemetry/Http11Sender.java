@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -62,6 +63,8 @@ final class Http11Sender implements HttpSender {
     private BufferedInputStream in;
     private OutputStream out;
     private volatile boolean shutdown;
+    /** Whether the exchange in progress has read a byte of the response. */
+    private boolean responding;
 
     /** A response as the exporter reads it. */
     private record Response(int status, String message, byte[] body) implements HttpResponse {
@@ -249,24 +252,20 @@ final class Http11Sender implements HttpSender {
         return s;
     }
 
-    /** One request and its response; a kept-alive connection the peer had closed is reopened once. */
+    /**
+     * One request and its response; a kept-alive connection that fails before the first byte of a response (the
+     * collector closed it while idle) is reopened once.
+     */
     private Response attempt(byte[] head, long start) throws IOException {
         boolean reused = socket != null;
         try {
             return roundTrip(head, start);
         } catch (IOException e) {
             close();
-            if (!reused || !(e instanceof StaleConnection) || shutdown) {
+            if (!reused || responding || e instanceof SocketTimeoutException || shutdown) {
                 throw e;
             }
             return roundTrip(head, start);
-        }
-    }
-
-    /** Thrown when a reused connection ends before the first byte of the response. */
-    private static final class StaleConnection extends EOFException {
-        StaleConnection() {
-            super("the collector closed the kept-alive connection");
         }
     }
 
@@ -275,6 +274,7 @@ final class Http11Sender implements HttpSender {
         if (left <= 0) {
             throw new IOException("OTLP export timed out");
         }
+        responding = false;
         if (socket == null) {
             open();
         }
@@ -305,7 +305,7 @@ final class Http11Sender implements HttpSender {
     }
 
     private Response read() throws IOException {
-        String statusLine = line(true);
+        String statusLine = line();
         String[] parts = statusLine.split(" ", 3);
         if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
             throw new IOException("not an HTTP/1.x response from the collector");
@@ -319,7 +319,7 @@ final class Http11Sender implements HttpSender {
         boolean keepAlive = parts[0].equals("HTTP/1.1");
         long length = -1;
         boolean chunked = false;
-        for (String h = line(false); !h.isEmpty(); h = line(false)) {
+        for (String h = line(); !h.isEmpty(); h = line()) {
             int colon = h.indexOf(':');
             if (colon <= 0) {
                 continue;
@@ -364,11 +364,11 @@ final class Http11Sender implements HttpSender {
     private byte[] chunked() throws IOException {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         while (true) {
-            String size = line(false);
+            String size = line();
             int semi = size.indexOf(';');
             long n = Long.parseLong((semi < 0 ? size : size.substring(0, semi)).trim(), 16);
             if (n == 0) {
-                while (!line(false).isEmpty()) {
+                while (!line().isEmpty()) {
                     // trailers
                 }
                 return all.toByteArray();
@@ -377,21 +377,20 @@ final class Http11Sender implements HttpSender {
                 throw new IOException("the collector's response is larger than " + maxResponseBody + " bytes");
             }
             all.write(bounded(n));
-            line(false);
+            line();
         }
     }
 
-    /** One CRLF-terminated header line (ISO-8859-1); an end of stream before the status line means a stale socket. */
-    private String line(boolean first) throws IOException {
+    /** One CRLF-terminated line of the response head (ISO-8859-1). */
+    private String line() throws IOException {
         StringBuilder sb = new StringBuilder(64);
         while (true) {
             int c = in.read();
             if (c < 0) {
-                if (first && sb.isEmpty()) {
-                    throw new StaleConnection();
-                }
-                throw new EOFException("the collector's response ended early");
+                throw new EOFException(responding ? "the collector's response ended early"
+                        : "the collector closed the connection");
             }
+            responding = true;
             if (c == '\n') {
                 int n = sb.length();
                 return n > 0 && sb.charAt(n - 1) == '\r' ? sb.substring(0, n - 1) : sb.toString();

@@ -93,7 +93,13 @@ final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
         }
 
         synchronized List<Started> removeAll() {
-            List<Started> left = open.stream().map(Open::started).toList();
+            if (open.isEmpty()) {
+                return List.of();
+            }
+            List<Started> left = new ArrayList<>(open.size());
+            for (Open o : open) {
+                left.add(o.started());
+            }
             open.clear();
             return left;
         }
@@ -113,6 +119,7 @@ final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
         settings.resourceAttributes().forEach(resource::put);
         this.provider = SdkTracerProvider.builder()
                 .setResource(resource.build())
+                .setIdGenerator(new HexIds())
                 .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(settings.samplingRatio())))
                 .addSpanProcessor(BatchSpanProcessor.builder(exporter)
                         .setScheduleDelay(settings.scheduleDelay())
