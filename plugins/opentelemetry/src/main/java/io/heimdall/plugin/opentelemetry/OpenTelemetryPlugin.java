@@ -16,6 +16,7 @@ import io.heimdall.api.route.Attempt;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -222,7 +223,14 @@ final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
                 .setAttribute(GenAi.ATTEMPT, (long) start.number())
                 .startSpan();
         request.get().attempts().put(start.number(), new Started(span, startNanos, op, request.get().attempts()));
-        PROPAGATOR.inject(Context.root().with(span), start, AttemptStart::setUpstreamHeader);
+        SpanContext sent = span.getSpanContext();
+        if (sent.getTraceState().isEmpty()) {
+            // what the W3C propagator writes, without its thread-local buffer (new for each request's virtual thread)
+            start.setUpstreamHeader("traceparent", "00-" + sent.getTraceId() + "-" + sent.getSpanId() + "-"
+                    + sent.getTraceFlags().asHex());
+        } else {
+            PROPAGATOR.inject(Context.root().with(span), start, AttemptStart::setUpstreamHeader);
+        }
     }
 
     @Override
