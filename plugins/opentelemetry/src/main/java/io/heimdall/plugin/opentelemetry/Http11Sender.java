@@ -1,11 +1,5 @@
 package io.heimdall.plugin.opentelemetry;
 
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.common.export.Compressor;
-import io.opentelemetry.sdk.common.export.HttpResponse;
-import io.opentelemetry.sdk.common.export.HttpSender;
-import io.opentelemetry.sdk.common.export.HttpSenderConfig;
-import io.opentelemetry.sdk.common.export.MessageWriter;
 import io.opentelemetry.sdk.common.export.RetryPolicy;
 
 import java.io.BufferedInputStream;
@@ -21,21 +15,19 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
- * An OTLP/HTTP sender for plain {@code http://} collectors: HTTP/1.1 on one kept-alive socket, the export written
- * from a reused buffer on the calling thread (the SDK's batch thread, which waits for the export anyway). Replaces the
- * JDK HTTP client, whose asynchronous machinery (an executor hand-off, its selector thread, an h2c upgrade offer) cost
- * as much CPU per export as marshalling the spans.
+ * Posts OTLP/HTTP exports to a plain {@code http://} collector: HTTP/1.1 on one kept-alive socket, the body written
+ * from the caller's buffer on the calling thread (the SDK's batch thread, which waits for each export anyway).
+ * Replaces the JDK HTTP client, whose asynchronous machinery (an executor hand-off, its selector thread, an h2c
+ * upgrade offer) cost as much CPU per export as marshalling the spans.
  *
  * <p>Bounds: the connect timeout, then the export timeout for the whole exchange including retries (reads time out
  * by the socket's timeout; a write stuck on a collector that stops reading is ended by a watchdog thread that closes
@@ -43,20 +35,19 @@ import java.util.function.Supplier;
  * 429, 502, 503, 504 and I/O errors, with its backoff); a reused connection the collector closed meanwhile is
  * reopened once without counting as a retry.
  */
-final class Http11Sender implements HttpSender {
+final class Http11Sender {
     private static final Set<Integer> RETRYABLE = Set.of(429, 502, 503, 504);
     private static final int MAX_HEAD_LINE = 8192;
+    private static final long MAX_RESPONSE_BODY = 4 << 20;
 
     private final String host;
     private final int port;
-    private final byte[] requestLine;
-    private final Supplier<Map<String, List<String>>> headers;
-    private final Optional<Compressor> compressor;
+    /** The request line and the fixed headers, up to the length. */
+    private final byte[] fixedHead;
     private final int connectTimeoutMillis;
     private final long timeoutNanos;
     private final Optional<RetryPolicy> retry;
     private final long maxResponseBody;
-    private final ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
     private final Watchdog watchdog;
 
     private volatile Socket socket;
@@ -66,22 +57,14 @@ final class Http11Sender implements HttpSender {
     /** Whether the exchange in progress has read a byte of the response. */
     private boolean responding;
 
-    /** A response as the exporter reads it. */
-    private record Response(int status, String message, byte[] body) implements HttpResponse {
-        @Override
-        public int getStatusCode() {
-            return status;
-        }
-
-        @Override
-        public String getStatusMessage() {
-            return message;
-        }
-
-        @Override
-        public byte[] getResponseBody() {
-            return body;
-        }
+    /**
+     * The collector's answer.
+     *
+     * @param status  the HTTP status
+     * @param message the reason phrase
+     * @param body    the body (at most 4 MB)
+     */
+    record Response(int status, String message, byte[] body) {
     }
 
     /**
@@ -139,56 +122,54 @@ final class Http11Sender implements HttpSender {
         }
     }
 
-    Http11Sender(HttpSenderConfig config) {
-        URI endpoint = config.getEndpoint();
+    /**
+     * A sender to {@code endpoint} (an {@code http://} URL) with these request headers and bounds.
+     *
+     * @param endpoint       where exports are posted
+     * @param headers        headers sent with every export (may be credentials: never logged)
+     * @param connectTimeout the bound of a connect
+     * @param timeout        the bound of one export, retries included
+     * @param retry          the retry policy; empty for none
+     */
+    Http11Sender(URI endpoint, Map<String, String> headers, Duration connectTimeout, Duration timeout,
+                 Optional<RetryPolicy> retry) {
         this.host = endpoint.getHost();
         this.port = endpoint.getPort() < 0 ? 80 : endpoint.getPort();
         String path = endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty() ? "/" : endpoint.getRawPath();
         String query = endpoint.getRawQuery() == null ? "" : "?" + endpoint.getRawQuery();
         String hostHeader = (host.contains(":") ? "[" + host + "]" : host) + (endpoint.getPort() < 0 ? "" : ":" + port);
-        this.requestLine = ("POST " + path + query + " HTTP/1.1\r\nHost: " + hostHeader + "\r\nContent-Type: "
-                + config.getContentType() + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
-        this.headers = config.getHeadersSupplier();
-        this.compressor = Optional.ofNullable(config.getCompressor());
-        this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, config.getConnectTimeout().toMillis()));
-        this.timeoutNanos = config.getTimeout().toNanos();
-        this.retry = Optional.ofNullable(config.getRetryPolicy());
-        this.maxResponseBody = config.getMaxResponseBodySize();
-        this.watchdog = new Watchdog(config.getTimeout());
+        StringBuilder head = new StringBuilder("POST " + path + query + " HTTP/1.1\r\nHost: " + hostHeader
+                + "\r\nContent-Type: application/x-protobuf\r\nUser-Agent: heimdall-opentelemetry\r\n");
+        headers.forEach((name, value) -> head.append(checked(name)).append(": ").append(checked(value))
+                .append("\r\n"));
+        this.fixedHead = head.toString().getBytes(StandardCharsets.UTF_8);
+        this.connectTimeoutMillis = (int) Math.clamp(connectTimeout.toMillis(), 1, Integer.MAX_VALUE);
+        this.timeoutNanos = timeout.toNanos();
+        this.retry = retry;
+        this.maxResponseBody = MAX_RESPONSE_BODY;
+        this.watchdog = new Watchdog(timeout);
     }
 
-    @Override
-    public void send(MessageWriter message, Consumer<HttpResponse> onResponse, Consumer<Throwable> onError) {
-        Response response;
-        try {
-            response = exchange(message);
-        } catch (IOException | RuntimeException e) {
-            onError.accept(e);
-            return;
-        }
-        onResponse.accept(response);
-    }
-
-    private synchronized Response exchange(MessageWriter message) throws IOException {
+    /**
+     * Posts {@code body[0, length)} and returns the answer (after the retries the policy allows for retryable
+     * statuses and I/O errors, within the timeout).
+     *
+     * @throws IOException when no answer came (refused, reset, timed out, shut down)
+     */
+    synchronized Response send(byte[] body, int length) throws IOException {
         if (shutdown) {
             throw new IOException("the OTLP sender is shut down");
         }
         long start = System.nanoTime();
-        body.reset();
-        if (compressor.isPresent()) {
-            try (OutputStream compressed = compressor.get().compress(body)) {
-                message.writeMessage(compressed);
-            }
-        } else {
-            message.writeMessage(body);
-        }
-        byte[] head = head();
+        byte[] tail = ("Content-Length: " + length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] head = Arrays.copyOf(fixedHead, fixedHead.length + tail.length);
+        System.arraycopy(tail, 0, head, fixedHead.length, tail.length);
         int attempts = retry.map(RetryPolicy::getMaxAttempts).orElse(1);
         long backoff = retry.map(r -> r.getInitialBackoff().toNanos()).orElse(0L);
         for (int attempt = 1; ; attempt++) {
             Response response;
             try {
-                response = attempt(head, start);
+                response = attempt(head, body, length, start);
             } catch (IOException e) {
                 if (attempt >= attempts || shutdown || !retryable(e)
                         || !backOff(backoff, start)) {
@@ -228,23 +209,6 @@ final class Http11Sender implements HttpSender {
         }
     }
 
-    /** The request head: the fixed lines, the configured headers, the length. */
-    private byte[] head() {
-        StringBuilder sb = new StringBuilder(256);
-        Map<String, List<String>> extra = headers.get();
-        if (extra != null) {
-            extra.forEach((name, values) -> values.forEach(value -> sb.append(checked(name)).append(": ")
-                    .append(checked(value)).append("\r\n")));
-        }
-        compressor.ifPresent(c -> sb.append("Content-Encoding: ").append(c.getEncoding()).append("\r\n"));
-        sb.append("Content-Length: ").append(body.size()).append("\r\n\r\n");
-        byte[] tail = sb.toString().getBytes(StandardCharsets.UTF_8);
-        byte[] head = new byte[requestLine.length + tail.length];
-        System.arraycopy(requestLine, 0, head, 0, requestLine.length);
-        System.arraycopy(tail, 0, head, requestLine.length, tail.length);
-        return head;
-    }
-
     private static String checked(String s) {
         if (s.indexOf('\r') >= 0 || s.indexOf('\n') >= 0) {
             throw new IllegalArgumentException("an export header name or value holds a line break");
@@ -256,20 +220,20 @@ final class Http11Sender implements HttpSender {
      * One request and its response; a kept-alive connection that fails before the first byte of a response (the
      * collector closed it while idle) is reopened once.
      */
-    private Response attempt(byte[] head, long start) throws IOException {
+    private Response attempt(byte[] head, byte[] body, int length, long start) throws IOException {
         boolean reused = socket != null;
         try {
-            return roundTrip(head, start);
+            return roundTrip(head, body, length, start);
         } catch (IOException e) {
             close();
             if (!reused || responding || e instanceof SocketTimeoutException || shutdown) {
                 throw e;
             }
-            return roundTrip(head, start);
+            return roundTrip(head, body, length, start);
         }
     }
 
-    private Response roundTrip(byte[] head, long start) throws IOException {
+    private Response roundTrip(byte[] head, byte[] body, int length, long start) throws IOException {
         long left = timeoutNanos - (System.nanoTime() - start);
         if (left <= 0) {
             throw new IOException("OTLP export timed out");
@@ -282,7 +246,7 @@ final class Http11Sender implements HttpSender {
         try {
             socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
             out.write(head);
-            body.writeTo(out);
+            out.write(body, 0, length);
             out.flush();
             return read();
         } finally {
@@ -421,14 +385,13 @@ final class Http11Sender implements HttpSender {
         }
     }
 
-    @Override
-    public CompletableResultCode shutdown() {
+    /** Ends an exchange in progress and refuses further ones. */
+    void shutdown() {
         shutdown = true;
         watchdog.stop();
         Socket s = socket;
         if (s != null) {
             closeQuietly(s); // ends an exchange in progress
         }
-        return CompletableResultCode.ofSuccess();
     }
 }

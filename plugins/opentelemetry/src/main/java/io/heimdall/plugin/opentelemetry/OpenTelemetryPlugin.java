@@ -29,8 +29,10 @@ import io.opentelemetry.sdk.common.export.MemoryMode;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,13 +111,7 @@ final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
     OpenTelemetryPlugin(TracingSettings settings, PluginContext context) {
         this.context = context;
         this.captureContent = settings.captureContent();
-        OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder()
-                .setEndpoint(settings.tracesUrl())
-                .setHeaders(settings::headers)
-                .setTimeout(settings.exportTimeout())
-                .setComponentLoader(OtlpSenders.loader(OpenTelemetryPlugin.class.getClassLoader()))
-                .setMemoryMode(MemoryMode.REUSABLE_DATA)
-                .build();
+        SpanExporter exporter = exporter(settings, context.logger());
         var resource = Resource.getDefault().toBuilder().put("service.name", settings.serviceName());
         settings.resourceAttributes().forEach(resource::put);
         this.provider = SdkTracerProvider.builder()
@@ -130,6 +126,24 @@ final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
                         .build())
                 .build();
         this.tracer = provider.get("io.heimdall.plugin.opentelemetry");
+    }
+
+    /**
+     * An {@code http://} collector gets the plugin's own encoder and HTTP/1.1 sender; {@code https://} the SDK's OTLP
+     * exporter (low-allocation marshaler, JDK HTTP client sender).
+     */
+    static SpanExporter exporter(TracingSettings settings, System.Logger log) {
+        URI url = URI.create(settings.tracesUrl());
+        if ("http".equalsIgnoreCase(url.getScheme())) {
+            return new DirectOtlpExporter(url, settings.headers(), settings.exportTimeout(), log);
+        }
+        return OtlpHttpSpanExporter.builder()
+                .setEndpoint(settings.tracesUrl())
+                .setHeaders(settings::headers)
+                .setTimeout(settings.exportTimeout())
+                .setServiceClassLoader(OpenTelemetryPlugin.class.getClassLoader())
+                .setMemoryMode(MemoryMode.REUSABLE_DATA)
+                .build();
     }
 
     @Override

@@ -2,29 +2,30 @@ package io.heimdall.plugin.opentelemetry;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.common.export.MemoryMode;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@link Http11Sender} through the SDK's OTLP exporter, against collectors on real sockets. */
+/** {@link DirectOtlpExporter} ({@link Http11Sender}) against collectors on real sockets. */
 class Http11SenderTest {
 
     /** Spans made by the SDK, kept as {@link SpanData} when they end. */
@@ -59,14 +60,12 @@ class Http11SenderTest {
         return out;
     }
 
-    static OtlpHttpSpanExporter exporter(String endpoint, Duration timeout) {
-        return OtlpHttpSpanExporter.builder().setEndpoint(endpoint + "/v1/traces").setTimeout(timeout)
-                .addHeader("x-tenant", "t1")
-                .setComponentLoader(OtlpSenders.loader(Http11SenderTest.class.getClassLoader()))
-                .setMemoryMode(MemoryMode.REUSABLE_DATA).build();
+    static SpanExporter exporter(String endpoint, Duration timeout) {
+        return new DirectOtlpExporter(URI.create(endpoint + "/v1/traces"), Map.of("x-tenant", "t1"), timeout,
+                System.getLogger(Http11SenderTest.class.getName()));
     }
 
-    static boolean export(OtlpHttpSpanExporter exporter, List<SpanData> spans) {
+    static boolean export(SpanExporter exporter, List<SpanData> spans) {
         CompletableResultCode result = exporter.export(spans).join(20, TimeUnit.SECONDS);
         return result.isDone() && result.isSuccess();
     }
@@ -74,7 +73,7 @@ class Http11SenderTest {
     @Test
     void exportsDecodableSpansToARealReceiver() throws Exception {
         try (OtlpReceiver receiver = new OtlpReceiver()) {
-            OtlpHttpSpanExporter exporter = exporter(receiver.endpoint(), Duration.ofSeconds(5));
+            SpanExporter exporter = exporter(receiver.endpoint(), Duration.ofSeconds(5));
             assertTrue(export(exporter, spans(3, "first")));
             assertTrue(export(exporter, spans(700, "second")));
             exporter.shutdown().join(5, TimeUnit.SECONDS);
@@ -96,7 +95,7 @@ class Http11SenderTest {
     @Test
     void keepsOneConnectionAliveAndSendsTheConfiguredHeaders() throws Exception {
         try (RawCollector collector = new RawCollector(n -> RawCollector.OK)) {
-            OtlpHttpSpanExporter exporter = exporter(collector.endpoint(), Duration.ofSeconds(5));
+            SpanExporter exporter = exporter(collector.endpoint(), Duration.ofSeconds(5));
             for (int i = 0; i < 3; i++) {
                 assertTrue(export(exporter, spans(2 + i, "e" + i)));
             }
@@ -126,7 +125,7 @@ class Http11SenderTest {
                 "HTTP/1.0 200 OK\r\n\r\n" + RawCollector.CLOSE,
                 RawCollector.OK);
         try (RawCollector collector = new RawCollector(answers::get)) {
-            OtlpHttpSpanExporter exporter = exporter(collector.endpoint(), Duration.ofSeconds(5));
+            SpanExporter exporter = exporter(collector.endpoint(), Duration.ofSeconds(5));
             for (int i = 0; i < answers.size(); i++) {
                 assertTrue(export(exporter, spans(1, "e" + i)), "export " + i);
             }
@@ -143,7 +142,7 @@ class Http11SenderTest {
     void aCollectorErrorFailsTheExport() throws Exception {
         try (RawCollector collector = new RawCollector(
                 n -> "HTTP/1.1 400 Bad Request\r\nContent-Length: 3\r\n\r\nbad")) {
-            OtlpHttpSpanExporter exporter = exporter(collector.endpoint(), Duration.ofSeconds(5));
+            SpanExporter exporter = exporter(collector.endpoint(), Duration.ofSeconds(5));
             assertFalse(export(exporter, spans(1, "e")));
             assertFalse(export(exporter, spans(1, "f")));
             exporter.shutdown().join(5, TimeUnit.SECONDS);
@@ -155,7 +154,7 @@ class Http11SenderTest {
     @Test
     void aCollectorThatStopsReadingOrAnsweringFailsTheExportWithinItsTimeout() throws Exception {
         try (RawCollector collector = new RawCollector(n -> RawCollector.STALL)) {
-            OtlpHttpSpanExporter exporter = exporter(collector.endpoint(), Duration.ofMillis(500));
+            SpanExporter exporter = exporter(collector.endpoint(), Duration.ofMillis(500));
             // small: waits for an answer that never comes; large (MBs): the write itself blocks
             for (int n : new int[] {1, 100_000}) {
                 CompletableResultCode result = exporter.export(spans(n, "e")).join(20, TimeUnit.SECONDS);
