@@ -7,7 +7,6 @@ import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -291,9 +290,10 @@ final class Http11Sender {
             String name = h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
             String value = h.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
             switch (name) {
-                case "content-length" -> length = Long.parseLong(value);
+                case "content-length" -> length = number(value, 10);
                 case "transfer-encoding" -> chunked = value.endsWith("chunked");
-                case "connection" -> keepAlive = value.contains("keep-alive") || (keepAlive && !value.contains("close"));
+                case "connection" -> keepAlive = value.contains("keep-alive")
+                        || (keepAlive && !value.contains("close"));
                 default -> { }
             }
         }
@@ -314,6 +314,18 @@ final class Http11Sender {
         return new Response(status, parts.length > 2 ? parts[2] : "", content);
     }
 
+    private static long number(String s, int radix) throws IOException {
+        try {
+            long n = Long.parseLong(s, radix);
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IOException("a malformed length in the collector's response");
+        }
+    }
+
     private byte[] bounded(long length) throws IOException {
         if (length > maxResponseBody) {
             throw new IOException("the collector's response is larger than " + maxResponseBody + " bytes");
@@ -330,7 +342,7 @@ final class Http11Sender {
         while (true) {
             String size = line();
             int semi = size.indexOf(';');
-            long n = Long.parseLong((semi < 0 ? size : size.substring(0, semi)).trim(), 16);
+            long n = number((semi < 0 ? size : size.substring(0, semi)).trim(), 16);
             if (n == 0) {
                 while (!line().isEmpty()) {
                     // trailers

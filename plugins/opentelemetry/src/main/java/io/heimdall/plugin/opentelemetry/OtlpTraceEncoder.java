@@ -14,6 +14,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -272,7 +273,8 @@ final class OtlpTraceEncoder {
         varint(n);
         ensure(n);
         for (int i = 0; i < n; i++) {
-            buf[pos++] = (byte) ((Character.digit(hex.charAt(2 * i), 16) << 4) | Character.digit(hex.charAt(2 * i + 1), 16));
+            int high = Character.digit(hex.charAt(2 * i), 16);
+            buf[pos++] = (byte) ((high << 4) | Character.digit(hex.charAt(2 * i + 1), 16));
         }
     }
 
@@ -306,7 +308,7 @@ final class OtlpTraceEncoder {
 
     private void ensure(int more) {
         if (pos + more > buf.length) {
-            buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, pos + more));
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + more));
         }
     }
 }
