@@ -26,7 +26,8 @@ final class DirectOtlpExporter implements SpanExporter {
     private final System.Logger log;
     private final OtlpTraceEncoder encoder = new OtlpTraceEncoder();
     private final Http11Sender sender;
-    private final URI endpoint;
+    /** The endpoint as logged: without user info or query, which may hold credentials. */
+    private final String where;
     private final AtomicLong failures = new AtomicLong();
     private long lastLog = System.nanoTime() - LOG_EVERY_NANOS;
 
@@ -39,7 +40,8 @@ final class DirectOtlpExporter implements SpanExporter {
      * @param log      where failures are reported
      */
     DirectOtlpExporter(URI endpoint, Map<String, String> headers, Duration timeout, System.Logger log) {
-        this.endpoint = endpoint;
+        this.where = endpoint.getScheme() + "://" + endpoint.getHost()
+                + (endpoint.getPort() < 0 ? "" : ":" + endpoint.getPort()) + endpoint.getRawPath();
         this.log = log;
         Duration connect = timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10);
         this.sender = new Http11Sender(endpoint, headers, connect, timeout, Optional.of(RetryPolicy.getDefault()));
@@ -77,7 +79,7 @@ final class DirectOtlpExporter implements SpanExporter {
         }
         lastLog = now;
         failures.set(0);
-        String message = "Failed to export " + spans + " spans to " + endpoint + ": " + why
+        String message = "Failed to export " + spans + " spans to " + where + ": " + why
                 + (failed > 1 ? " (" + failed + " failed exports since the last message)" : "");
         log.log(System.Logger.Level.WARNING, error.map(e -> message + ": " + e).orElse(message));
     }
