@@ -230,4 +230,16 @@ class OpenTelemetryGatewayTest {
             assertEquals(200, chat(i % 2 == 0, Optional.empty()));
         }
     }
+
+    @Test
+    void anHttpsCollectorUsesTheSdkExporterAndAnUnreachableOneFailsNoRequest() throws Exception {
+        int closed;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            closed = probe.getLocalPort();
+        }
+        startGateway("https://127.0.0.1:" + closed, false); // the SDK exporter with the JDK sender, found at start
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, chat(i % 2 == 0, Optional.empty()));
+        }
+    }
 }
