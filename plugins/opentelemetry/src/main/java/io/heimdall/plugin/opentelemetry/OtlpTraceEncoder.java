@@ -29,7 +29,10 @@ import java.util.Map;
  * makes one of each).
  */
 final class OtlpTraceEncoder {
-    private byte[] buf = new byte[64 * 1024];
+    private static final int INITIAL = 64 * 1024;
+    private static final int MAX_KEPT = 4 << 20;
+
+    private byte[] buf = new byte[INITIAL];
     private int pos;
 
     /** The encoded request: {@link #bytes()}[0, {@link #size()}). */
@@ -44,6 +47,9 @@ final class OtlpTraceEncoder {
     /** Encodes {@code spans}, replacing what the buffer held. */
     OtlpTraceEncoder encode(Collection<SpanData> spans) {
         pos = 0;
+        if (buf.length > MAX_KEPT) {
+            buf = new byte[INITIAL]; // a batch of captured prompts made it large: do not keep that for good
+        }
         Map<Resource, Map<InstrumentationScopeInfo, List<SpanData>>> groups = new IdentityHashMap<>();
         for (SpanData s : spans) {
             groups.computeIfAbsent(s.getResource(), r -> new IdentityHashMap<>())
