@@ -1,12 +1,8 @@
 package io.heimdall.plugin.opentelemetry;
 
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.trace.ReadWriteSpan;
-import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -30,34 +26,14 @@ class Http11SenderTest {
 
     /** Spans made by the SDK, kept as {@link SpanData} when they end. */
     static List<SpanData> spans(int n, String name) {
-        List<SpanData> out = new ArrayList<>();
-        SpanProcessor keep = new SpanProcessor() {
-            @Override
-            public void onStart(Context parentContext, ReadWriteSpan span) {
-            }
-
-            @Override
-            public boolean isStartRequired() {
-                return false;
-            }
-
-            @Override
-            public void onEnd(ReadableSpan span) {
-                out.add(span.toSpanData());
-            }
-
-            @Override
-            public boolean isEndRequired() {
-                return true;
-            }
-        };
+        KeepSpans keep = new KeepSpans();
         try (SdkTracerProvider provider = SdkTracerProvider.builder().addSpanProcessor(keep).build()) {
             for (int i = 0; i < n; i++) {
                 provider.get("test").spanBuilder(name + " " + i).setAttribute(AttributeKey.longKey("i"), i)
                         .startSpan().end();
             }
         }
-        return out;
+        return keep.spans();
     }
 
     static SpanExporter exporter(String endpoint, Duration timeout) {

@@ -12,15 +12,11 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.sdk.resources.Resource;
-import io.opentelemetry.sdk.trace.ReadWriteSpan;
-import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -32,27 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class OtlpTraceEncoderTest {
 
     private static List<SpanData> spans() {
-        List<SpanData> out = new ArrayList<>();
-        SpanProcessor keep = new SpanProcessor() {
-            @Override
-            public void onStart(Context parentContext, ReadWriteSpan span) {
-            }
-
-            @Override
-            public boolean isStartRequired() {
-                return false;
-            }
-
-            @Override
-            public void onEnd(ReadableSpan span) {
-                out.add(span.toSpanData());
-            }
-
-            @Override
-            public boolean isEndRequired() {
-                return true;
-            }
-        };
+        KeepSpans keep = new KeepSpans();
         Resource resource = Resource.getDefault().toBuilder().put("service.name", "heimdall")
                 .put("deployment.environment", "tëst").build();
         try (SdkTracerProvider provider = SdkTracerProvider.builder().setResource(resource)
@@ -91,7 +67,7 @@ class OtlpTraceEncoderTest {
             }
             request.end(1_700_000_001_000_000_000L, TimeUnit.NANOSECONDS);
         }
-        return out;
+        return keep.spans();
     }
 
     @Test
