@@ -21,10 +21,12 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.common.export.HttpSenderProvider;
 import io.opentelemetry.sdk.common.export.MemoryMode;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -32,7 +34,6 @@ import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,7 +112,7 @@ final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
     OpenTelemetryPlugin(TracingSettings settings, PluginContext context) {
         this.context = context;
         this.captureContent = settings.captureContent();
-        SpanExporter exporter = exporter(settings, context.logger());
+        SpanExporter exporter = exporter(settings);
         var resource = Resource.getDefault().toBuilder().put("service.name", settings.serviceName());
         settings.resourceAttributes().forEach(resource::put);
         this.provider = SdkTracerProvider.builder()
@@ -129,19 +130,23 @@ final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
     }
 
     /**
-     * An {@code http://} collector gets the plugin's own encoder and HTTP/1.1 sender; {@code https://} the SDK's OTLP
-     * exporter (low-allocation marshaler, JDK HTTP client sender).
+     * The SDK's OTLP/HTTP exporter (protobuf, reusable marshalers) for any {@code http://} or {@code https://}
+     * collector, sending through {@link ApacheHttpSenderProvider}: the only sender its component loader offers.
      */
-    static SpanExporter exporter(TracingSettings settings, System.Logger log) {
-        URI url = URI.create(settings.tracesUrl());
-        if ("http".equalsIgnoreCase(url.getScheme())) {
-            return new DirectOtlpExporter(url, settings.headers(), settings.exportTimeout(), log);
-        }
+    static SpanExporter exporter(TracingSettings settings) {
+        ComponentLoader classes = ComponentLoader.forClassLoader(OpenTelemetryPlugin.class.getClassLoader());
         return OtlpHttpSpanExporter.builder()
                 .setEndpoint(settings.tracesUrl())
                 .setHeaders(settings::headers)
                 .setTimeout(settings.exportTimeout())
-                .setServiceClassLoader(OpenTelemetryPlugin.class.getClassLoader())
+                .setComponentLoader(new ComponentLoader() {
+                    @Override
+                    @SuppressWarnings("unchecked")
+                    public <T> Iterable<T> load(Class<T> spi) {
+                        return spi == HttpSenderProvider.class
+                                ? List.of((T) new ApacheHttpSenderProvider()) : classes.load(spi);
+                    }
+                })
                 .setMemoryMode(MemoryMode.REUSABLE_DATA)
                 .build();
     }
