@@ -16,6 +16,7 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuil
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.AbstractHttpEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
@@ -109,7 +110,7 @@ final class ApacheHttpSender implements HttpSender {
                     return;
                 }
             } catch (IOException e) {
-                if (last || !retry.getRetryExceptionPredicate().test(e)) {
+                if (last || !retryable(e)) {
                     onError.accept(e);
                     return;
                 }
@@ -131,6 +132,13 @@ final class ApacheHttpSender implements HttpSender {
             }
             backoff = Math.min((long) (backoff * retry.getBackoffMultiplier()), retry.getMaxBackoff().toNanos());
         }
+    }
+
+    /** The policy's predicate, else (as the SDK's senders) failures to connect, timeouts and an unanswered request. */
+    private boolean retryable(IOException e) {
+        var predicate = retry.getRetryExceptionPredicate();
+        return predicate != null ? predicate.test(e) : e instanceof java.net.ConnectException
+                || e instanceof java.io.InterruptedIOException || e instanceof NoHttpResponseException;
     }
 
     private static boolean retryable(int status) {
