@@ -16,17 +16,22 @@ import io.heimdall.api.route.Attempt;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.common.export.HttpSenderProvider;
+import io.opentelemetry.sdk.common.export.MemoryMode;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 
 import java.time.Duration;
@@ -92,7 +97,13 @@ final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
         }
 
         synchronized List<Started> removeAll() {
-            List<Started> left = open.stream().map(Open::started).toList();
+            if (open.isEmpty()) {
+                return List.of();
+            }
+            List<Started> left = new ArrayList<>(open.size());
+            for (Open o : open) {
+                left.add(o.started());
+            }
             open.clear();
             return left;
         }
@@ -101,17 +112,14 @@ final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
     OpenTelemetryPlugin(TracingSettings settings, PluginContext context) {
         this.context = context;
         this.captureContent = settings.captureContent();
-        OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder()
-                .setEndpoint(settings.tracesUrl())
-                .setHeaders(settings::headers)
-                .setTimeout(settings.exportTimeout())
-                .setServiceClassLoader(OpenTelemetryPlugin.class.getClassLoader())
-                .build();
+        SpanExporter exporter = exporter(settings);
         var resource = Resource.getDefault().toBuilder().put("service.name", settings.serviceName());
         settings.resourceAttributes().forEach(resource::put);
         this.provider = SdkTracerProvider.builder()
                 .setResource(resource.build())
-                .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(settings.samplingRatio())))
+                .setIdGenerator(new HexIds())
+                .setSampler(Sampler.parentBased(settings.samplingRatio() >= 1.0 ? Sampler.alwaysOn()
+                        : Sampler.traceIdRatioBased(settings.samplingRatio())))
                 .addSpanProcessor(BatchSpanProcessor.builder(exporter)
                         .setScheduleDelay(settings.scheduleDelay())
                         .setMaxQueueSize(settings.maxQueueSize())
@@ -119,6 +127,28 @@ final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
                         .build())
                 .build();
         this.tracer = provider.get("io.heimdall.plugin.opentelemetry");
+    }
+
+    /**
+     * The SDK's OTLP/HTTP exporter (protobuf, reusable marshalers) for any {@code http://} or {@code https://}
+     * collector, sending through {@link ApacheHttpSenderProvider}: the only sender its component loader offers.
+     */
+    static SpanExporter exporter(TracingSettings settings) {
+        ComponentLoader classes = ComponentLoader.forClassLoader(OpenTelemetryPlugin.class.getClassLoader());
+        return OtlpHttpSpanExporter.builder()
+                .setEndpoint(settings.tracesUrl())
+                .setHeaders(settings::headers)
+                .setTimeout(settings.exportTimeout())
+                .setComponentLoader(new ComponentLoader() {
+                    @Override
+                    @SuppressWarnings("unchecked")
+                    public <T> Iterable<T> load(Class<T> spi) {
+                        return spi == HttpSenderProvider.class
+                                ? List.of((T) new ApacheHttpSenderProvider()) : classes.load(spi);
+                    }
+                })
+                .setMemoryMode(MemoryMode.REUSABLE_DATA)
+                .build();
     }
 
     @Override
@@ -213,7 +243,14 @@ final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
                 .setAttribute(GenAi.ATTEMPT, (long) start.number())
                 .startSpan();
         request.get().attempts().put(start.number(), new Started(span, startNanos, op, request.get().attempts()));
-        PROPAGATOR.inject(Context.root().with(span), start, AttemptStart::setUpstreamHeader);
+        SpanContext sent = span.getSpanContext();
+        if (sent.getTraceState().isEmpty()) {
+            // what the W3C propagator writes, without its thread-local buffer (new for each request's virtual thread)
+            start.setUpstreamHeader("traceparent", "00-" + sent.getTraceId() + "-" + sent.getSpanId() + "-"
+                    + sent.getTraceFlags().asHex());
+        } else {
+            PROPAGATOR.inject(Context.root().with(span), start, AttemptStart::setUpstreamHeader);
+        }
     }
 
     @Override

@@ -97,6 +97,7 @@ class OpenTelemetryGatewayTest {
         c.setDoOutput(true);
         c.setRequestProperty("content-type", "application/json");
         traceparent.ifPresent(t -> c.setRequestProperty("traceparent", t));
+        traceparent.ifPresent(t -> c.setRequestProperty("tracestate", "vendor=abc"));
         byte[] body = """
                 {"model":"smart","stream":%s,"max_tokens":50,"temperature":0.3,
                  "messages":[{"role":"user","content":"tell me a secret"}]}"""
@@ -183,6 +184,7 @@ class OpenTelemetryGatewayTest {
         for (int i = 0; i < 3; i++) {
             assertEquals("00-" + TRACE_ID + "-" + hex(attempts.get(i).getSpanId()) + "-01",
                     upstream.get(i).header("traceparent").orElse("<none>"));
+            assertEquals("vendor=abc", upstream.get(i).header("tracestate").orElse("<none>"));
         }
 
         var resource = receiver.resources().getFirst().getResource().getAttributesList();
@@ -191,6 +193,7 @@ class OpenTelemetryGatewayTest {
         assertTrue(resource.stream().anyMatch(kv -> kv.getKey().equals("service.name")
                 && kv.getValue().getStringValue().equals("heimdall")));
         assertTrue(receiver.contentTypes().getFirst().startsWith("application/x-protobuf"));
+        assertEquals(List.of("t1"), receiver.tenants().stream().distinct().toList(), "the configured headers");
         assertFalse(receiver.rawText().contains(CANARY), "the key's value leaked into a span");
         assertFalse(receiver.rawText().contains("tell me a secret"), "prompt text exported without capture-content");
     }
@@ -208,6 +211,10 @@ class OpenTelemetryGatewayTest {
         Span attempt = spans.stream().filter(s -> s.getKind() == Span.SpanKind.SPAN_KIND_CLIENT).findFirst()
                 .orElseThrow();
         assertTrue(attempt.getEventsList().stream().anyMatch(e -> e.getName().equals("gen_ai.first_token")));
+        RecordedRequest upstream = flaky.requests().getFirst();
+        assertEquals("00-" + hex(attempt.getTraceId()) + "-" + hex(attempt.getSpanId()) + "-01",
+                upstream.header("traceparent").orElse("<none>"), "a new trace's traceparent upstream");
+        assertTrue(upstream.header("tracestate").isEmpty());
         assertTrue(str(request, "gen_ai.input.messages").contains("tell me a secret"));
         assertTrue(str(request, "gen_ai.output.messages").contains("\"role\":\"assistant\""));
     }
@@ -220,6 +227,18 @@ class OpenTelemetryGatewayTest {
         }
         startGateway("http://127.0.0.1:" + closed, false);
         for (int i = 0; i < 5; i++) {
+            assertEquals(200, chat(i % 2 == 0, Optional.empty()));
+        }
+    }
+
+    @Test
+    void anUnreachableHttpsCollectorFailsNoRequest() throws Exception {
+        int closed;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            closed = probe.getLocalPort();
+        }
+        startGateway("https://127.0.0.1:" + closed, false); // TLS through the same Apache sender
+        for (int i = 0; i < 3; i++) {
             assertEquals(200, chat(i % 2 == 0, Optional.empty()));
         }
     }

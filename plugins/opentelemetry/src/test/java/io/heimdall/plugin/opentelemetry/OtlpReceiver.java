@@ -24,6 +24,7 @@ final class OtlpReceiver implements AutoCloseable {
     private final List<ResourceSpans> resources = new CopyOnWriteArrayList<>();
     private final List<String> rawBodies = new CopyOnWriteArrayList<>();
     private final List<String> contentTypes = new CopyOnWriteArrayList<>();
+    private final List<String> tenants = new CopyOnWriteArrayList<>();
     private final List<String> errors = new CopyOnWriteArrayList<>();
 
     OtlpReceiver() throws IOException {
@@ -32,6 +33,7 @@ final class OtlpReceiver implements AutoCloseable {
             try (exchange) {
                 byte[] body = exchange.getRequestBody().readAllBytes();
                 contentTypes.add(String.valueOf(exchange.getRequestHeaders().getFirst("content-type")));
+                tenants.add(String.valueOf(exchange.getRequestHeaders().getFirst("x-tenant")));
                 rawBodies.add(new String(body, StandardCharsets.ISO_8859_1));
                 ExportTraceServiceRequest req = ExportTraceServiceRequest.parseFrom(body);
                 for (ResourceSpans rs : req.getResourceSpansList()) {
@@ -70,6 +72,11 @@ final class OtlpReceiver implements AutoCloseable {
     /** Every export body as ISO-8859-1 text, for searching it for strings. */
     String rawText() {
         return String.join("\n", rawBodies);
+    }
+
+    /** The {@code x-tenant} header of each export ("null" when absent). */
+    List<String> tenants() {
+        return new ArrayList<>(tenants);
     }
 
     List<String> contentTypes() {
