@@ -89,8 +89,9 @@ public final class OldGenGovernor implements NotificationListener, AutoCloseable
                 || !pending.compareAndSet(false, true)) {
             return;
         }
-        // Not on the JVM's notification thread: a full collection stops the world for tens of milliseconds.
-        Thread.ofVirtual().name("heimdall-old-gen-governor").start(this::collect);
+        // A platform thread of its own: not the JVM's notification thread, and not a virtual thread, which would wait
+        // for a carrier behind every busy request (the moment it is needed most).
+        Thread.ofPlatform().daemon().name("heimdall-old-gen-governor").start(this::collect);
     }
 
     private void collect() {
