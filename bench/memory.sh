@@ -36,21 +36,21 @@ URL=$GATEWAY_URL/v1/chat/completions
 threads() { sed -n 's/^Threads:[[:space:]]*//p' "/proc/$P/status"; }
 nmt() { if [ -n "${NMT:-}" ]; then jcmd "$P" VM.native_memory summary >"$WORK/nmt-$1.txt" 2>&1 || true; fi; }
 sleep 3
-echo "JVM flags: $(jvm_flags "$P" | sed "s#$DIST#<dist>#g")"
-echo "idle: RSS $(mb "$(rss_kb "$P" VmRSS)") MiB, $(threads) threads (listening after ${START_MS} ms)"
+echo "memory: JVM flags: $(jvm_flags "$P" | sed "s#$DIST#<dist>#g")"
+echo "memory: idle: RSS $(mb "$(rss_kb "$P" VmRSS)") MiB, $(threads) threads (listening after ${START_MS} ms)"
 nmt idle
 
 reset_peak_rss "$P" || say "cannot reset VmHWM: the peaks include start-up"
 generator open "$URL" "$BENCH/scripts/chat-gateway.json" "$RATE" "$DUR" "$WU" 32 >/dev/null
-echo "$RATE req/s: peak RSS $(mb "$(rss_kb "$P" VmHWM)") MiB; $(head -n 1 "$WORK/open.out" | cut -d'|' -f1)"
+echo "memory: $RATE req/s: peak RSS $(mb "$(rss_kb "$P" VmHWM)") MiB; $(head -n 1 "$WORK/open.out" | cut -d'|' -f1)"
 nmt rate
 
 for n in 256 "$MANY"; do
   settle "$MOCK_PID" "$P"
   reset_peak_rss "$P" || true
   R=$(wrk_run "streams-$n" "$URL" "$WORK/stream.json" "$DUR" "$n" 2)
-  echo "$n concurrent streams: peak RSS $(mb "$(rss_kb "$P" VmHWM)") MiB; $(printf '%.0f' "$(kv "$R" rps)") streams/s, $(wrk_errors "$R") errors, $(threads) threads"
+  echo "memory: $n concurrent streams: peak RSS $(mb "$(rss_kb "$P" VmHWM)") MiB; $(printf '%.0f' "$(kv "$R" rps)") streams/s, $(wrk_errors "$R") errors, $(threads) threads"
   nmt "streams-$n"
 done
 settle "$MOCK_PID" "$P"
-echo "after: RSS $(mb "$(rss_kb "$P" VmRSS)") MiB, $(threads) threads"
+echo "memory: after: RSS $(mb "$(rss_kb "$P" VmRSS)") MiB, $(threads) threads"
