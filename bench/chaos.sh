@@ -141,7 +141,7 @@ done
 # ---- report --------------------------------------------------------------------------------------------------------
 pct() { awk -v ok="$1" -v all="$2" 'BEGIN { if (all + 0 == 0) print "n/a"; else printf "%.3f%%", 100 * ok / all }'; }
 ok_of() { echo $(( $(jget "$1" completed) - $(jget "$1" non_200) )); }
-GATEWAY_JAVA_OPTS=${HEIMDALL_JAVA_OPTS--XX:+UseSerialGC -Xms64m -Xmx512m -XX:+ExitOnOutOfMemoryError}
+GATEWAY_JAVA_OPTS=${HEIMDALL_JAVA_OPTS--XX:+UseSerialGC -Xms32m -Xmn16m -Xmx512m -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError}
 {
   echo "# Heimdall chaos benchmark: one upstream of two failing ${FAIL_RATE} of its requests"
   echo

@@ -109,7 +109,7 @@ sleep 2
 AFTER_RSS_KB=$(rss_kb "$GATEWAY_PID" VmRSS)
 
 # ---- report --------------------------------------------------------------------------------------------------------
-GATEWAY_JAVA_OPTS=${HEIMDALL_JAVA_OPTS--XX:+UseSerialGC -Xms64m -Xmx512m -XX:+ExitOnOutOfMemoryError}
+GATEWAY_JAVA_OPTS=${HEIMDALL_JAVA_OPTS--XX:+UseSerialGC -Xms32m -Xmn16m -Xmx512m -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError}
 {
   echo "# Heimdall benchmark: direct-to-mock vs through Heimdall"
   echo

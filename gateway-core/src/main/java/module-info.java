@@ -17,6 +17,7 @@ module io.heimdall.core {
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
     requires java.logging;
+    requires java.management;
 
     exports io.heimdall.core;
 

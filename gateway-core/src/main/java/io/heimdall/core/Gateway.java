@@ -141,6 +141,8 @@ public final class Gateway implements AutoCloseable {
                 .host(host)
                 .port(port)
                 .maxPayloadSize(-1)
+                // Blocking sockets: one 8 KB read buffer per connection; NIO sockets hold 8 KB to read and 8 KB to write.
+                .useNio(false)
                 .shutdownHook(false)
                 .shutdownGracePeriod(Duration.ofSeconds(10))
                 .protocolsDiscoverServices(false)

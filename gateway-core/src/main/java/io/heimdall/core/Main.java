@@ -1,10 +1,12 @@
 package io.heimdall.core;
 
+import io.heimdall.core.internal.memory.OldGenGovernor;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
@@ -127,8 +129,11 @@ public final class Main {
             out.println("Heimdall AOT training: " + answered + " requests answered as expected");
             return 0;
         }
+        // Serial collector: a full collection when the old generation grows 32 MB (or a quarter) past its live set.
+        Optional<OldGenGovernor> governor = OldGenGovernor.start(32L << 20);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            governor.ifPresent(OldGenGovernor::close);
             gateway.close();
             stopped.countDown();
         }, "heimdall-shutdown"));
