@@ -10,15 +10,22 @@ import io.heimdall.api.wire.OpenAiWire;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * A stored answer as bytes: {@code {"response":<the response>,"chunks":[<each chunk>...]}} in the OpenAI wire format,
- * written and read with the core's codec so every field it keeps survives.
+ * A stored answer as bytes, in the OpenAI wire format written and read with the core's codec so every field it keeps
+ * survives. Entries are framed: {@link #FRAMED} (a byte no JSON document starts with), then the response's JSON and
+ * each chunk's JSON, each preceded by its length (4 bytes, big-endian). A hit decodes the response straight from its
+ * slice, and the chunks only when the request is streamed. Entries written before the framing
+ * ({@code {"response":<the response>,"chunks":[<each chunk>...]}}) are still read.
  */
 final class AnswerCodec {
+    /** The first byte of a framed entry. */
+    static final byte FRAMED = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final OpenAiWire wire;
@@ -30,29 +37,58 @@ final class AnswerCodec {
     /** The bytes of an answer. */
     byte[] encode(CachedAnswer answer) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes("{\"response\":".getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(wire.encodeChatResponse(answer.response()));
-        out.writeBytes(",\"chunks\":[".getBytes(StandardCharsets.UTF_8));
-        boolean first = true;
+        out.write(FRAMED);
+        frame(out, wire.encodeChatResponse(answer.response()));
         for (ChatChunk c : answer.chunks()) {
-            if (!first) {
-                out.write(',');
-            }
-            first = false;
-            out.writeBytes(wire.encodeChunk(c));
+            frame(out, wire.encodeChunk(c));
         }
-        out.writeBytes("]}".getBytes(StandardCharsets.UTF_8));
         return out.toByteArray();
     }
 
-    /** An answer from its bytes, marked as coming from {@code tier}. */
+    private static void frame(ByteArrayOutputStream out, byte[] json) {
+        out.writeBytes(ByteBuffer.allocate(4).putInt(json.length).array());
+        out.writeBytes(json);
+    }
+
+    /** An answer from its bytes, with its chunks, marked as coming from {@code tier}. */
     CachedAnswer decode(byte[] bytes, String tier) {
+        return decode(bytes, tier, true);
+    }
+
+    /**
+     * An answer from its bytes, marked as coming from {@code tier}; with {@code chunks} false the stored chunks are not
+     * decoded (a non-streamed request is answered with the response alone).
+     */
+    CachedAnswer decode(byte[] bytes, String tier, boolean chunks) {
+        if (bytes.length == 0 || bytes[0] != FRAMED) {
+            return decodeJson(bytes, tier, chunks);
+        }
+        ByteBuffer in = ByteBuffer.wrap(bytes, 1, bytes.length - 1);
+        ChatResponse response = wire.decodeChatResponse(slice(in, bytes));
+        List<ChatChunk> out = new ArrayList<>();
+        while (chunks && in.hasRemaining()) {
+            out.add(wire.decodeChunk(new String(slice(in, bytes), StandardCharsets.UTF_8)));
+        }
+        return new CachedAnswer(response, out, tier);
+    }
+
+    private static byte[] slice(ByteBuffer in, byte[] bytes) {
+        int length = in.getInt();
+        int from = in.position();
+        in.position(from + length);
+        return Arrays.copyOfRange(bytes, from, from + length);
+    }
+
+    /** The format before the framing: one JSON document. */
+    private CachedAnswer decodeJson(byte[] bytes, String tier, boolean withChunks) {
         try {
             JsonNode tree = JSON.readTree(bytes);
             ChatResponse response = wire.decodeChatResponse(JSON.writeValueAsBytes(tree.get("response")));
             List<ChatChunk> chunks = new ArrayList<>();
-            for (JsonNode c : tree.get("chunks")) {
-                chunks.add(wire.decodeChunk(JSON.writeValueAsString(c)));
+            if (withChunks) {
+                for (JsonNode c : tree.get("chunks")) {
+                    chunks.add(wire.decodeChunk(JSON.writeValueAsString(c)));
+                }
             }
             return new CachedAnswer(response, chunks, tier);
         } catch (IOException e) {
