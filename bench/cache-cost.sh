@@ -15,17 +15,18 @@
 # the added p50, and the cache's own lookup time from x-heimdall-cache-lookup-us) and writes it to
 # bench/results/cache-cost-latest.md.
 #
-# Tunables: BENCH_ROUNDS [400], BENCH_WARMUP_ROUNDS [1500], BENCH_GAP_MS [4], HEIMDALL_JAVA_OPTS (the gateways' JVM
-# options; bin/heimdall's default when unset). Labels: the distribution's directory name, or LABELS="before after".
+# Tunables: BENCH_ROUNDS [400], BENCH_WARMUP_ROUNDS [1500], BENCH_GAP_MS [4], BENCH_WORK [bench/target/cache-cost],
+# BENCH_RESULTS [bench/results/cache-cost-latest.md], HEIMDALL_JAVA_OPTS (the gateways' JVM options; bin/heimdall's
+# default when unset), HEIMDALL_AOT_CACHE (off: no AOT cache; needed for a copied distribution, see below). Labels: the distribution's directory name, or LABELS="before after".
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 BENCH=$ROOT/bench
-WORK=$BENCH/target/cache-cost
+WORK=${BENCH_WORK:-$BENCH/target/cache-cost}
 ROUNDS=${BENCH_ROUNDS:-400}
 WARMUP_ROUNDS=${BENCH_WARMUP_ROUNDS:-1500}
 GAP_MS=${BENCH_GAP_MS:-4}
-RESULTS=$BENCH/results/cache-cost-latest.md
+RESULTS=${BENCH_RESULTS:-$BENCH/results/cache-cost-latest.md}
 if [ "$#" -eq 0 ]; then
   set -- "$ROOT/distribution/target/heimdall"
 fi

@@ -176,7 +176,13 @@ public final class CacheCost {
             awaitTier(t, EXACT_PROMPT, Map.of(), "exact");
         }
         Random random = new Random(seed);
-        Map<String, Series> series = new LinkedHashMap<>();
+        Map<String, Series> series = new LinkedHashMap<>(); // in the table's order
+        series.put("plain\tplain", new Series());
+        for (Target t : cached) {
+            for (String kind : List.of("exact hit", "semantic hit", "miss")) {
+                series.put(t.label + "\t" + kind, new Series());
+            }
+        }
         for (int round = -warmup; round < rounds; round++) {
             boolean measured = round >= 0;
             List<Runnable> tasks = new ArrayList<>();

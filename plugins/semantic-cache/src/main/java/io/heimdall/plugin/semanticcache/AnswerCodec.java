@@ -21,12 +21,24 @@ import java.util.List;
  * survives. Entries are framed: {@link #FRAMED} (a byte no JSON document starts with), then the response's JSON and
  * each chunk's JSON, each preceded by its length (4 bytes, big-endian). A hit decodes the response straight from its
  * slice, and the chunks only when the request is streamed. Entries written before the framing
- * ({@code {"response":<the response>,"chunks":[<each chunk>...]}}) are still read.
+ * ({@code {"response":<the response>,"chunks":[<each chunk>...]}}) are still read. The responses of the last
+ * {@link #RECENT} entries answered (up to {@link #RECENT_BYTES} bytes each) are kept decoded, and reused when the
+ * entry read from the index has the very same bytes (records are immutable, so a response can be shared).
  */
 final class AnswerCodec {
     /** The first byte of a framed entry. */
     static final byte FRAMED = 1;
+    /** How many decoded responses are kept. */
+    static final int RECENT = 256;
+    /** The largest stored entry whose decoded response is kept. */
+    static final int RECENT_BYTES = 16 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Decoded> recent =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Decoded(byte[] bytes, ChatResponse response) {
+    }
 
     private final OpenAiWire wire;
 
@@ -70,6 +82,30 @@ final class AnswerCodec {
             out.add(wire.decodeChunk(new String(slice(in, bytes), StandardCharsets.UTF_8)));
         }
         return new CachedAnswer(response, out, tier);
+    }
+
+    /**
+     * The answer to a non-streamed request from entry {@code id}'s bytes, without its chunks; the decoded response is
+     * reused while the entry's bytes stay the same.
+     */
+    CachedAnswer decodeResponse(String id, byte[] bytes, String tier) {
+        Decoded d = recent.get(id);
+        if (d != null && Arrays.equals(d.bytes(), bytes)) {
+            return new CachedAnswer(d.response(), List.of(), tier);
+        }
+        CachedAnswer answer = decode(bytes, tier, false);
+        if (bytes.length <= RECENT_BYTES) {
+            if (recent.size() >= RECENT) {
+                recent.clear();
+            }
+            recent.put(id, new Decoded(bytes, answer.response()));
+        }
+        return answer;
+    }
+
+    /** How many decoded responses are kept (for tests). */
+    int recentSize() {
+        return recent.size();
     }
 
     private static byte[] slice(ByteBuffer in, byte[] bytes) {

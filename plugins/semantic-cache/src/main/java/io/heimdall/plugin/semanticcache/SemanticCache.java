@@ -150,7 +150,8 @@ final class SemanticCache implements Plugin, ResponseCache {
     /** A hit; the stored chunks are decoded only for a streamed request (a non-streamed one needs the response). */
     private Optional<CachedAnswer> hit(RequestContext ctx, long start, CacheIndex.Entry e, String tier,
                                        boolean streamed) {
-        CachedAnswer answer = codec.decode(e.answer(), tier, streamed);
+        CachedAnswer answer = streamed ? codec.decode(e.answer(), tier)
+                : codec.decodeResponse(e.id(), e.answer(), tier);
         ctx.setResponseHeader(HEADER, tier);
         ctx.setResponseHeader(SCORE_HEADER, e.score() >= 1.0 ? "1.0000"
                 : String.format(Locale.ROOT, "%.4f", e.score()));

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AnswerCodecTest {
@@ -66,5 +67,23 @@ class AnswerCodecTest {
         assertEquals(response.firstText(), back.response().firstText());
         assertEquals(2, back.chunks().size());
         assertEquals(0, codec.decode(old.getBytes(StandardCharsets.UTF_8), "exact", false).chunks().size());
+    }
+
+    @Test
+    void aDecodedResponseIsReusedOnlyWhileTheEntryKeepsItsBytes() {
+        byte[] bytes = codec.encode(new CachedAnswer(response, chunks, "exact"));
+        CachedAnswer first = codec.decodeResponse("id1", bytes, "exact");
+        CachedAnswer again = codec.decodeResponse("id1", bytes.clone(), "semantic");
+        assertSame(first.response(), again.response());
+        assertEquals("semantic", again.tier());
+        assertTrue(again.chunks().isEmpty());
+        ChatResponse other = ChatResponse.of("chatcmpl-2", 1_700_000_001L, "gpt-4o-mini",
+                List.of(Choice.of(0, ChatMessage.assistant("Lyon"), FinishReason.STOP)), Usage.of(3, 1));
+        CachedAnswer replaced = codec.decodeResponse("id1", codec.encode(new CachedAnswer(other, List.of())), "exact");
+        assertEquals("Lyon", replaced.response().firstText());
+        for (int i = 0; i < AnswerCodec.RECENT + 10; i++) {
+            codec.decodeResponse("id" + i, bytes, "exact");
+        }
+        assertTrue(codec.recentSize() <= AnswerCodec.RECENT);
     }
 }
