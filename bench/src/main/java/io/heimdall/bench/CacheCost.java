@@ -136,6 +136,7 @@ public final class CacheCost {
         final List<Long> nanos = new ArrayList<>();
         final List<Long> lookupMicros = new ArrayList<>();
         int wrongTier;
+        final Map<String, Integer> wrongTiers = new java.util.TreeMap<>();
         int errors;
     }
 
@@ -219,6 +220,7 @@ public final class CacheCost {
                 }
                 if (!tier.equals("-") && !tier.equals(r.cache())) {
                     s.wrongTier++;
+                    s.wrongTiers.merge(r.cache(), 1, Integer::sum);
                 }
                 s.nanos.add(r.nanos);
                 String lookup = r.headers.get("x-heimdall-cache-lookup-us");
@@ -313,7 +315,13 @@ public final class CacheCost {
                     k[0], k[1], n.length, ms(n, 0.5), ms(n, 0.9), ms(n, 0.99), ms(n, 0.5) / plainP50,
                     ms(n, 0.5) - plainP50, lookupP50, s.wrongTier, s.errors));
         });
-        System.out.print(out);
+        series.forEach((key, s) -> {
+            if (!s.wrongTiers.isEmpty()) {
+                out.append(String.format(Locale.ROOT, "%nWrong tier, %s: answered as %s", key.replace('\t', ' '),
+                        s.wrongTiers));
+            }
+        });
+        System.out.print(out.append('\n'));
     }
 
     private static long[] sorted(List<Long> values) {
