@@ -174,10 +174,48 @@ final class CacheIndex implements AutoCloseable {
         return folder;
     }
 
-    /** The live entry with this id, if any. */
+    /**
+     * The live entry with this id, if any. Reads the id's postings segment by segment (at most one live document has
+     * an id: writes replace by id), without a query, its weight and a collector, which cost more than the look-up.
+     */
     Optional<Entry> exact(String id, long now) {
-        List<Entry> found = search(s -> s.search(new TermQuery(new Term(ID, id)), 1), () -> 1.0, -1.0);
-        return found.stream().filter(e -> e.expiresAt() > now).findFirst();
+        try {
+            IndexSearcher s = searchers.acquire();
+            try {
+                BytesRef term = new BytesRef(id);
+                for (org.apache.lucene.index.LeafReaderContext leaf : s.getIndexReader().leaves()) {
+                    org.apache.lucene.index.Terms terms = leaf.reader().terms(ID);
+                    if (terms == null) {
+                        continue;
+                    }
+                    org.apache.lucene.index.TermsEnum te = terms.iterator();
+                    if (!te.seekExact(term)) {
+                        continue;
+                    }
+                    org.apache.lucene.index.PostingsEnum docs = te.postings(null,
+                            org.apache.lucene.index.PostingsEnum.NONE);
+                    org.apache.lucene.util.Bits live = leaf.reader().getLiveDocs();
+                    for (int doc = docs.nextDoc(); doc != org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS;
+                         doc = docs.nextDoc()) {
+                        if (live == null || live.get(doc)) {
+                            Entry e = entry(leaf.reader().storedFields().document(doc), 1.0);
+                            return e.expiresAt() > now ? Optional.of(e) : Optional.empty();
+                        }
+                    }
+                }
+                return Optional.empty();
+            } finally {
+                searchers.release(s);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Entry entry(Document d, double score) {
+        return new Entry(d.get(ID), d.get(NS), d.get(PROMPT) == null ? "" : d.get(PROMPT),
+                d.getField(EXPIRES + "-stored").numericValue().longValue(),
+                BytesRef.deepCopyOf(d.getBinaryValue(ANSWER)).bytes, score);
     }
 
     /**
@@ -196,7 +234,7 @@ final class CacheIndex implements AutoCloseable {
      */
     List<Entry> nearest(float[] vector, String scope, int k, long now, double minScore) {
         List<Entry> found = search(s -> s.search(new KnnFloatVectorQuery(VECTOR, vector, k, scopes.query(scope)), k),
-                null, minScore);
+                minScore);
         found.removeIf(e -> e.expiresAt() <= now);
         return found;
     }
@@ -205,7 +243,7 @@ final class CacheIndex implements AutoCloseable {
         TopDocs run(IndexSearcher s) throws IOException;
     }
 
-    private List<Entry> search(SearchCall call, java.util.function.DoubleSupplier fixedScore, double minScore) {
+    private List<Entry> search(SearchCall call, double minScore) {
         try {
             IndexSearcher s = searchers.acquire();
             try {
@@ -214,14 +252,11 @@ final class CacheIndex implements AutoCloseable {
                 List<Entry> out = new ArrayList<>(top.scoreDocs.length);
                 for (ScoreDoc sd : top.scoreDocs) {
                     // Lucene scores cosine as (1 + cos) / 2.
-                    double score = fixedScore != null ? fixedScore.getAsDouble() : 2.0 * sd.score - 1.0;
+                    double score = 2.0 * sd.score - 1.0;
                     if (score < minScore) {
                         break;
                     }
-                    Document d = fields.document(sd.doc);
-                    out.add(new Entry(d.get(ID), d.get(NS), d.get(PROMPT) == null ? "" : d.get(PROMPT),
-                            d.getField(EXPIRES + "-stored").numericValue().longValue(),
-                            BytesRef.deepCopyOf(d.getBinaryValue(ANSWER)).bytes, score));
+                    out.add(entry(fields.document(sd.doc), score));
                 }
                 return out;
             } finally {

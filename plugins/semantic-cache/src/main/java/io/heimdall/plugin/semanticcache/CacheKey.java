@@ -41,6 +41,7 @@ record CacheKey(String exact, String scope, String namespace, Optional<String> p
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private static final Set<String> IGNORED = Set.of("stream", "stream_options", "fallbacks", "user");
+    private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
 
     /** The keys of a request. */
     static CacheKey of(ChatRequest request, String namespace, Settings settings, OpenAiWire wire) {
@@ -50,7 +51,7 @@ record CacheKey(String exact, String scope, String namespace, Optional<String> p
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ObjectNode params = ((ObjectNode) tree).deepCopy();
+        ObjectNode params = (ObjectNode) tree; // parsed for this call only: changed in place
         params.remove(IGNORED);
         if (!settings.matchModel()) {
             params.remove("model");
@@ -90,7 +91,7 @@ record CacheKey(String exact, String scope, String namespace, Optional<String> p
 
     /** Collapses runs of whitespace into one space and trims. */
     static String collapse(String text) {
-        return text.strip().replaceAll("\\s+", " ");
+        return WHITESPACE.matcher(text.strip()).replaceAll(" ");
     }
 
     /** A canonical JSON text: sorted keys, one number form, collapsed whitespace in strings if asked. */

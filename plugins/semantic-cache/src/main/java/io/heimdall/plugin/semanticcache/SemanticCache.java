@@ -34,6 +34,8 @@ final class SemanticCache implements Plugin, ResponseCache {
     static final String HEADER = "x-heimdall-cache";
     static final String SCORE_HEADER = "x-heimdall-cache-score";
     static final String KEY_HEADER = "x-heimdall-cache-key";
+    /** The lookup's own time in microseconds (canonical key, exact tier, embedding, k-NN, decoding a hit). */
+    static final String LOOKUP_HEADER = "x-heimdall-cache-lookup-us";
     private static final String ATTR_KEY = "semantic-cache.key";
     private static final String ATTR_VECTOR = "semantic-cache.vector";
     private static final String LOOKUPS = "semantic_cache_lookups_total";
@@ -48,6 +50,8 @@ final class SemanticCache implements Plugin, ResponseCache {
     private final Stats stats = new Stats();
     private final ScheduledExecutorService maintenance;
     private boolean heapWarned; // maintenance thread only
+    /** Stores handed to the maintenance thread and not yet added: the last one of a burst refreshes the searcher. */
+    private final java.util.concurrent.atomic.AtomicInteger queuedStores = new java.util.concurrent.atomic.AtomicInteger();
 
     SemanticCache(Settings settings, PluginContext context) {
         this.settings = settings;
@@ -111,28 +115,30 @@ final class SemanticCache implements Plugin, ResponseCache {
         Optional<CacheIndex.Entry> exact = index.exact(key.exact(), now);
         if (exact.isPresent()) {
             stats.exactHits.increment();
-            return hit(ctx, start, exact.get(), "exact");
+            return hit(ctx, start, exact.get(), "exact", request.stream());
         }
         if (key.prompt().isPresent()) {
             float[] vector = embedder.embed(key.prompt().get(), ctx);
             ctx.attributes().put(ATTR_VECTOR, vector);
-            NearMissGuard.Features asked = settings.guard()
-                    ? NearMissGuard.INSTANCE.features(key.prompt().get()) : null;
+            NearMissGuard.Features asked = null; // only worked out when a candidate reaches the threshold
             for (CacheIndex.Entry e : index.nearest(vector, key.scope(), settings.candidates(), now,
                     Math.min(controls.threshold(), 1.0 - 1e-6))) {
                 if (e.id().equals(key.exact())) {
                     // Stored between the exact look-up and this search (each reads the index as it is then).
                     stats.exactHits.increment();
                     return hit(ctx, start, new CacheIndex.Entry(e.id(), e.namespace(), e.prompt(), e.expiresAt(),
-                            e.answer(), 1.0), "exact");
+                            e.answer(), 1.0), "exact", request.stream());
                 }
                 if (e.score() < controls.threshold()) {
                     break;
                 }
-                if (asked == null || NearMissGuard.accepts(asked, NearMissGuard.INSTANCE.features(e.prompt()),
+                if (settings.guard() && asked == null) {
+                    asked = NearMissGuard.INSTANCE.features(key.prompt().get());
+                }
+                if (!settings.guard() || NearMissGuard.accepts(asked, NearMissGuard.INSTANCE.features(e.prompt()),
                         e.score(), controls.threshold())) {
                     stats.semanticHits.increment();
-                    return hit(ctx, start, e, "semantic");
+                    return hit(ctx, start, e, "semantic", request.stream());
                 }
                 stats.guardRejections.increment();
             }
@@ -141,23 +147,30 @@ final class SemanticCache implements Plugin, ResponseCache {
         return miss(ctx, start, "miss");
     }
 
-    private Optional<CachedAnswer> hit(RequestContext ctx, long start, CacheIndex.Entry e, String tier) {
+    /** A hit; the stored chunks are decoded only for a streamed request (a non-streamed one needs the response). */
+    private Optional<CachedAnswer> hit(RequestContext ctx, long start, CacheIndex.Entry e, String tier,
+                                       boolean streamed) {
+        CachedAnswer answer = streamed ? codec.decode(e.answer(), tier)
+                : codec.decodeResponse(e.id(), e.answer(), tier);
         ctx.setResponseHeader(HEADER, tier);
-        ctx.setResponseHeader(SCORE_HEADER, String.format(Locale.ROOT, "%.4f", Math.min(1.0, e.score())));
+        ctx.setResponseHeader(SCORE_HEADER, e.score() >= 1.0 ? "1.0000"
+                : String.format(Locale.ROOT, "%.4f", e.score()));
         ctx.setResponseHeader(KEY_HEADER, e.id());
-        record(start, tier);
-        return Optional.of(codec.decode(e.answer(), tier));
+        record(ctx, start, tier);
+        return Optional.of(answer);
     }
 
     private Optional<CachedAnswer> miss(RequestContext ctx, long start, String result) {
         ctx.setResponseHeader(HEADER, "miss");
-        record(start, result);
+        record(ctx, start, result);
         return Optional.empty();
     }
 
-    private void record(long start, String result) {
+    private void record(RequestContext ctx, long start, String result) {
+        long nanos = System.nanoTime() - start;
+        ctx.setResponseHeader(LOOKUP_HEADER, Long.toString(nanos / 1_000));
         context.metrics().count(LOOKUPS, Map.of("result", result), 1);
-        context.metrics().observe(LOOKUP_SECONDS, Map.of("result", result), (System.nanoTime() - start) / 1e9);
+        context.metrics().observe(LOOKUP_SECONDS, Map.of("result", result), nanos / 1e9);
     }
 
     /** Whether a request may be cached at all: one choice, temperature within the limit. */
@@ -183,8 +196,16 @@ final class SemanticCache implements Plugin, ResponseCache {
         byte[] bytes = codec.encode(new CachedAnswer(response, answer.chunks(), "exact"));
         // Index writes run on the maintenance thread only: it is never interrupted, and an interrupt during a Lucene
         // write or fsync would close the index's file channels.
+        queuedStores.incrementAndGet();
         maintenance.execute(() -> guarded("store", () -> {
-            index.put(key.exact(), key.scope(), key.namespace(), key.prompt(), vector, now, expires, bytes);
+            try {
+                index.add(key.exact(), key.scope(), key.namespace(), key.prompt(), vector, now, expires, bytes);
+            } finally {
+                // One searcher refresh (a new Lucene segment) per burst of stores, not one per store.
+                if (queuedStores.decrementAndGet() == 0) {
+                    index.refresh();
+                }
+            }
             stats.stores.increment();
             if (index.size() > settings.maxEntries()) {
                 stats.evicted.add(index.evict(settings.maxEntries()));

@@ -36,6 +36,28 @@ class CacheIndexTest {
     }
 
     @Test
+    void exactFindsTheLatestVersionOfAnEntryAcrossSegmentsAndNotADeletedOne(@TempDir Path dir) {
+        try (CacheIndex index = CacheIndex.open(dir)) {
+            put(index, "a", 0, 1, 1_000); // each put refreshes: a segment of its own
+            put(index, "b", 1, 2, 1_000);
+            index.put("a", "scope", "ns", Optional.of("prompt a"), Optional.of(unit(0)), 3, 2_000,
+                    "answer a, second version".getBytes());
+            assertEquals(2, index.size());
+            CacheIndex.Entry a = index.exact("a", 10).orElseThrow();
+            assertEquals("answer a, second version", new String(a.answer()));
+            assertEquals(2_000, a.expiresAt());
+            assertEquals("ns", a.namespace());
+            assertEquals("prompt a", a.prompt());
+            assertEquals(1.0, a.score());
+            assertEquals("answer b", new String(index.exact("b", 10).orElseThrow().answer()));
+            assertTrue(index.exact("c", 10).isEmpty());
+            assertTrue(index.deleteEntry("b"));
+            assertTrue(index.exact("b", 10).isEmpty());
+            assertTrue(index.exact("a", 2_000).isEmpty(), "expired at 2000");
+        }
+    }
+
+    @Test
     void sharedOpeningClosesOnTheLastReference(@TempDir Path dir) {
         CacheIndex first = CacheIndex.open(dir);
         CacheIndex second = CacheIndex.open(dir);

@@ -13,8 +13,9 @@ final class Http {
     private Http() {
     }
 
-    /** A response: status, the cache headers, content type, body. */
-    record Reply(int status, String cache, String score, String key, String contentType, String body) {
+    /** A response: status, the cache headers, content type, body, and the cache's lookup time header. */
+    record Reply(int status, String cache, String score, String key, String contentType, String body,
+                 String lookupMicros) {
     }
 
     static Reply call(String baseUrl, String method, String path, String body, Map<String, String> headers)
@@ -38,7 +39,8 @@ final class Http {
                 return new Reply(status, String.valueOf(c.getHeaderField("x-heimdall-cache")),
                         String.valueOf(c.getHeaderField("x-heimdall-cache-score")),
                         String.valueOf(c.getHeaderField("x-heimdall-cache-key")),
-                        String.valueOf(c.getHeaderField("content-type")), text);
+                        String.valueOf(c.getHeaderField("content-type")), text,
+                        String.valueOf(c.getHeaderField("x-heimdall-cache-lookup-us")));
             }
         } finally {
             c.disconnect();

@@ -113,6 +113,8 @@ class SemanticCacheGatewayTest {
         assertEquals(first.key(), hit.key());
         assertEquals(content(first.body()), content(hit.body()));
         assertEquals(calls, upstream.requestCount(), "a hit must not reach the upstream");
+        assertTrue(hit.lookupMicros().matches("[0-9]+"), hit.lookupMicros());
+        assertTrue(first.lookupMicros().matches("[0-9]+"), "a miss reports its lookup time too");
     }
 
     @Test
