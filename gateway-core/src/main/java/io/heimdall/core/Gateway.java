@@ -95,19 +95,19 @@ public final class Gateway implements AutoCloseable {
         for (Factory<?> f : b.factories) {
             addFactory(builtIn, f);
         }
+        Problems problems = new Problems();
+        this.config = loader.load(configFile, problems);
+        GatewayConfig first = config;
         // Plugin code runs on a thread of its own at start and at every reload (see FreshThread).
         // Deferred: the folders the config names now, the others once it serves (DeferredPlugins).
         this.folders = FreshThread.call("heimdall-plugins", () -> b.deferUnusedPlugins
-                ? PluginFolders.deferred(plugins, builtIn, Optional.ofNullable(b.pluginsDir),
-                        UsedFolders.of(loader, configFile))
+                ? PluginFolders.deferred(plugins, builtIn, Optional.ofNullable(b.pluginsDir), UsedFolders.of(first))
                 : new PluginFolders(plugins, builtIn, Optional.ofNullable(b.pluginsDir)));
         JacksonOpenAiWire wire = new JacksonOpenAiWire();
         this.engine = new Engine(metrics);
         this.builder = new GenerationBuilder(folders::registry, secrets, wire, engine.children(), engine, metrics,
                 Optional.of(new RunningAdmin(this)));
 
-        Problems problems = new Problems();
-        this.config = loader.load(configFile, problems);
         engine.install(FreshThread.call("heimdall-reload", () -> DeferredPlugins.first(folders,
                 () -> builder.build(config, problems, folders.registryNow()), () -> {
                     Problems again = new Problems();

@@ -243,9 +243,11 @@ final class AttemptRunner {
             return new Outcome(result, null, Fault.NONE, null);
         } catch (RuntimeException e) {
             GatewayException ge = e instanceof GatewayException x ? x : unexpected(target, e);
-            boolean fromSink = state.sinkFailure != null && (e == state.sinkFailure || ge.getCause() == state.sinkFailure)
-                    || state.scope.flushFailed();
-            Fault fault = fromSink ? (ge.error().status() == 499 || state.scope.flushFailed() ? Fault.CLIENT_ABORT : Fault.HOOK)
+            // A deferred flush that failed (the client left) makes whatever the provider then threw the client's doing.
+            boolean flushFailed = state.scope.flushFailed();
+            boolean fromSink = flushFailed
+                    || state.sinkFailure != null && (e == state.sinkFailure || ge.getCause() == state.sinkFailure);
+            Fault fault = fromSink ? (flushFailed || ge.error().status() == 499 ? Fault.CLIENT_ABORT : Fault.HOOK)
                     : classify(ge.error());
             Failure kind;
             Optional<Integer> cancelled = ctx.cancelledStatus();

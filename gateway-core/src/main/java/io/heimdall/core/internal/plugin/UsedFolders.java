@@ -1,10 +1,7 @@
 package io.heimdall.core.internal.plugin;
 
-import io.heimdall.core.internal.config.ConfigLoader;
 import io.heimdall.core.internal.config.GatewayConfig;
-import io.heimdall.core.internal.config.Problems;
 
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -19,14 +16,8 @@ public final class UsedFolders {
     private UsedFolders() {
     }
 
-    /** The folders the config file names; every folder if it cannot be read. */
-    public static Predicate<String> of(ConfigLoader loader, Path configFile) {
-        GatewayConfig config;
-        try {
-            config = loader.load(configFile, new Problems());
-        } catch (RuntimeException e) {
-            return name -> true;
-        }
+    /** The folders {@code config} names. */
+    public static Predicate<String> of(GatewayConfig config) {
         Set<String> ids = new HashSet<>();
         config.plugins().forEach(p -> ids.add(p.id()));
         config.router().ifPresent(r -> ids.add(r.id()));

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The cache: an exact tier (the request's canonical hash) and a semantic tier (the last user message's embedding,
@@ -51,7 +52,7 @@ final class SemanticCache implements Plugin, ResponseCache {
     private final ScheduledExecutorService maintenance;
     private boolean heapWarned; // maintenance thread only
     /** Stores handed to the maintenance thread and not yet added: the last one of a burst refreshes the searcher. */
-    private final java.util.concurrent.atomic.AtomicInteger queuedStores = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger queuedStores = new AtomicInteger();
 
     SemanticCache(Settings settings, PluginContext context) {
         this.settings = settings;
