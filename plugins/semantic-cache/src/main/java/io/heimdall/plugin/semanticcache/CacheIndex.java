@@ -18,7 +18,6 @@ import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
@@ -233,7 +232,7 @@ final class CacheIndex implements AutoCloseable {
      * purged in the background), so no filter varies per query.
      */
     List<Entry> nearest(float[] vector, String scope, int k, long now, double minScore) {
-        List<Entry> found = search(s -> s.search(new KnnFloatVectorQuery(VECTOR, vector, k, scopes.query(scope)), k),
+        List<Entry> found = search(s -> s.search(new EveryLeafKnnQuery(VECTOR, vector, k, scopes.query(scope)), k),
                 minScore);
         found.removeIf(e -> e.expiresAt() <= now);
         return found;
