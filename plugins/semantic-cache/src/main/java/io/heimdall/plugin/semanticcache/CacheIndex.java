@@ -18,6 +18,7 @@ import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
@@ -232,8 +233,18 @@ final class CacheIndex implements AutoCloseable {
      * purged in the background), so no filter varies per query.
      */
     List<Entry> nearest(float[] vector, String scope, int k, long now, double minScore) {
-        List<Entry> found = search(s -> s.search(new EveryLeafKnnQuery(VECTOR, vector, k, scopes.query(scope)), k),
-                minScore);
+        Query filter = scopes.query(scope);
+        List<Entry> found = search(s -> {
+            TopDocs top = s.search(new KnnFloatVectorQuery(VECTOR, vector, k, filter), k);
+            IndexReader reader = s.getIndexReader();
+            if (reader.leaves().size() > 1 && reader.maxDoc() <= EveryLeafKnnQuery.MAX_DOCS
+                    && (top.scoreDocs.length == 0 || 2.0 * top.scoreDocs[0].score - 1.0 < minScore)) {
+                // Nothing good enough in several segments: Lucene's share of k per segment can miss an entry beside a
+                // crowd of similar ones; search each segment for the full k (see EveryLeafKnnQuery).
+                top = s.search(new EveryLeafKnnQuery(VECTOR, vector, k, filter), k);
+            }
+            return top;
+        }, minScore);
         found.removeIf(e -> e.expiresAt() <= now);
         return found;
     }
