@@ -24,12 +24,12 @@ import java.util.Optional;
  * @param parentId      the parent request's id, for a child request
  * @param caller        the caller's id ({@code anonymous} without authentication)
  * @param clientAddress the client's IP address
- * @param bytesIn       the request body's {@code content-length}, when the client sent one
+ * @param contentLength the request's {@code content-length} header values (parsed on the writer thread)
  * @param summary       how it ended
  * @param prompt        the message texts, only with {@code include-prompts}
  */
 record AccessLogEntry(Instant start, String requestId, Optional<String> parentId, String caller, String clientAddress,
-                      Optional<Long> bytesIn, RequestSummary summary, Optional<List<Map<String, String>>> prompt) {
+                      List<String> contentLength, RequestSummary summary, Optional<List<Map<String, String>>> prompt) {
     private static final JsonFactory JSON = new JsonFactory();
     // field names encoded once (a String name is re-encoded for every line)
     private static final SerializedString F_TIME = new SerializedString("time");
@@ -100,8 +100,9 @@ record AccessLogEntry(Instant start, String requestId, Optional<String> parentId
             tokens(g, summary.usage().get());
         }
         string(g, F_CACHE, summary.cached() ? "hit" : "miss");
-        if (bytesIn.isPresent()) {
-            number(g, F_BYTES_IN, bytesIn.get());
+        long bytesIn = bytesIn();
+        if (bytesIn >= 0) {
+            number(g, F_BYTES_IN, bytesIn);
         }
         number(g, F_BYTES_OUT, summary.bytesOut());
         if (prompt.isPresent()) {
@@ -116,6 +117,18 @@ record AccessLogEntry(Instant start, String requestId, Optional<String> parentId
             g.writeEndArray();
         }
         g.writeEndObject();
+    }
+
+    /** The body's declared length, or -1 when the client sent none (or not a number). */
+    long bytesIn() {
+        if (contentLength.isEmpty()) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(contentLength.getFirst().trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /**
