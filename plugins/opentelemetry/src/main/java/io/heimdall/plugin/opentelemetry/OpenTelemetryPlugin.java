@@ -64,7 +64,11 @@ final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
 
         @Override
         public String get(RequestContext carrier, String key) {
-            return carrier == null ? null : carrier.header(key).orElse(null);
+            if (carrier == null) {
+                return null;
+            }
+            List<String> values = carrier.headers().get(key); // the propagator's names are lower-case, as the map's
+            return values == null || values.isEmpty() ? null : values.getFirst();
         }
     };
 
