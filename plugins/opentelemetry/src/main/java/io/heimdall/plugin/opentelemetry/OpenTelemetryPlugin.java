@@ -55,6 +55,7 @@ final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
     private static final String SCOPE = "io.heimdall.plugin.opentelemetry";
     /** Spans per export: big enough that an export's fixed costs (HTTP round trip, marshaler set-up) stay small. */
     static final int EXPORT_BATCH = 512;
+    private static final long ANCHOR_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final TextMapPropagator PROPAGATOR = W3CTraceContextPropagator.getInstance();
     private static final TextMapGetter<RequestContext> HEADERS = new TextMapGetter<>() {
         @Override
@@ -78,10 +79,13 @@ final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
     private final SpanQueue spans;
     private final boolean captureContent;
     private final PluginContext context;
+    private volatile long offset;
+    private volatile long anchoredAt;
 
     OpenTelemetryPlugin(TracingSettings settings, PluginContext context) {
         this.context = context;
         this.captureContent = settings.captureContent();
+        anchor(System.nanoTime());
         var resource = Resource.getDefault().toBuilder().put("service.name", settings.serviceName());
         settings.resourceAttributes().forEach(resource::put);
         this.scope = SpanRecord.Scope.of(resource.build(), SCOPE);
@@ -124,9 +128,23 @@ final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
         return Optional.of(this);
     }
 
+    /**
+     * Now in epoch nanoseconds: {@link System#nanoTime} (an intrinsic) plus an offset read from the plugin's clock at
+     * most once a second, as the SDK's anchored clock does (a {@link java.time.Clock#instant} per span cost more than
+     * the rest of the span's bookkeeping).
+     */
     private long now() {
+        long nano = System.nanoTime();
+        if (nano - anchoredAt > ANCHOR_NANOS) {
+            anchor(nano);
+        }
+        return nano + offset;
+    }
+
+    private void anchor(long nano) {
         var i = context.clock().instant();
-        return TimeUnit.SECONDS.toNanos(i.getEpochSecond()) + i.getNano();
+        offset = TimeUnit.SECONDS.toNanos(i.getEpochSecond()) + i.getNano() - nano;
+        anchoredAt = nano;
     }
 
     private static String operationName(String operation) {
