@@ -3,6 +3,7 @@ package io.heimdall.plugin.accesslog;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.heimdall.api.model.Usage;
 import io.heimdall.api.observe.RequestSummary;
 
@@ -23,68 +24,111 @@ import java.util.Optional;
  * @param parentId      the parent request's id, for a child request
  * @param caller        the caller's id ({@code anonymous} without authentication)
  * @param clientAddress the client's IP address
- * @param bytesIn       the request body's {@code content-length}, when the client sent one
+ * @param contentLength the request's {@code content-length} header values (parsed on the writer thread)
  * @param summary       how it ended
  * @param prompt        the message texts, only with {@code include-prompts}
  */
 record AccessLogEntry(Instant start, String requestId, Optional<String> parentId, String caller, String clientAddress,
-                      Optional<Long> bytesIn, RequestSummary summary, Optional<List<Map<String, String>>> prompt) {
+                      List<String> contentLength, RequestSummary summary, Optional<List<Map<String, String>>> prompt) {
     private static final JsonFactory JSON = new JsonFactory();
+    // field names encoded once (a String name is re-encoded for every line)
+    private static final SerializedString F_TIME = new SerializedString("time");
+    private static final SerializedString F_REQUEST_ID = new SerializedString("request_id");
+    private static final SerializedString F_PARENT_REQUEST_ID = new SerializedString("parent_request_id");
+    private static final SerializedString F_CALLER = new SerializedString("caller");
+    private static final SerializedString F_CLIENT_ADDRESS = new SerializedString("client_address");
+    private static final SerializedString F_ROUTE = new SerializedString("route");
+    private static final SerializedString F_MODEL = new SerializedString("model");
+    private static final SerializedString F_SERVED_BY = new SerializedString("served_by");
+    private static final SerializedString F_PROVIDER = new SerializedString("provider");
+    private static final SerializedString F_SERVED_MODEL = new SerializedString("served_model");
+    private static final SerializedString F_ERROR_TYPE = new SerializedString("error_type");
+    private static final SerializedString F_ERROR_CODE = new SerializedString("error_code");
+    private static final SerializedString F_CACHE = new SerializedString("cache");
+    private static final SerializedString F_ROLE = new SerializedString("role");
+    private static final SerializedString F_CONTENT = new SerializedString("content");
+    private static final SerializedString F_ATTEMPTS = new SerializedString("attempts");
+    private static final SerializedString F_STATUS = new SerializedString("status");
+    private static final SerializedString F_LATENCY_MS = new SerializedString("latency_ms");
+    private static final SerializedString F_TTFT_MS = new SerializedString("ttft_ms");
+    private static final SerializedString F_BYTES_IN = new SerializedString("bytes_in");
+    private static final SerializedString F_BYTES_OUT = new SerializedString("bytes_out");
+    private static final SerializedString F_PROMPT = new SerializedString("prompt");
+    private static final SerializedString F_COMPLETION = new SerializedString("completion");
+    private static final SerializedString F_TOTAL = new SerializedString("total");
+    private static final SerializedString F_CACHED = new SerializedString("cached");
+    private static final SerializedString F_REASONING = new SerializedString("reasoning");
+    private static final SerializedString F_MESSAGES = new SerializedString("messages");
+    private static final SerializedString F_TOKENS = new SerializedString("tokens");
 
     /** Writes this entry as one JSON object (no newline) to {@code g}, its time formatted by {@code time}. */
     void writeTo(JsonGenerator g, LogTime time) throws IOException {
         g.writeStartObject();
-        g.writeStringField("time", time.format(start));
-        g.writeStringField("request_id", requestId);
+        string(g, F_TIME, time.format(start));
+        string(g, F_REQUEST_ID, requestId);
         if (parentId.isPresent()) {
-            g.writeStringField("parent_request_id", parentId.get());
+            string(g, F_PARENT_REQUEST_ID, parentId.get());
         }
-        g.writeStringField("caller", caller);
-        g.writeStringField("client_address", clientAddress);
-        g.writeStringField("route", summary.operation());
+        string(g, F_CALLER, caller);
+        string(g, F_CLIENT_ADDRESS, clientAddress);
+        string(g, F_ROUTE, summary.operation());
         if (summary.model().isPresent()) {
-            g.writeStringField("model", summary.model().get());
+            string(g, F_MODEL, summary.model().get());
         }
         if (summary.servedBy().isPresent()) {
             String served = summary.servedBy().get();
             int slash = served.indexOf('/');
-            g.writeStringField("served_by", served);
-            g.writeStringField("provider", slash < 0 ? served : served.substring(0, slash));
+            string(g, F_SERVED_BY, served);
+            string(g, F_PROVIDER, slash < 0 ? served : served.substring(0, slash));
             if (slash >= 0) {
-                g.writeStringField("served_model", served.substring(slash + 1));
+                string(g, F_SERVED_MODEL, served.substring(slash + 1));
             }
         }
-        g.writeNumberField("attempts", summary.attempts());
-        g.writeNumberField("status", summary.status());
+        number(g, F_ATTEMPTS, summary.attempts());
+        number(g, F_STATUS, summary.status());
         if (summary.error().isPresent()) {
-            g.writeStringField("error_type", summary.error().get().type());
+            string(g, F_ERROR_TYPE, summary.error().get().type());
             if (summary.error().get().code().isPresent()) {
-                g.writeStringField("error_code", summary.error().get().code().get());
+                string(g, F_ERROR_CODE, summary.error().get().code().get());
             }
         }
-        g.writeNumberField("latency_ms", summary.latency().toNanos() / 1e6);
+        number(g, F_LATENCY_MS, summary.latency().toNanos() / 1e6);
         if (summary.timeToFirstToken().isPresent()) {
-            g.writeNumberField("ttft_ms", summary.timeToFirstToken().get().toNanos() / 1e6);
+            number(g, F_TTFT_MS, summary.timeToFirstToken().get().toNanos() / 1e6);
         }
         if (summary.usage().isPresent()) {
             tokens(g, summary.usage().get());
         }
-        g.writeStringField("cache", summary.cached() ? "hit" : "miss");
-        if (bytesIn.isPresent()) {
-            g.writeNumberField("bytes_in", bytesIn.get());
+        string(g, F_CACHE, summary.cached() ? "hit" : "miss");
+        long bytesIn = bytesIn();
+        if (bytesIn >= 0) {
+            number(g, F_BYTES_IN, bytesIn);
         }
-        g.writeNumberField("bytes_out", summary.bytesOut());
+        number(g, F_BYTES_OUT, summary.bytesOut());
         if (prompt.isPresent()) {
-            g.writeArrayFieldStart("messages");
+            g.writeFieldName(F_MESSAGES);
+            g.writeStartArray();
             for (Map<String, String> m : prompt.get()) {
                 g.writeStartObject();
-                g.writeStringField("role", m.get("role"));
-                g.writeStringField("content", m.get("content"));
+                string(g, F_ROLE, m.get("role"));
+                string(g, F_CONTENT, m.get("content"));
                 g.writeEndObject();
             }
             g.writeEndArray();
         }
         g.writeEndObject();
+    }
+
+    /** The body's declared length, or -1 when the client sent none (or not a number). */
+    long bytesIn() {
+        if (contentLength.isEmpty()) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(contentLength.getFirst().trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /**
@@ -144,16 +188,32 @@ record AccessLogEntry(Instant start, String requestId, Optional<String> parentId
     }
 
     private static void tokens(JsonGenerator g, Usage u) throws IOException {
-        g.writeObjectFieldStart("tokens");
-        g.writeNumberField("prompt", u.promptTokens());
-        g.writeNumberField("completion", u.completionTokens());
-        g.writeNumberField("total", u.totalTokens());
+        g.writeFieldName(F_TOKENS);
+        g.writeStartObject();
+        number(g, F_PROMPT, u.promptTokens());
+        number(g, F_COMPLETION, u.completionTokens());
+        number(g, F_TOTAL, u.totalTokens());
         if (u.cachedTokens().isPresent()) {
-            g.writeNumberField("cached", u.cachedTokens().get());
+            number(g, F_CACHED, u.cachedTokens().get());
         }
         if (u.reasoningTokens().isPresent()) {
-            g.writeNumberField("reasoning", u.reasoningTokens().get());
+            number(g, F_REASONING, u.reasoningTokens().get());
         }
         g.writeEndObject();
+    }
+
+    private static void string(JsonGenerator g, SerializedString name, String value) throws IOException {
+        g.writeFieldName(name);
+        g.writeString(value);
+    }
+
+    private static void number(JsonGenerator g, SerializedString name, long value) throws IOException {
+        g.writeFieldName(name);
+        g.writeNumber(value);
+    }
+
+    private static void number(JsonGenerator g, SerializedString name, double value) throws IOException {
+        g.writeFieldName(name);
+        g.writeNumber(value);
     }
 }

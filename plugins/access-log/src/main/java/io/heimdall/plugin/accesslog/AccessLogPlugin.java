@@ -85,7 +85,7 @@ final class AccessLogPlugin implements Plugin, Observer, Hook {
                 : Optional.empty();
         AccessLogEntry entry = new AccessLogEntry(end.minus(summary.latency()), ctx.requestId(),
                 ctx.parent().map(RequestContext::requestId), ctx.caller().id(), ctx.clientAddress(),
-                ctx.header("content-length").flatMap(AccessLogPlugin::parseLong), summary, prompt);
+                ctx.headers().getOrDefault("content-length", List.of()), summary, prompt); // names are lower-case
         if (closing || queued.incrementAndGet() > queueSize) {
             if (!closing) {
                 queued.decrementAndGet();
@@ -94,14 +94,6 @@ final class AccessLogPlugin implements Plugin, Observer, Hook {
             return;
         }
         queue.add(entry);
-    }
-
-    private static Optional<Long> parseLong(String s) {
-        try {
-            return Optional.of(Long.parseLong(s.trim()));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 
     private void drain() {

@@ -220,6 +220,19 @@ class OpenTelemetryGatewayTest {
     }
 
     @Test
+    void anUnsampledParentIsFollowedUpstreamAndNothingIsExported() throws Exception {
+        startGateway(receiver.endpoint(), false);
+        String unsampled = "0af7651916cd43dd8448eb211c80319c";
+        assertEquals(200, chat(false, Optional.of("00-" + unsampled + "-" + PARENT_SPAN + "-00")));
+        String upstream = flaky.requests().getFirst().header("traceparent").orElse("<none>");
+        assertTrue(upstream.startsWith("00-" + unsampled + "-") && upstream.endsWith("-00"), upstream);
+        assertEquals(200, chat(false, Optional.of("00-" + TRACE_ID + "-" + PARENT_SPAN + "-01")));
+        List<Span> spans = receiver.await(all -> all.stream()
+                .anyMatch(s -> s.getKind() == Span.SpanKind.SPAN_KIND_SERVER));
+        assertTrue(spans.stream().allMatch(s -> hex(s.getTraceId()).equals(TRACE_ID)), "only the sampled trace");
+    }
+
+    @Test
     void anUnreachableCollectorFailsNoRequest() throws Exception {
         int closed;
         try (ServerSocket probe = new ServerSocket(0)) {
