@@ -51,7 +51,7 @@ record Settings(Path directory, Optional<String> embedder, double threshold, Dur
                 .optional("semantic", true, "Whether the semantic tier is on (else exact matches only)")
                 .optional("max-messages", 4L, "Conversations with more messages skip the semantic tier").min(1)
                 .optional("max-temperature", 1.0, "Requests with a higher temperature are not cached").min(0)
-                .optional("candidates", 20L, "Nearest neighbours a semantic lookup asks for (10-50)").range(1, 200)
+                .optional("candidates", 80L, "Nearest neighbours a semantic lookup asks for (more: better recall in a large index)").range(1, 200)
                 .optional("guard", true, "Near-miss guard: numbers, named entities and negations must agree")
                 .optional("purge-interval", Duration.ofSeconds(30), "How often expired entries are purged")
                 .optional("commit-interval", Duration.ofSeconds(1), "How often new entries are committed to disk")

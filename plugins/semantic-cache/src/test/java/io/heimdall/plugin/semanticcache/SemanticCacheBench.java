@@ -191,7 +191,10 @@ class SemanticCacheBench {
         return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 
-    /** Semantic lookups as the cache makes them: k=20, scope filter, candidates read from the threshold up. */
+    /**
+     * Semantic lookups as the cache made them until the sixth session: k=20 (80 now; ExistingIndexBench measures
+     * other k), scope filter, candidates read from the threshold up.
+     */
     private static void semantic(CacheIndex index, String n, List<float[]> sample, List<Integer> sampleIds,
                                  int deletedBelow, SplittableRandom random, String label) {
         long[] semantic = new long[sample.size()];
