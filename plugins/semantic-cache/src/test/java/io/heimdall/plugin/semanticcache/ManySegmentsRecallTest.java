@@ -15,9 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Recall of the semantic tier on an index shaped like a busy cache: a few distinct prompts stored first, then a crowd
  * of near-identical ones (a templated request with a different id each time), refreshed after each burst of stores, so
  * the index is several segments of mixed sizes. Every query lies close to one distinct entry (cosine ≈ 0.9) and far from
- * the crowd; all of them must be found with 20 candidates (the default was 20 when this was found; 80 now) and the
- * default threshold, as a lookup asks. Lucene's
- * default search alone lost a quarter of them on this shape; a miss is now searched again ({@link EveryLeafKnnQuery}).
+ * the crowd; all of them must be found with 20 candidates (the default when this was found; 80 now) and the default
+ * threshold, as a lookup asks. Lucene's default search alone lost a quarter of them on this shape; a miss is now
+ * searched again ({@link EveryLeafKnnQuery}).
  */
 class ManySegmentsRecallTest {
     private static final int DIM = 384;
