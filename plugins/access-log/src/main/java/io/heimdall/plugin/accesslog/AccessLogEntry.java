@@ -1,36 +1,31 @@
 package io.heimdall.plugin.accesslog;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import io.heimdall.api.model.Usage;
 import io.heimdall.api.observe.RequestSummary;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * One request as the log records it, captured on the request path and formatted on the writer thread. It holds no
- * credentials: the context's headers are never copied, only the caller's id and the body's declared length.
+ * One request as the log records it, captured and formatted on the request path (into a {@link LineBuffer}). It holds
+ * no credentials: the context's headers are never copied, only the caller's id and the body's declared length.
  *
  * @param start         when the request arrived
  * @param requestId     its id
  * @param parentId      the parent request's id, for a child request
  * @param caller        the caller's id ({@code anonymous} without authentication)
  * @param clientAddress the client's IP address
- * @param contentLength the request's {@code content-length} header values (parsed on the writer thread)
+ * @param contentLength the request's {@code content-length} header values
  * @param summary       how it ended
  * @param prompt        the message texts, only with {@code include-prompts}
  */
 record AccessLogEntry(Instant start, String requestId, Optional<String> parentId, String caller, String clientAddress,
                       List<String> contentLength, RequestSummary summary, Optional<List<Map<String, String>>> prompt) {
-    private static final JsonFactory JSON = new JsonFactory();
     // field names encoded once (a String name is re-encoded for every line)
     private static final SerializedString F_TIME = new SerializedString("time");
     private static final SerializedString F_REQUEST_ID = new SerializedString("request_id");
@@ -128,43 +123,6 @@ record AccessLogEntry(Instant start, String requestId, Optional<String> parentId
             return Long.parseLong(contentLength.getFirst().trim());
         } catch (NumberFormatException e) {
             return -1;
-        }
-    }
-
-    /**
-     * A reusable buffer of JSON lines: one generator for a whole batch instead of a generator, a stream and a copy
-     * per line. {@link #add} returns where the line starts; the line runs to the next start (or {@link #size}).
-     */
-    static final class Lines extends ByteArrayOutputStream {
-        private final JsonGenerator generator;
-        private final LogTime time = new LogTime();
-
-        Lines() {
-            super(16 * 1024);
-            try {
-                generator = JSON.createGenerator(this, JsonEncoding.UTF8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            generator.setRootValueSeparator(null);
-        }
-
-        /** Appends the entry's line, newline included, and returns the offset it starts at. */
-        int add(AccessLogEntry entry) {
-            int start = count;
-            try {
-                entry.writeTo(generator, time);
-                generator.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            write('\n');
-            return start;
-        }
-
-        /** The buffer itself (valid up to {@link #size()}), not a copy. */
-        byte[] bytes() {
-            return buf;
         }
     }
 

@@ -13,8 +13,9 @@ import java.util.Optional;
 /**
  * Creates the {@code access-log} plugin: one JSON line per client request (and per child request) with its id,
  * caller, route, model asked and served, attempts, status, latency, time to first token, tokens and cache result, to
- * stdout or to a file rotated by size. Lines are formatted and written by one thread of its own from a bounded queue;
- * when the queue is full a line is dropped and counted ({@code heimdall_access_log_dropped}). See
+ * stdout or to a file rotated by size. Lines are formatted on the request path into a bounded buffer and written by one
+ * thread of its own every 50 ms; when the buffer is full a line is dropped and counted
+ * ({@code heimdall_access_log_dropped}). See
  * {@code docs/observability.md}.
  *
  * <pre>{@code

@@ -17,29 +17,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The plugin instance. On the request path it only copies a few fields into an {@link AccessLogEntry} and adds it to
- * a bounded lock-free queue (never blocking, never waking a thread: a wake-up per request cost more than the rest of
- * the plugin); one daemon thread looks every {@value #WRITE_INTERVAL_MS} ms, formats what is queued as JSON lines and
- * writes and flushes them as one batch. With {@code include-prompts} it is also a hook that keeps the request's
- * message texts.
+ * The plugin instance. On the request path it formats the request's line into a {@link LineBuffer} (bytes, under a
+ * lock held while the line is formatted: never waking a thread, since a wake-up per request cost more than the rest
+ * of the plugin); one daemon thread takes the filled buffer every {@value #WRITE_INTERVAL_MS} ms and writes and
+ * flushes its lines as one batch. With {@code include-prompts} it is also a hook that keeps the request's message
+ * texts.
  */
 final class AccessLogPlugin implements Plugin, Observer, Hook {
     static final String DROPPED = "access_log_dropped";
     private static final long CLOSE_WAIT_MS = 2_000;
     static final long WRITE_INTERVAL_MS = 50;
-    private static final int LINES_BUFFER = 64 * 1024;
     private static final String PROMPT_ATTRIBUTE = "access-log.prompt";
 
     private final AccessLogSink sink;
-    private final Queue<AccessLogEntry> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger queued = new AtomicInteger();
-    private final int queueSize;
+    private final LineBuffer lines;
     private final boolean includePrompts;
     private final PluginContext context;
     private final Thread writer;
@@ -47,7 +41,7 @@ final class AccessLogPlugin implements Plugin, Observer, Hook {
 
     AccessLogPlugin(AccessLogSink sink, int queueSize, boolean includePrompts, PluginContext context) {
         this.sink = sink;
-        this.queueSize = queueSize;
+        this.lines = new LineBuffer(queueSize);
         this.includePrompts = includePrompts;
         this.context = context;
         context.metrics().describe(DROPPED, MetricType.COUNTER, "Access log lines dropped because the write queue "
@@ -86,39 +80,30 @@ final class AccessLogPlugin implements Plugin, Observer, Hook {
         AccessLogEntry entry = new AccessLogEntry(end.minus(summary.latency()), ctx.requestId(),
                 ctx.parent().map(RequestContext::requestId), ctx.caller().id(), ctx.clientAddress(),
                 ctx.headers().getOrDefault("content-length", List.of()), summary, prompt); // names are lower-case
-        if (closing || queued.incrementAndGet() > queueSize) {
-            if (!closing) {
-                queued.decrementAndGet();
-            }
-            context.metrics().count(DROPPED, Map.of(), 1);
-            return;
+        boolean added;
+        try {
+            added = !closing && lines.append(entry);
+        } catch (RuntimeException e) {
+            added = false;
+            context.logger().log(System.Logger.Level.WARNING, "Access log line not formatted: " + e);
         }
-        queue.add(entry);
+        if (!added) {
+            context.metrics().count(DROPPED, Map.of(), 1);
+        }
     }
 
     private void drain() {
-        List<AccessLogEntry> batch = new ArrayList<>();
-        AccessLogEntry.Lines lines = new AccessLogEntry.Lines();
         while (true) {
             boolean last = closing;
-            for (AccessLogEntry e = queue.poll(); e != null; e = queue.poll()) {
-                queued.decrementAndGet();
-                batch.add(e);
-            }
-            if (!batch.isEmpty()) {
+            LineBuffer.Lines batch = lines.take();
+            if (batch.lines() > 0) {
                 try {
-                    for (AccessLogEntry e : batch) {
-                        int start = lines.add(e);
-                        sink.write(lines.bytes(), start, lines.size() - start);
-                        if (lines.size() > LINES_BUFFER) {
-                            lines.reset();
-                        }
+                    for (int i = 0; i < batch.lines(); i++) {
+                        sink.write(batch.bytes(), batch.start(i), batch.end(i) - batch.start(i));
                     }
-                    lines.reset();
                     sink.flush();
                 } catch (IOException | RuntimeException e) {
-                    context.metrics().count(DROPPED, Map.of(), batch.size());
-                    lines = new AccessLogEntry.Lines(); // the generator may be mid-object
+                    context.metrics().count(DROPPED, Map.of(), batch.lines());
                     context.logger().log(System.Logger.Level.WARNING, "Access log write failed: " + e.getMessage());
                 }
                 batch.clear();
