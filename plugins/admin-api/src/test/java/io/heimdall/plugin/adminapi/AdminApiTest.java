@@ -129,6 +129,7 @@ class AdminApiTest {
     void historyShowsDiffsAndRollsBack() throws Exception {
         admin("PUT", "/api/admin/models/fast", "{\"targets\":[{\"model\":\"mock/echo\"}]}", 200);
         assertEquals(200, chat("fast"));
+        assertTrue(Files.readString(file).contains("# the gateway's config"), "a structured change keeps comments");
         JsonNode versions = admin("GET", "/api/admin/history", null, 200);
         assertEquals(2, versions.size(), versions.toString());
         JsonNode v2 = admin("GET", "/api/admin/history/2", null, 200);
