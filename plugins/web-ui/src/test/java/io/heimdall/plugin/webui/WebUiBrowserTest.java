@@ -225,6 +225,13 @@ class WebUiBrowserTest {
 
         card.findElement(By.xpath(".//button[normalize-space()='Test connection']")).click();
         until(ExpectedConditions.textToBePresentInElement(card.findElement(By.className("test-result")), "OK in"));
+        assertTrue(driver.findElement(By.id("status")).getText().contains("written to the config file as typed"),
+                driver.findElement(By.id("status")).getText());
+        assertTrue(Files.readString(file).contains("# the web UI test's config"), "the file keeps its comments");
+
+        // The literal key is masked in the editor and the download: the Config page says so.
+        driver.get(gateway.baseUrl() + "/ui/#/config");
+        until(ExpectedConditions.textToBePresentInElementLocated(By.className("masked-note"), "1 secret value"));
     }
 
     @Test
