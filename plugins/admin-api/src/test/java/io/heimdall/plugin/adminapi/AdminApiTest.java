@@ -162,6 +162,11 @@ class AdminApiTest {
         assertTrue(types.toString().contains("\"id\":\"mock\""), types.toString());
         assertTrue(types.toString().contains("\"key\":\"history-size\""), types.toString());
         assertEquals("closed", admin("GET", "/api/admin/health", null, 200).get(0).path("breaker").asText());
+        chat("mock/fail-500");
+        JsonNode failure = admin("GET", "/api/admin/health", null, 200).get(0).path("recent_errors").path(0);
+        assertEquals(500, failure.path("status").asInt(), failure.toString());
+        assertEquals("fail-500", failure.path("model").asText(), failure.toString());
+        assertEquals("provider", failure.path("fault").asText(), failure.toString());
         JsonNode openapi = admin("GET", "/api/admin/openapi.json", null, 200);
         assertTrue(openapi.isObject());
     }

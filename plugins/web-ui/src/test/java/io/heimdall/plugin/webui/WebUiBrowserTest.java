@@ -322,9 +322,11 @@ class WebUiBrowserTest {
 
         driver.get(gateway.baseUrl() + "/ui/#/plugins");
         until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "2. web-ui"));
+        chat("mock/fail-500");
         driver.get(gateway.baseUrl() + "/ui/#/dashboard");
         until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "Providers and keys"));
         until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("table"), "available"));
+        until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("table"), "500 provider at"));
     }
 
     @Test
