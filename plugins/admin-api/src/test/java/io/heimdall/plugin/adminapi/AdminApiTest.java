@@ -170,4 +170,62 @@ class AdminApiTest {
         JsonNode openapi = admin("GET", "/api/admin/openapi.json", null, 200);
         assertTrue(openapi.isObject());
     }
+
+    @Test
+    void aliasesProvidersAndPluginEntriesAreRemovedAndBadEntriesRefusedByPath() throws Exception {
+        admin("PUT", "/api/admin/providers/other", "{\"type\":\"mock\"}", 200);
+        admin("PUT", "/api/admin/models/fast", "{\"targets\":[{\"model\":\"other/echo\"}]}", 200);
+        assertEquals("other/echo", admin("GET", "/api/admin/models", null, 200)
+                .path("fast").path("targets").path(0).path("model").asText());
+        assertEquals(200, chat("fast"));
+        admin("DELETE", "/api/admin/models/fast", null, 200);
+        assertEquals(404, chat("fast"));
+        admin("DELETE", "/api/admin/providers/other", null, 200);
+        assertEquals(404, chat("other/echo"));
+        assertEquals(404, call("DELETE", "/api/admin/providers/other", null, TOKEN).statusCode());
+        assertEquals(404, call("DELETE", "/api/admin/models/fast", null, TOKEN).statusCode());
+
+        JsonNode unknown = admin("POST", "/api/admin/plugins", "{\"id\":\"no-such-plugin\"}", 422);
+        assertTrue(unknown.path("problems").toString().contains("plugins[1]"), unknown.toString());
+        JsonNode outOfRange = admin("PUT", "/api/admin/plugins/0",
+                "{\"id\":\"admin-api\",\"config\":{\"history-size\":0}}", 422);
+        assertTrue(outOfRange.path("problems").toString().contains("plugins[0].config.history-size"),
+                outOfRange.toString());
+        assertEquals(1, admin("GET", "/api/admin/plugins", null, 200).size());
+        assertEquals(404, call("DELETE", "/api/admin/plugins/5", null, TOKEN).statusCode());
+    }
+
+    @Test
+    void everyDocumentedRouteIsInTheOpenApiDescription() throws Exception {
+        JsonNode paths = admin("GET", "/api/admin/openapi.json", null, 200).path("paths");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`(GET|PUT|POST|DELETE) (/api/admin/[^`?]*)")
+                .matcher(Files.readString(Path.of("../../docs/admin-api.md")));
+        int routes = 0;
+        while (m.find()) {
+            routes++;
+            assertTrue(paths.path(m.group(2)).has(m.group(1).toLowerCase(java.util.Locale.ROOT)),
+                    m.group(1) + " " + m.group(2) + " is documented but not in openapi.json");
+        }
+        assertTrue(routes >= 25, "routes found in docs/admin-api.md: " + routes);
+    }
+
+    @Test
+    void promptsAreRecordedOnlyWhenEnabled() throws Exception {
+        Path other = Files.writeString(dir.resolve("prompts.yaml"), """
+                server: { host: 127.0.0.1, port: 0 }
+                providers: { mock: { type: mock } }
+                plugins:
+                  - { id: admin-api, config: { history-dir: "%s", record-prompts: true } }
+                """.formatted(dir.resolve("history-prompts")));
+        try (Gateway g = Gateway.builder().config(other).port(0).watchConfig(false).start()) {
+            HttpRequest chat = HttpRequest.newBuilder(URI.create(g.baseUrl() + "/v1/chat/completions"))
+                    .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"model\":\"mock/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"remember me\"}]}"))
+                    .build();
+            assertEquals(200, HTTP.send(chat, HttpResponse.BodyHandlers.ofString()).statusCode());
+            String recent = HTTP.send(HttpRequest.newBuilder(URI.create(g.baseUrl() + "/api/admin/requests")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertEquals("remember me", JSON.readTree(recent).path(0).path("prompt").asText(), recent);
+        }
+    }
 }
