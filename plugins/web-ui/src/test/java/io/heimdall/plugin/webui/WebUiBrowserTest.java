@@ -341,4 +341,31 @@ class WebUiBrowserTest {
         until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Plugin web-ui enabled"));
         assertEquals(200, get("/ui/").statusCode());
     }
+
+    /** Every control on every page (forms opened) has a label, and every button a name: keyboard and screen readers. */
+    @Test
+    void everyControlOnEveryPageIsLabelled() {
+        String unlabelled = """
+                return [...document.querySelectorAll('input, select, textarea, button')].filter(e => {
+                  if (e.type === 'hidden') return false;
+                  if (e.tagName === 'BUTTON') return !(e.textContent.trim() || e.getAttribute('aria-label'));
+                  return !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+                    && !e.getAttribute('aria-labelledby');
+                }).map(e => e.outerHTML.slice(0, 160));""";
+        String[][] pages = {{"dashboard", ""}, {"providers", "Add provider"}, {"routing", "Add alias"},
+                {"plugins", "Add plugin"}, {"playground", ""}, {"requests", ""}, {"config", ""}};
+        for (String[] page : pages) {
+            open(page[0]);
+            until(ExpectedConditions.invisibilityOfElementLocated(By.xpath("//main/p[normalize-space()='Loading…']")));
+            if (!page[1].isEmpty()) {
+                button(page[1]).click();
+                until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("main form")));
+            }
+            if (page[0].equals("providers")) {
+                new Select(named("provider-type")).selectByValue("mock");
+                button("Add key").click();
+            }
+            assertEquals(List.of(), ((JavascriptExecutor) driver).executeScript(unlabelled), "on " + page[0]);
+        }
+    }
 }
