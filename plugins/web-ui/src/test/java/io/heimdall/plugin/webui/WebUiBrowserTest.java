@@ -342,9 +342,29 @@ class WebUiBrowserTest {
         assertEquals(200, get("/ui/").statusCode());
     }
 
-    /** Every control on every page (forms opened) has a label, and every button a name: keyboard and screen readers. */
+    /**
+     * Text with less than WCAG AA contrast (4.5:1) against the background it is drawn on: each element with text of its
+     * own, its colour against the first opaque background among it and its ancestors.
+     */
+    private static final String LOW_CONTRAST = """
+            const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+            const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92
+              : Math.pow((v + 0.055) / 1.055, 2.4); }).reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+            const bg = e => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor);
+              if (c.length === 3 || c[3] > 0.5) return c; } return [255, 255, 255]; };
+            return [...document.querySelectorAll('body *')].filter(e => e.offsetParent !== null
+                && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())).map(e => {
+              const f = lum(rgb(getComputedStyle(e).color)), b = lum(bg(e));
+              const ratio = (Math.max(f, b) + 0.05) / (Math.min(f, b) + 0.05);
+              return ratio < 4.5 ? e.tagName + ' ' + ratio.toFixed(2) + ': ' + e.textContent.trim().slice(0, 40) : '';
+            }).filter(Boolean);""";
+
+    /**
+     * Every control on every page (forms opened) has a label, every button a name, and all text AA contrast: keyboard,
+     * screen readers, low vision.
+     */
     @Test
-    void everyControlOnEveryPageIsLabelled() {
+    void everyControlOnEveryPageIsLabelledAndReadable() {
         String unlabelled = """
                 return [...document.querySelectorAll('input, select, textarea, button')].filter(e => {
                   if (e.type === 'hidden') return false;
@@ -366,6 +386,7 @@ class WebUiBrowserTest {
                 button("Add key").click();
             }
             assertEquals(List.of(), ((JavascriptExecutor) driver).executeScript(unlabelled), "on " + page[0]);
+            assertEquals(List.of(), ((JavascriptExecutor) driver).executeScript(LOW_CONTRAST), "on " + page[0]);
         }
     }
 }
