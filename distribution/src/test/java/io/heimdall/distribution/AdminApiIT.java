@@ -96,5 +96,23 @@ class AdminApiIT {
         }
         // What the UI exports is the file on disk (the default config holds no secret to mask).
         assertEquals(Files.readString(conf), get(gateway.baseUrl() + "/api/admin/config/download").body());
+
+        // A provider added the way the UI's form adds it: served at once, the file keeps its comments, the export is
+        // still the file on disk (the key is an ${env:} reference, not a secret to mask).
+        HttpResponse<String> added = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl()
+                        + "/api/admin/providers/second")).timeout(Duration.ofSeconds(15))
+                .header("content-type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(
+                        "{\"type\":\"mock\",\"keys\":[{\"name\":\"main\",\"value\":\"${env:SECOND_KEY:-none}\"}]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, added.statusCode(), added.body());
+        String onDisk = Files.readString(conf);
+        assertTrue(onDisk.contains("# Heimdall default configuration.") && onDisk.contains("  second:"), onDisk);
+        assertEquals(onDisk, get(gateway.baseUrl() + "/api/admin/config/download").body());
+        HttpResponse<String> chat = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl()
+                        + "/v1/chat/completions")).timeout(Duration.ofSeconds(15))
+                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"second/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, chat.statusCode(), chat.body());
     }
 }
