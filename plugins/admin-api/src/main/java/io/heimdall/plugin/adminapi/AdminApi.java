@@ -304,7 +304,10 @@ final class AdminApi implements Plugin, Observer, Hook {
     }
 
     private static Endpoint route(String method, String path, EndpointHandler handler) {
-        return Endpoint.of(method, PREFIX + path, handler).withAccess(Access.ADMIN);
+        return Endpoint.of(method, PREFIX + path, (req, res) -> {
+            BrowserGuard.check(req);
+            handler.handle(req, res);
+        }).withAccess(Access.ADMIN);
     }
 
     private static String param(EndpointRequest req, String name) {

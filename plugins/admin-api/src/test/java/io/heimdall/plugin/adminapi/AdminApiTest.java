@@ -228,4 +228,54 @@ class AdminApiTest {
             assertEquals("remember me", JSON.readTree(recent).path(0).path("prompt").asText(), recent);
         }
     }
+
+    /** Sends a raw HTTP/1.1 request (the JDK client will not send another Host header) and answers its status line. */
+    static String raw(String baseUrl, String head) throws Exception {
+        URI uri = URI.create(baseUrl);
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write((head + "Connection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .lines().findFirst().orElse("");
+        }
+    }
+
+    @Test
+    void otherWebSitesCannotUseTheLoopbackAdminApi() throws Exception {
+        Path open = Files.writeString(dir.resolve("open.yaml"), """
+                server: { host: 127.0.0.1, port: 0 }
+                providers: { mock: { type: mock } }
+                plugins:
+                  - { id: admin-api, config: { history-dir: "%s" } }
+                """.formatted(dir.resolve("history-open")));
+        try (Gateway g = Gateway.builder().config(open).port(0).watchConfig(false).start()) {
+            String before = Files.readString(open);
+            // A page of another site posting a "simple" cross-site request (text/plain, no preflight).
+            HttpResponse<String> forged = HTTP.send(HttpRequest.newBuilder(URI.create(g.baseUrl()
+                            + "/api/admin/providers/mock/keys")).header("origin", "http://evil.example")
+                    .header("content-type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"name\":\"evil\",\"value\":\"sk-evil\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, forged.statusCode(), forged.body());
+            assertEquals("cross_origin_refused", JSON.readTree(forged.body()).path("error").path("code").asText());
+            assertEquals(before, Files.readString(open));
+            // The UI's own requests carry its origin: accepted.
+            HttpResponse<String> own = HTTP.send(HttpRequest.newBuilder(URI.create(g.baseUrl()
+                            + "/api/admin/config/validate")).header("origin", g.baseUrl())
+                    .POST(HttpRequest.BodyPublishers.ofString("providers: { mock: { type: mock } }")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, own.statusCode(), own.body());
+            // DNS rebinding: a request from loopback addressed to another host name.
+            String rebound = raw(g.baseUrl(), "GET /api/admin/config HTTP/1.1\r\nHost: evil.example:80\r\n");
+            assertTrue(rebound.contains(" 403"), rebound);
+            String local = raw(g.baseUrl(), "GET /api/admin/config HTTP/1.1\r\nHost: localhost:"
+                    + URI.create(g.baseUrl()).getPort() + "\r\n");
+            assertTrue(local.contains(" 200"), local);
+        }
+        // With the admin token, a cross-site request is refused as well.
+        HttpResponse<String> withToken = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl()
+                        + "/api/admin/plugins")).header("origin", "http://evil.example")
+                .header("authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, withToken.statusCode(), withToken.body());
+    }
 }
