@@ -225,6 +225,8 @@ class WebUiBrowserTest {
 
         card.findElement(By.xpath(".//button[normalize-space()='Test connection']")).click();
         until(ExpectedConditions.textToBePresentInElement(card.findElement(By.className("test-result")), "OK in"));
+        card.findElement(By.xpath(".//button[normalize-space()='Models']")).click();
+        until(ExpectedConditions.textToBePresentInElement(card.findElement(By.className("models")), "other/echo"));
         assertTrue(driver.findElement(By.id("status")).getText().contains("written to the config file as typed"),
                 driver.findElement(By.id("status")).getText());
         assertTrue(Files.readString(file).contains("# the web UI test's config"), "the file keeps its comments");
@@ -330,7 +332,7 @@ class WebUiBrowserTest {
     }
 
     @Test
-    void aPluginIsDisabledAndEnabledWithItsCheckbox() throws Exception {
+    void aPluginIsDisabledAndEnabledWithItsCheckboxAndConfiguredWithItsForm() throws Exception {
         open("plugins");
         named("enabled-1").click();
         until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Plugin web-ui disabled"));
@@ -340,6 +342,13 @@ class WebUiBrowserTest {
         named("enabled-1").click();
         until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Plugin web-ui enabled"));
         assertEquals(200, get("/ui/").statusCode());
+
+        // Its config form, drawn from the plugin's spec.
+        until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[aria-label='Configure admin-api']"))).click();
+        named("plugin.recent-requests").sendKeys("50");
+        button("Save plugin").click();
+        until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Plugin admin-api saved"));
+        assertTrue(Files.readString(file).contains("recent-requests: 50"), Files.readString(file));
     }
 
     /**

@@ -40,11 +40,12 @@ function providerCard(p, editor, types) {
     }
   };
   const listModels = async () => {
+    models.replaceChildren(h('p', {class: 'meta'}, 'Asking the provider for its models…'));
     try {
       const ids = await api('GET', `/providers/${encodeURIComponent(p.name)}/models`);
       models.replaceChildren(h('h3', {}, 'Models offered'), ids.length
         ? h('ul', {}, ids.map(id => h('li', {}, id))) : h('p', {}, 'This provider lists no models.'));
-    } catch (e) { fail(e); }
+    } catch (e) { models.replaceChildren(); fail(e); }
   };
   const remove = async () => {
     try {
