@@ -312,8 +312,20 @@ class WebUiBrowserTest {
         button("Add alias").click();
         named("alias").sendKeys("fast");
         named("target-model").sendKeys("mock/echo");
+        button("Add target").click();
+        List<WebElement> models = driver.findElements(By.name("target-model"));
+        models.get(1).sendKeys("mock/fail-500");
+        WebElement weight = driver.findElements(By.name("target-weight")).get(1);
+        weight.clear();
+        weight.sendKeys("3");
+        named("fallbacks").sendKeys("mock/slow");
         button("Save alias").click();
         until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Alias fast saved"));
+        String saved = Files.readString(file);
+        assertTrue(saved.contains("model: mock/fail-500") && saved.contains("weight: 3")
+                && saved.contains("- mock/slow"), saved);
+        until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("table"), "mock/fail-500"));
+        send("PUT", "/api/admin/models/fast", "{\"targets\":[{\"model\":\"mock/echo\"}]}");
         assertEquals(200, chat("fast"));
 
         driver.get(gateway.baseUrl() + "/ui/#/requests");
