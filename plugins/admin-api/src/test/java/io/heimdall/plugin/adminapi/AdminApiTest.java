@@ -209,15 +209,20 @@ class AdminApiTest {
         assertTrue(routes >= 25, "routes found in docs/admin-api.md: " + routes);
     }
 
-    @Test
-    void promptsAreRecordedOnlyWhenEnabled() throws Exception {
-        Path other = Files.writeString(dir.resolve("prompts.yaml"), """
+    /** A second gateway without admin.token, config file {@code <name>.yaml}, with one more admin-api setting. */
+    Gateway withoutToken(String name, String setting) throws Exception {
+        Path config = Files.writeString(dir.resolve(name + ".yaml"), """
                 server: { host: 127.0.0.1, port: 0 }
                 providers: { mock: { type: mock } }
                 plugins:
-                  - { id: admin-api, config: { history-dir: "%s", record-prompts: true } }
-                """.formatted(dir.resolve("history-prompts")));
-        try (Gateway g = Gateway.builder().config(other).port(0).watchConfig(false).start()) {
+                  - { id: admin-api, config: { history-dir: "%s", %s } }
+                """.formatted(dir.resolve("history-" + name), setting));
+        return Gateway.builder().config(config).port(0).watchConfig(false).start();
+    }
+
+    @Test
+    void promptsAreRecordedOnlyWhenEnabled() throws Exception {
+        try (Gateway g = withoutToken("prompts", "record-prompts: true")) {
             HttpRequest chat = HttpRequest.newBuilder(URI.create(g.baseUrl() + "/v1/chat/completions"))
                     .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
                             "{\"model\":\"mock/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"remember me\"}]}"))
@@ -243,13 +248,8 @@ class AdminApiTest {
 
     @Test
     void otherWebSitesCannotUseTheLoopbackAdminApi() throws Exception {
-        Path open = Files.writeString(dir.resolve("open.yaml"), """
-                server: { host: 127.0.0.1, port: 0 }
-                providers: { mock: { type: mock } }
-                plugins:
-                  - { id: admin-api, config: { history-dir: "%s" } }
-                """.formatted(dir.resolve("history-open")));
-        try (Gateway g = Gateway.builder().config(open).port(0).watchConfig(false).start()) {
+        Path open = dir.resolve("open.yaml");
+        try (Gateway g = withoutToken("open", "record-prompts: false")) {
             String before = Files.readString(open);
             // A page of another site posting a "simple" cross-site request (text/plain, no preflight).
             HttpResponse<String> forged = HTTP.send(HttpRequest.newBuilder(URI.create(g.baseUrl()
