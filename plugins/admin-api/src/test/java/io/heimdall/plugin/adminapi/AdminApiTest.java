@@ -109,6 +109,12 @@ class AdminApiTest {
         assertEquals(200, chat("fast"));
         admin("DELETE", "/api/admin/providers/other/keys/main", null, 200);
         assertFalse(Files.readString(file).contains(CANARY));
+
+        // Rolling back to a version with the removed key puts the key back (the gateway still knows it).
+        long withKey = admin("GET", "/api/admin/history", null, 200).size() - 1;
+        admin("POST", "/api/admin/history/" + withKey + "/rollback", null, 200);
+        assertTrue(Files.readString(file).contains(CANARY));
+        assertEquals(200, chat("fast"));
     }
 
     @Test
