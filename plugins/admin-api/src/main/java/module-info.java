@@ -7,6 +7,7 @@ module io.heimdall.plugin.adminapi {
     requires io.heimdall.api;
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
+    requires org.yaml.snakeyaml;
 
     provides io.heimdall.api.plugin.PluginFactory with io.heimdall.plugin.adminapi.AdminApiFactory;
 }

@@ -53,6 +53,12 @@ class AdminApiIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    private static HttpResponse<String> send(String method, String url, String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
+                .header("content-type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void theDefaultConfigServesTheAdminApiOnLoopbackOnly() throws Exception {
         Path conf = Files.copy(dist.resolve("conf/heimdall.yaml"), tmp.resolve("heimdall.yaml"));
@@ -96,5 +102,17 @@ class AdminApiIT {
         }
         // What the UI exports is the file on disk (the default config holds no secret to mask).
         assertEquals(Files.readString(conf), get(gateway.baseUrl() + "/api/admin/config/download").body());
+
+        // A provider added the way the UI's form adds it: served at once, the file keeps its comments, the export is
+        // still the file on disk (the key is an ${env:} reference, not a secret to mask).
+        HttpResponse<String> added = send("PUT", gateway.baseUrl() + "/api/admin/providers/second",
+                "{\"type\":\"mock\",\"keys\":[{\"name\":\"main\",\"value\":\"${env:SECOND_KEY:-none}\"}]}");
+        assertEquals(200, added.statusCode(), added.body());
+        String onDisk = Files.readString(conf);
+        assertTrue(onDisk.contains("# Heimdall default configuration.") && onDisk.contains("  second:"), onDisk);
+        assertEquals(onDisk, get(gateway.baseUrl() + "/api/admin/config/download").body());
+        HttpResponse<String> chat = send("POST", gateway.baseUrl() + "/v1/chat/completions",
+                "{\"model\":\"second/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertEquals(200, chat.statusCode(), chat.body());
     }
 }

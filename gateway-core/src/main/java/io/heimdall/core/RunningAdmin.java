@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The {@link GatewayAdmin} of a running {@link Gateway}: reads and masks its config file, validates proposed configs
@@ -36,6 +37,8 @@ final class RunningAdmin implements GatewayAdmin {
     private static final System.Logger LOG = System.getLogger(RunningAdmin.class.getName());
 
     private final Gateway gateway;
+    /** Every literal secret of the configs this gateway has run with, so a rollback can put back a removed one. */
+    private final AtomicReference<SecretMask> seen = new AtomicReference<>(SecretMask.none());
 
     RunningAdmin(Gateway gateway) {
         this.gateway = gateway;
@@ -158,10 +161,11 @@ final class RunningAdmin implements GatewayAdmin {
 
     private SecretMask mask() {
         PluginRegistry registry = gateway.registry();
-        return SecretMask.of(gateway.config(),
+        SecretMask current = SecretMask.of(gateway.config(),
                 type -> registry.find(PluginRegistry.Kind.PROVIDER, type).map(e -> (ProviderFactory) e.factory())
                         .map(f -> new ConfigSpec[]{f.configSpec(), f.keySpec()}),
                 id -> registry.find(PluginRegistry.Kind.PLUGIN, id).map(e -> e.factory().configSpec()));
+        return seen.updateAndGet(current::orElse);
     }
 
     private static boolean json(String text) {

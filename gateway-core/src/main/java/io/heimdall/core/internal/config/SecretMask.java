@@ -107,6 +107,18 @@ public final class SecretMask {
         }
     }
 
+    /** A mask that knows no secret. */
+    public static SecretMask none() {
+        return new SecretMask(Map.of());
+    }
+
+    /** This mask, also knowing the tokens of {@code earlier} (secrets of configs run before) it does not hold. */
+    public SecretMask orElse(SecretMask earlier) {
+        Map<String, String> all = new LinkedHashMap<>(earlier.byToken);
+        all.putAll(byToken);
+        return new SecretMask(all);
+    }
+
     /** The token that stands for {@code value}. */
     public static String token(String value) {
         try {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heimdall.api.GatewayException;
 import io.heimdall.api.RequestContext;
 import io.heimdall.api.admin.GatewayAdmin;
+import io.heimdall.api.admin.TargetState;
 import io.heimdall.api.endpoint.Access;
 import io.heimdall.api.endpoint.Endpoint;
 import io.heimdall.api.endpoint.EndpointHandler;
@@ -21,6 +22,7 @@ import io.heimdall.api.observe.Observer;
 import io.heimdall.api.observe.RequestSummary;
 import io.heimdall.api.plugin.Plugin;
 import io.heimdall.api.plugin.PluginContext;
+import io.heimdall.api.route.Attempt;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,6 +52,7 @@ final class AdminApi implements Plugin, Observer, Hook {
     private final PluginContext context;
     private final History history;
     private final Traffic traffic;
+    private final TargetErrors errors = new TargetErrors();
     private final boolean recordPrompts;
     private final Clock clock;
 
@@ -110,7 +113,7 @@ final class AdminApi implements Plugin, Observer, Hook {
         e.add(route("DELETE", "/plugins/{index}", (req, res) -> edit(req, res, c -> c.removePlugin(index(req)))));
         e.add(get("/plugin-types", (req, res) -> json(res, 200,
                 admin.pluginTypes().stream().map(Views::type).toList())));
-        e.add(get("/health", (req, res) -> json(res, 200, admin.targets().stream().map(Views::target).toList())));
+        e.add(get("/health", (req, res) -> json(res, 200, admin.targets().stream().map(this::target).toList())));
         e.add(get("/stats", (req, res) -> json(res, 200, Views.stats(traffic.stats(clock.instant(),
                 intQuery(req, "window", 60)), traffic.total()))));
         e.add(get("/requests", (req, res) -> json(res, 200, requests(req))));
@@ -194,7 +197,7 @@ final class AdminApi implements Plugin, Observer, Hook {
     private List<Map<String, Object>> providers() {
         ConfigEditor editor = ConfigEditor.parse(admin.configText());
         Map<String, Map<String, Object>> health = new LinkedHashMap<>();
-        admin.targets().forEach(t -> health.put(t.provider() + "/" + t.key(), Views.target(t)));
+        admin.targets().forEach(t -> health.put(t.provider() + "/" + t.key(), target(t)));
         List<Map<String, Object>> out = new ArrayList<>();
         for (Map.Entry<String, Object> p : editor.section("providers").entrySet()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -210,6 +213,10 @@ final class AdminApi implements Plugin, Observer, Hook {
             out.add(m);
         }
         return out;
+    }
+
+    private Map<String, Object> target(TargetState t) {
+        return Views.target(t, errors.recent(t.provider(), t.key()));
     }
 
     private List<String> models(EndpointRequest req) {
@@ -279,6 +286,11 @@ final class AdminApi implements Plugin, Observer, Hook {
     }
 
     @Override
+    public void attemptFinished(Attempt attempt, RequestContext ctx) {
+        errors.add(attempt, clock.instant());
+    }
+
+    @Override
     public void requestFinished(RequestSummary summary, RequestContext ctx) {
         Optional<String> prompt = recordPrompts && ctx.attributes().get(PROMPT) instanceof String p
                 ? Optional.of(p) : Optional.empty();
@@ -292,7 +304,10 @@ final class AdminApi implements Plugin, Observer, Hook {
     }
 
     private static Endpoint route(String method, String path, EndpointHandler handler) {
-        return Endpoint.of(method, PREFIX + path, handler).withAccess(Access.ADMIN);
+        return Endpoint.of(method, PREFIX + path, (req, res) -> {
+            BrowserGuard.check(req);
+            handler.handle(req, res);
+        }).withAccess(Access.ADMIN);
     }
 
     private static String param(EndpointRequest req, String name) {

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 
 /**
  * Structured edits of the (masked) config text: parse it into a tree, change one provider, key, alias or plugin entry,
- * and write it back as YAML. Comments are not kept by a structured edit (a whole-text {@code PUT} keeps them).
+ * and write it back as YAML laid out like the text it came from: comments, blank lines and flow styles of the parts
+ * that did not change are kept ({@link CommentKeepingYaml}); plain YAML only if that cannot be done faithfully.
  */
 final class ConfigEditor {
     private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {
@@ -31,29 +32,51 @@ final class ConfigEditor {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
+    private final String text;
     private final LinkedHashMap<String, Object> tree;
 
-    private ConfigEditor(LinkedHashMap<String, Object> tree) {
+    private ConfigEditor(String text, LinkedHashMap<String, Object> tree) {
+        this.text = text;
         this.tree = tree;
     }
 
     /** Parses config text (YAML, or JSON when it starts with a brace). */
     static ConfigEditor parse(String text) {
+        return new ConfigEditor(text, read(text));
+    }
+
+    private static LinkedHashMap<String, Object> read(String text) {
         try {
             LinkedHashMap<String, Object> tree = text.isBlank() ? new LinkedHashMap<>()
                     : (text.stripLeading().startsWith("{") ? JSON : YAML).readValue(text, MAP);
-            return new ConfigEditor(tree == null ? new LinkedHashMap<>() : tree);
+            return tree == null ? new LinkedHashMap<>() : tree;
         } catch (JsonProcessingException e) {
             throw bad("the config on disk is not valid YAML; edit it as text", "config_unreadable");
         }
     }
 
-    /** The config as YAML text. */
+    /**
+     * The config as YAML text: the original text with the change, comments kept, when that reads back as exactly the
+     * changed tree; else plain YAML.
+     */
     String yaml() {
+        Optional<String> kept = text.isBlank() ? Optional.empty()
+                : CommentKeepingYaml.write(text, read(text), tree).filter(out -> sameTree(out, tree));
+        if (kept.isPresent()) {
+            return kept.get();
+        }
         try {
             return YAML.writeValueAsString(tree);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean sameTree(String out, Map<String, Object> tree) {
+        try {
+            return read(out).equals(tree);
+        } catch (GatewayException e) {
+            return false;
         }
     }
 

@@ -49,7 +49,7 @@ final class Views {
         return out;
     }
 
-    static Map<String, Object> target(TargetState t) {
+    static Map<String, Object> target(TargetState t, List<TargetErrors.Failure> recentErrors) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("provider", t.provider());
         m.put("key", t.key());
@@ -62,6 +62,15 @@ final class Views {
         t.disabledReason().ifPresent(r -> m.put("disabled_reason", r));
         m.put("ejected", t.ejected());
         t.latency().ifPresent(d -> m.put("latency_ms", millis(d)));
+        m.put("recent_errors", recentErrors.stream().map(f -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("time", f.time().toString());
+            e.put("model", f.model());
+            e.put("status", f.status());
+            e.put("fault", f.fault());
+            e.put("message", f.message());
+            return e;
+        }).toList());
         return m;
     }
 

@@ -109,6 +109,12 @@ class AdminApiTest {
         assertEquals(200, chat("fast"));
         admin("DELETE", "/api/admin/providers/other/keys/main", null, 200);
         assertFalse(Files.readString(file).contains(CANARY));
+
+        // Rolling back to a version with the removed key puts the key back (the gateway still knows it).
+        long withKey = admin("GET", "/api/admin/history", null, 200).size() - 1;
+        admin("POST", "/api/admin/history/" + withKey + "/rollback", null, 200);
+        assertTrue(Files.readString(file).contains(CANARY));
+        assertEquals(200, chat("fast"));
     }
 
     @Test
@@ -129,6 +135,7 @@ class AdminApiTest {
     void historyShowsDiffsAndRollsBack() throws Exception {
         admin("PUT", "/api/admin/models/fast", "{\"targets\":[{\"model\":\"mock/echo\"}]}", 200);
         assertEquals(200, chat("fast"));
+        assertTrue(Files.readString(file).contains("# the gateway's config"), "a structured change keeps comments");
         JsonNode versions = admin("GET", "/api/admin/history", null, 200);
         assertEquals(2, versions.size(), versions.toString());
         JsonNode v2 = admin("GET", "/api/admin/history/2", null, 200);
@@ -161,7 +168,120 @@ class AdminApiTest {
         assertTrue(types.toString().contains("\"id\":\"mock\""), types.toString());
         assertTrue(types.toString().contains("\"key\":\"history-size\""), types.toString());
         assertEquals("closed", admin("GET", "/api/admin/health", null, 200).get(0).path("breaker").asText());
+        chat("mock/fail-500");
+        JsonNode failure = admin("GET", "/api/admin/health", null, 200).get(0).path("recent_errors").path(0);
+        assertEquals(500, failure.path("status").asInt(), failure.toString());
+        assertEquals("fail-500", failure.path("model").asText(), failure.toString());
+        assertEquals("provider", failure.path("fault").asText(), failure.toString());
         JsonNode openapi = admin("GET", "/api/admin/openapi.json", null, 200);
         assertTrue(openapi.isObject());
+    }
+
+    @Test
+    void aliasesProvidersAndPluginEntriesAreRemovedAndBadEntriesRefusedByPath() throws Exception {
+        admin("PUT", "/api/admin/providers/other", "{\"type\":\"mock\"}", 200);
+        admin("PUT", "/api/admin/models/fast", "{\"targets\":[{\"model\":\"other/echo\"}]}", 200);
+        assertEquals("other/echo", admin("GET", "/api/admin/models", null, 200)
+                .path("fast").path("targets").path(0).path("model").asText());
+        assertEquals(200, chat("fast"));
+        admin("DELETE", "/api/admin/models/fast", null, 200);
+        assertEquals(404, chat("fast"));
+        admin("DELETE", "/api/admin/providers/other", null, 200);
+        assertEquals(404, chat("other/echo"));
+        assertEquals(404, call("DELETE", "/api/admin/providers/other", null, TOKEN).statusCode());
+        assertEquals(404, call("DELETE", "/api/admin/models/fast", null, TOKEN).statusCode());
+
+        JsonNode unknown = admin("POST", "/api/admin/plugins", "{\"id\":\"no-such-plugin\"}", 422);
+        assertTrue(unknown.path("problems").toString().contains("plugins[1]"), unknown.toString());
+        JsonNode outOfRange = admin("PUT", "/api/admin/plugins/0",
+                "{\"id\":\"admin-api\",\"config\":{\"history-size\":0}}", 422);
+        assertTrue(outOfRange.path("problems").toString().contains("plugins[0].config.history-size"),
+                outOfRange.toString());
+        assertEquals(1, admin("GET", "/api/admin/plugins", null, 200).size());
+        assertEquals(404, call("DELETE", "/api/admin/plugins/5", null, TOKEN).statusCode());
+    }
+
+    @Test
+    void everyDocumentedRouteIsInTheOpenApiDescription() throws Exception {
+        JsonNode paths = admin("GET", "/api/admin/openapi.json", null, 200).path("paths");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`(GET|PUT|POST|DELETE) (/api/admin/[^`?]*)")
+                .matcher(Files.readString(Path.of("../../docs/admin-api.md")));
+        int routes = 0;
+        while (m.find()) {
+            routes++;
+            assertTrue(paths.path(m.group(2)).has(m.group(1).toLowerCase(java.util.Locale.ROOT)),
+                    m.group(1) + " " + m.group(2) + " is documented but not in openapi.json");
+        }
+        assertTrue(routes >= 25, "routes found in docs/admin-api.md: " + routes);
+    }
+
+    /** A second gateway without admin.token, config file {@code <name>.yaml}, with one more admin-api setting. */
+    Gateway withoutToken(String name, String setting) throws Exception {
+        Path config = Files.writeString(dir.resolve(name + ".yaml"), """
+                server: { host: 127.0.0.1, port: 0 }
+                providers: { mock: { type: mock } }
+                plugins:
+                  - { id: admin-api, config: { history-dir: "%s", %s } }
+                """.formatted(dir.resolve("history-" + name), setting));
+        return Gateway.builder().config(config).port(0).watchConfig(false).start();
+    }
+
+    @Test
+    void promptsAreRecordedOnlyWhenEnabled() throws Exception {
+        try (Gateway g = withoutToken("prompts", "record-prompts: true")) {
+            HttpRequest chat = HttpRequest.newBuilder(URI.create(g.baseUrl() + "/v1/chat/completions"))
+                    .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"model\":\"mock/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"remember me\"}]}"))
+                    .build();
+            assertEquals(200, HTTP.send(chat, HttpResponse.BodyHandlers.ofString()).statusCode());
+            String recent = HTTP.send(HttpRequest.newBuilder(URI.create(g.baseUrl() + "/api/admin/requests")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertEquals("remember me", JSON.readTree(recent).path(0).path("prompt").asText(), recent);
+        }
+    }
+
+    /** Sends a raw HTTP/1.1 request (the JDK client will not send another Host header) and answers its status line. */
+    static String raw(String baseUrl, String head) throws Exception {
+        URI uri = URI.create(baseUrl);
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write((head + "Connection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .lines().findFirst().orElse("");
+        }
+    }
+
+    @Test
+    void otherWebSitesCannotUseTheLoopbackAdminApi() throws Exception {
+        Path open = dir.resolve("open.yaml");
+        try (Gateway g = withoutToken("open", "record-prompts: false")) {
+            String before = Files.readString(open);
+            // A page of another site posting a "simple" cross-site request (text/plain, no preflight).
+            HttpResponse<String> forged = HTTP.send(HttpRequest.newBuilder(URI.create(g.baseUrl()
+                            + "/api/admin/providers/mock/keys")).header("origin", "http://evil.example")
+                    .header("content-type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"name\":\"evil\",\"value\":\"sk-evil\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, forged.statusCode(), forged.body());
+            assertEquals("cross_origin_refused", JSON.readTree(forged.body()).path("error").path("code").asText());
+            assertEquals(before, Files.readString(open));
+            // The UI's own requests carry its origin: accepted.
+            HttpResponse<String> own = HTTP.send(HttpRequest.newBuilder(URI.create(g.baseUrl()
+                            + "/api/admin/config/validate")).header("origin", g.baseUrl())
+                    .POST(HttpRequest.BodyPublishers.ofString("providers: { mock: { type: mock } }")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, own.statusCode(), own.body());
+            // DNS rebinding: a request from loopback addressed to another host name.
+            String rebound = raw(g.baseUrl(), "GET /api/admin/config HTTP/1.1\r\nHost: evil.example:80\r\n");
+            assertTrue(rebound.contains(" 403"), rebound);
+            String local = raw(g.baseUrl(), "GET /api/admin/config HTTP/1.1\r\nHost: localhost:"
+                    + URI.create(g.baseUrl()).getPort() + "\r\n");
+            assertTrue(local.contains(" 200"), local);
+        }
+        // With the admin token, a cross-site request is refused as well.
+        HttpResponse<String> withToken = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl()
+                        + "/api/admin/plugins")).header("origin", "http://evil.example")
+                .header("authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, withToken.statusCode(), withToken.body());
     }
 }

@@ -225,6 +225,15 @@ class WebUiBrowserTest {
 
         card.findElement(By.xpath(".//button[normalize-space()='Test connection']")).click();
         until(ExpectedConditions.textToBePresentInElement(card.findElement(By.className("test-result")), "OK in"));
+        card.findElement(By.xpath(".//button[normalize-space()='Models']")).click();
+        until(ExpectedConditions.textToBePresentInElement(card.findElement(By.className("models")), "other/echo"));
+        assertTrue(driver.findElement(By.id("status")).getText().contains("written to the config file as typed"),
+                driver.findElement(By.id("status")).getText());
+        assertTrue(Files.readString(file).contains("# the web UI test's config"), "the file keeps its comments");
+
+        // The literal key is masked in the editor and the download: the Config page says so.
+        driver.get(gateway.baseUrl() + "/ui/#/config");
+        until(ExpectedConditions.textToBePresentInElementLocated(By.className("masked-note"), "1 secret value"));
     }
 
     @Test
@@ -303,8 +312,20 @@ class WebUiBrowserTest {
         button("Add alias").click();
         named("alias").sendKeys("fast");
         named("target-model").sendKeys("mock/echo");
+        button("Add target").click();
+        List<WebElement> models = driver.findElements(By.name("target-model"));
+        models.get(1).sendKeys("mock/fail-500");
+        WebElement weight = driver.findElements(By.name("target-weight")).get(1);
+        weight.clear();
+        weight.sendKeys("3");
+        named("fallbacks").sendKeys("mock/slow");
         button("Save alias").click();
         until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Alias fast saved"));
+        String saved = Files.readString(file);
+        assertTrue(saved.contains("model: mock/fail-500") && saved.contains("weight: 3")
+                && saved.contains("- mock/slow"), saved);
+        until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("table"), "mock/fail-500"));
+        send("PUT", "/api/admin/models/fast", "{\"targets\":[{\"model\":\"mock/echo\"}]}");
         assertEquals(200, chat("fast"));
 
         driver.get(gateway.baseUrl() + "/ui/#/requests");
@@ -315,13 +336,15 @@ class WebUiBrowserTest {
 
         driver.get(gateway.baseUrl() + "/ui/#/plugins");
         until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "2. web-ui"));
+        chat("mock/fail-500");
         driver.get(gateway.baseUrl() + "/ui/#/dashboard");
         until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "Providers and keys"));
         until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("table"), "available"));
+        until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("table"), "500 provider at"));
     }
 
     @Test
-    void aPluginIsDisabledAndEnabledWithItsCheckbox() throws Exception {
+    void aPluginIsDisabledAndEnabledWithItsCheckboxAndConfiguredWithItsForm() throws Exception {
         open("plugins");
         named("enabled-1").click();
         until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Plugin web-ui disabled"));
@@ -331,5 +354,60 @@ class WebUiBrowserTest {
         named("enabled-1").click();
         until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Plugin web-ui enabled"));
         assertEquals(200, get("/ui/").statusCode());
+
+        // Its config form, drawn from the plugin's spec.
+        until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[aria-label='Configure admin-api']"))).click();
+        named("plugin.recent-requests").sendKeys("50");
+        button("Save plugin").click();
+        until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Plugin admin-api saved"));
+        assertTrue(Files.readString(file).contains("recent-requests: 50"), Files.readString(file));
+    }
+
+    /**
+     * Text with less than WCAG AA contrast (4.5:1) against the background it is drawn on: each element with text of its
+     * own, its colour against the first opaque background among it and its ancestors.
+     */
+    private static final String LOW_CONTRAST = """
+            const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+            const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92
+              : Math.pow((v + 0.055) / 1.055, 2.4); }).reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+            const bg = e => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor);
+              if (c.length === 3 || c[3] > 0.5) return c; } return [255, 255, 255]; };
+            return [...document.querySelectorAll('body *')].filter(e => e.offsetParent !== null
+                && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())).map(e => {
+              const f = lum(rgb(getComputedStyle(e).color)), b = lum(bg(e));
+              const ratio = (Math.max(f, b) + 0.05) / (Math.min(f, b) + 0.05);
+              return ratio < 4.5 ? e.tagName + ' ' + ratio.toFixed(2) + ': ' + e.textContent.trim().slice(0, 40) : '';
+            }).filter(Boolean);""";
+
+    /**
+     * Every control on every page (forms opened) has a label, every button a name, and all text AA contrast: keyboard,
+     * screen readers, low vision.
+     */
+    @Test
+    void everyControlOnEveryPageIsLabelledAndReadable() {
+        String unlabelled = """
+                return [...document.querySelectorAll('input, select, textarea, button')].filter(e => {
+                  if (e.type === 'hidden') return false;
+                  if (e.tagName === 'BUTTON') return !(e.textContent.trim() || e.getAttribute('aria-label'));
+                  return !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+                    && !e.getAttribute('aria-labelledby');
+                }).map(e => e.outerHTML.slice(0, 160));""";
+        String[][] pages = {{"dashboard", ""}, {"providers", "Add provider"}, {"routing", "Add alias"},
+                {"plugins", "Add plugin"}, {"playground", ""}, {"requests", ""}, {"config", ""}};
+        for (String[] page : pages) {
+            open(page[0]);
+            until(ExpectedConditions.invisibilityOfElementLocated(By.xpath("//main/p[normalize-space()='Loading…']")));
+            if (!page[1].isEmpty()) {
+                button(page[1]).click();
+                until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("main form")));
+            }
+            if (page[0].equals("providers")) {
+                new Select(named("provider-type")).selectByValue("mock");
+                button("Add key").click();
+            }
+            assertEquals(List.of(), ((JavascriptExecutor) driver).executeScript(unlabelled), "on " + page[0]);
+            assertEquals(List.of(), ((JavascriptExecutor) driver).executeScript(LOW_CONTRAST), "on " + page[0]);
+        }
     }
 }

@@ -39,6 +39,10 @@ export async function render(main) {
       setTimeout(() => URL.revokeObjectURL(url), 1000);
     } catch (e) { fail(e); }
   };
+  const masked = (cfg.text.match(/<masked:[0-9a-f]{8}>/g) || []).length;
+  const maskedNote = masked ? h('p', {class: 'hint masked-note'}, `The file holds ${masked} secret value(s) written `
+    + 'literally. The editor and the download show them as <masked:…> tokens, so the download differs from the file on '
+    + 'disk at those lines. Write ${env:NAME} references instead to keep secrets out of the file (and out of version control).') : '';
   const detail = h('div', {});
   const history = versions.slice().reverse().map(v => h('tr', {},
     h('td', {}, v.version), h('td', {}, new Date(v.time).toLocaleString()), h('td', {}, v.who),
@@ -67,7 +71,7 @@ export async function render(main) {
         h('button', {type: 'button', class: 'primary', onclick: apply}, 'Apply'),
         h('button', {type: 'button', onclick: () => { editor.value = cfg.text; showDiff(); out.replaceChildren(); }}, 'Revert edits'),
         h('button', {type: 'button', onclick: download}, 'Download')),
-      out, pending),
+      maskedNote, out, pending),
     h('h2', {}, 'History'),
     versions.length ? h('table', {}, h('thead', {}, h('tr', {}, ['Version', 'Time', 'By', ''].map(t => h('th', {scope: 'col'}, t)))),
       h('tbody', {}, history)) : h('p', {}, 'No versions yet.'),

@@ -61,7 +61,7 @@ export function healthTable(list) {
   if (!list.length) return h('p', {}, 'No provider keys yet.');
   return h('table', {},
     h('thead', {}, h('tr', {}, ['Provider', 'Key', 'State', 'Breaker', 'Failures', 'Error rate', 'Latency',
-      'Available in'].map(t => h('th', {scope: 'col'}, t)))),
+      'Available in', 'Last error'].map(t => h('th', {scope: 'col'}, t)))),
     h('tbody', {}, list.map(t => h('tr', {},
       h('td', {}, t.provider), h('td', {}, t.key || '(no key)'),
       h('td', {class: t.available ? 'ok' : 'bad'}, t.available ? 'available'
@@ -69,5 +69,14 @@ export function healthTable(list) {
       h('td', {class: t.breaker === 'closed' ? '' : 'warn'}, t.breaker),
       h('td', {}, t.consecutive_failures), h('td', {}, pct(t.error_rate)),
       h('td', {}, t.latency_ms === undefined ? '–' : fmt(t.latency_ms) + ' ms'),
-      h('td', {}, t.available_in_ms ? Math.ceil(t.available_in_ms / 1000) + ' s' : '–')))));
+      h('td', {}, t.available_in_ms ? Math.ceil(t.available_in_ms / 1000) + ' s' : '–'),
+      lastError((t.recent_errors || [])[0])))));
+}
+
+/** The newest failed attempt of a key: status, fault and when; its message in full as the cell's title. */
+function lastError(e) {
+  if (!e) return h('td', {}, '–');
+  return h('td', {class: 'warn', title: e.message},
+    `${e.status} ${e.fault} at ${new Date(e.time).toLocaleTimeString()} (${e.model})`, h('br'),
+    h('span', {class: 'hint'}, e.message.length > 80 ? e.message.slice(0, 80) + '…' : e.message));
 }

@@ -40,11 +40,12 @@ function providerCard(p, editor, types) {
     }
   };
   const listModels = async () => {
+    models.replaceChildren(h('p', {class: 'meta'}, 'Asking the provider for its models…'));
     try {
       const ids = await api('GET', `/providers/${encodeURIComponent(p.name)}/models`);
       models.replaceChildren(h('h3', {}, 'Models offered'), ids.length
         ? h('ul', {}, ids.map(id => h('li', {}, id))) : h('p', {}, 'This provider lists no models.'));
-    } catch (e) { fail(e); }
+    } catch (e) { models.replaceChildren(); fail(e); }
   };
   const remove = async () => {
     try {
@@ -69,8 +70,9 @@ function edit(editor, types, p) {
   const d = p ? p.definition : {};
   const name = h('input', {type: 'text', name: 'provider-name', required: true, pattern: '[A-Za-z0-9][A-Za-z0-9._\\-]*', title: 'letters, digits, dot, dash, underscore',
     value: p ? p.name : '', readonly: !!p});
-  const type = h('select', {name: 'provider-type'}, types.map(t => h('option', {value: t.id}, t.id)));
-  if (d.type) type.value = d.type;
+  const type = h('select', {name: 'provider-type', required: true},
+    p ? null : h('option', {value: ''}, 'Choose a type…'), types.map(t => h('option', {value: t.id}, t.id)));
+  type.value = d.type || '';
   const fields = h('div', {});
   const keys = h('div', {});
   const out = h('div', {});
@@ -112,7 +114,9 @@ function edit(editor, types, p) {
     }
     try {
       const r = await api('PUT', `/providers/${encodeURIComponent(name.value.trim())}`, body);
-      status(`Provider ${name.value.trim()} saved (config version ${r.version}).`);
+      const literal = (body.keys || []).some(k => typeof k.value === 'string' && !/^(\$\{env:|<masked:)/.test(k.value));
+      status(`Provider ${name.value.trim()} saved (config version ${r.version}).` + (literal
+        ? ' Its key is written to the config file as typed; a ${env:NAME} reference keeps it out of the file.' : ''));
       reload();
     } catch (err) {
       out.replaceChildren(fail(err) || '');
