@@ -1,0 +1,190 @@
+package io.heimdall.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * "Testing with only the distribution" of {@code docs/writing-a-plugin.md}, as a user who has nothing but
+ * {@code heimdall/}: every documented {@code mvn install:install-file} command (the API from {@code lib/} and
+ * {@code lib/api/}, the core and the testkit from {@code lib/} and {@code sdk/}) into a fresh local repository, then
+ * {@code mvn verify} of a copy of {@code heimdall/sdk/plugin-template/} in a folder outside the repository (its own
+ * test and the {@code HookContract} must pass), and the built jar dropped into a plugins folder of
+ * {@code bin/heimdall}, which must load it and run its hook.
+ *
+ * <p>As in {@link ApiInstallFromDistributionIT}, {@code mvn} is the repository's {@code ./mvnw} with the temporary
+ * local repository in front of the shared one (read-only, {@code maven.repo.local.tail}), which stands for Maven
+ * Central. The documented installs put the distribution's jars into the temporary repository, which Maven asks first,
+ * so the build tests against exactly those (the test checks the installed jars are the distribution's).
+ */
+@Timeout(600)
+class PluginTemplateFromDistributionIT {
+    private static final long TIMEOUT_SECONDS = 300;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theTemplateBuildsPassesItsContractAndLoadsWithOnlyTheDistribution() throws Exception {
+        Path dist = Path.of(System.getProperty("heimdall.dist", "target/heimdall")).toAbsolutePath();
+        String version = System.getProperty("heimdall.version", "0.1.0-SNAPSHOT");
+        Path repository = dist.getParent().getParent().getParent();
+        Path mvnw = repository.resolve("mvnw");
+        String markdown = Files.readString(repository.resolve("docs/writing-a-plugin.md"));
+        Path local = tmp.resolve("repository");
+        Path shared = Path.of(System.getProperty("heimdall.maven.repo.local",
+                Path.of(System.getProperty("user.home"), ".m2", "repository").toString()));
+        List<String> mvn = List.of(mvnw.toString(), "-B", "-ntp", "-Dmaven.repo.local=" + local,
+                "-Dmaven.repo.local.tail=" + shared);
+
+        List<List<String>> installs = installCommands(markdown);
+        assertEquals(3, installs.size(), "the API, the core and the testkit: " + installs);
+        for (String artifact : List.of("heimdall-api", "heimdall-core", "heimdall-testkit")) {
+            assertTrue(installs.stream().anyMatch(c -> String.join(" ", c).contains(artifact + "-" + version + ".jar")),
+                    "no documented install of " + artifact + " " + version + ": " + installs);
+        }
+        for (List<String> documented : installs) {
+            List<String> command = new ArrayList<>(mvn);
+            command.addAll(documented.subList(1, documented.size()));
+            maven(command, dist.getParent(), tmp.resolve("install.log"));
+        }
+
+        for (String[] shipped : new String[][] {{"heimdall-api", "lib"}, {"heimdall-core", "lib"},
+                {"heimdall-testkit", "sdk"}}) {
+            String name = shipped[0] + "-" + version + ".jar";
+            Path installed = local.resolve("io/heimdall").resolve(shipped[0]).resolve(version).resolve(name);
+            assertEquals(-1L, Files.mismatch(installed, dist.resolve(shipped[1]).resolve(name)),
+                    installed + " is not the distribution's " + shipped[1] + "/" + name);
+        }
+
+        Path project = tmp.resolve("greeting");
+        copyTree(dist.resolve("sdk/plugin-template"), project);
+        List<String> verify = new ArrayList<>(mvn);
+        verify.add("verify");
+        Path log = tmp.resolve("verify.log");
+        maven(verify, project, log);
+        String output = Files.readString(log);
+        // surefire's summary: the one "Tests run" line that ends after "Skipped: n" (per-class lines go on)
+        Matcher total = Pattern.compile("(?m)^\\[INFO] Tests run: (\\d+), Failures: 0, Errors: 0, Skipped: 0$")
+                .matcher(output);
+        assertTrue(total.find(), "no test summary without failures:\n" + tail(log));
+        int tests = Integer.parseInt(total.group(1));
+        assertTrue(output.contains("HookContract"), "the HookContract did not run:\n" + tail(log));
+        assertTrue(markdown.contains("Tests run: " + tests + ", Failures: 0"),
+                "docs/writing-a-plugin.md should say the template runs " + tests + " tests");
+        String jarName = "greeting-hook-1.0.0-SNAPSHOT.jar";
+        Path jar = project.resolve("target").resolve(jarName);
+        assertTrue(Files.isRegularFile(jar), "no " + jar);
+        assertTrue(markdown.contains("cp target/" + jarName + " ../heimdall/plugins/greeting/"),
+                "the doc copies another jar than the template builds: " + jarName);
+
+        Path plugins = tmp.resolve("plugins");
+        copyTree(dist.resolve("plugins/mock"), plugins.resolve("mock"));
+        Files.createDirectories(plugins.resolve("greeting"));
+        Files.copy(jar, plugins.resolve("greeting").resolve(jarName));
+        Path config = Files.writeString(tmp.resolve("heimdall.yaml"), """
+                server: { host: 127.0.0.1 }
+                providers:
+                  mock: { type: mock }
+                plugins:
+                  - { id: greeting, config: { greeting: hello } }
+                """);
+        DistributionSmokeIT.Gateway gateway = DistributionSmokeIT.Gateway.start(dist, tmp, "--config",
+                config.toString(), "--port", "0", "--plugins-dir", plugins.toString());
+        try {
+            HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(gateway.baseUrl() + "/v1/chat/completions"))
+                    .timeout(Duration.ofSeconds(15)).header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"model\":\"mock/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, res.statusCode(), res.body() + gateway.output());
+            assertEquals("hello", res.headers().firstValue("x-greeting").orElse("(none)"), gateway.output());
+        } finally {
+            gateway.process().destroy();
+            gateway.process().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Every {@code mvn install:install-file} command of the doc's bash blocks, as words, in the doc's order. */
+    static List<List<String>> installCommands(String markdown) {
+        Matcher m = Pattern.compile("```bash\\n(.*?)```", Pattern.DOTALL).matcher(markdown);
+        List<List<String>> found = new ArrayList<>();
+        while (m.find()) {
+            for (String line : m.group(1).replace("\\\n", " ").split("\n")) {
+                if (line.strip().startsWith("mvn install:install-file")) {
+                    found.add(Arrays.stream(line.strip().split("\\s+")).toList());
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Runs Maven in {@code folder} and asserts it succeeded: offline first; online again only when something was
+     * missing from the shared repository (a machine that never ran the install plugin), as a user's Maven would.
+     */
+    private static void maven(List<String> command, Path folder, Path log) throws IOException, InterruptedException {
+        List<String> offline = new ArrayList<>(command);
+        offline.add(1, "-o");
+        int exit = run(offline, folder, log);
+        if (exit != 0 && Files.readString(log).contains("offline mode")) {
+            exit = run(command, folder, log);
+        }
+        assertEquals(0, exit, String.join(" ", command) + "\n" + tail(log));
+    }
+
+    private static int run(List<String> command, Path folder, Path log) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process maven = builder.start();
+        maven.getOutputStream().close();
+        boolean ended = maven.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        if (!ended) {
+            maven.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        assertTrue(ended, "Maven still running after " + TIMEOUT_SECONDS + " s: " + tail(log));
+        return maven.exitValue();
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    private static String tail(Path log) throws IOException {
+        if (!Files.exists(log)) {
+            return "(no output)";
+        }
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    }
+}
