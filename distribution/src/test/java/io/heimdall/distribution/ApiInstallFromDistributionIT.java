@@ -110,7 +110,8 @@ class ApiInstallFromDistributionIT {
         return Arrays.stream(command.split("\\s+")).toList();
     }
 
-    private static String tail(Path log) throws IOException {
+    /** The last 40 lines of a log, for failure messages. */
+    static String tail(Path log) throws IOException {
         if (!Files.exists(log)) {
             return "(no output)";
         }

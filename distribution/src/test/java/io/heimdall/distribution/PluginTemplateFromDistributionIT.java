@@ -1,5 +1,6 @@
 package io.heimdall.distribution;
 
+import static io.heimdall.distribution.ApiInstallFromDistributionIT.tail;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -178,13 +179,5 @@ class PluginTemplateFromDistributionIT {
                 }
             }
         }
-    }
-
-    private static String tail(Path log) throws IOException {
-        if (!Files.exists(log)) {
-            return "(no output)";
-        }
-        List<String> lines = Files.readAllLines(log);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
 }

@@ -118,7 +118,7 @@ class AuthorQuestionsTest {
             HttpResult plain = h.chat(GatewayHarness.MODEL, "plain one");
             assertEquals(200, plain.status(), plain.body());
             assertEquals("1", plain.header("x-early").orElse("-"));
-            assertEquals("1", plain.header("x-post").orElse("-"), "a plain response's headers may be set in onResponse");
+            assertEquals("1", plain.header("x-post").orElse("-"), "a plain response's header may come from onResponse");
             assertTrue(seen.events.contains("route:/v1/chat/completions"), seen.events::toString);
 
             seen.events.clear();
