@@ -27,10 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * "Testing with only the distribution" of {@code docs/writing-a-plugin.md}, as a user who has nothing but
  * {@code heimdall/}: every documented {@code mvn install:install-file} command (the API from {@code lib/} and
- * {@code lib/api/}, the core and the testkit from {@code lib/} and {@code sdk/}) into a fresh local repository, then
- * {@code mvn verify} of a copy of {@code heimdall/sdk/plugin-template/} in a folder outside the repository (its own
- * test and the {@code HookContract} must pass), and the built jar dropped into a plugins folder of
- * {@code bin/heimdall}, which must load it and run its hook.
+ * {@code lib/api/}, the core, the testkit and the plugin archetype from {@code lib/} and {@code sdk/}) into a fresh
+ * local repository, the documented {@code mvn archetype:generate} in a folder outside the repository, {@code mvn
+ * verify} of the project it created (its own test and the {@code HookContract} must pass), and the built jar dropped
+ * into a plugins folder of {@code bin/heimdall}, which must load it and run its hook.
  *
  * <p>As in {@link ApiInstallFromDistributionIT}, {@code mvn} is the repository's {@code ./mvnw} with the temporary
  * local repository in front of the shared one (read-only, {@code maven.repo.local.tail}), which stands for Maven
@@ -45,7 +45,7 @@ class PluginTemplateFromDistributionIT {
     Path tmp;
 
     @Test
-    void theTemplateBuildsPassesItsContractAndLoadsWithOnlyTheDistribution() throws Exception {
+    void theArchetypesProjectBuildsPassesItsContractAndLoadsWithOnlyTheDistribution() throws Exception {
         Path dist = Path.of(System.getProperty("heimdall.dist", "target/heimdall")).toAbsolutePath();
         String version = System.getProperty("heimdall.version", "0.1.0-SNAPSHOT");
         Path repository = dist.getParent().getParent().getParent();
@@ -57,9 +57,10 @@ class PluginTemplateFromDistributionIT {
         List<String> mvn = List.of(mvnw.toString(), "-B", "-ntp", "-Dmaven.repo.local=" + local,
                 "-Dmaven.repo.local.tail=" + shared);
 
-        List<List<String>> installs = installCommands(markdown);
-        assertEquals(3, installs.size(), "the API, the core and the testkit: " + installs);
-        for (String artifact : List.of("heimdall-api", "heimdall-core", "heimdall-testkit")) {
+        List<List<String>> installs = documented(markdown, "mvn install:install-file");
+        assertEquals(4, installs.size(), "the API, the core, the testkit and the archetype: " + installs);
+        for (String artifact : List.of("heimdall-api", "heimdall-core", "heimdall-testkit",
+                "heimdall-plugin-archetype")) {
             assertTrue(installs.stream().anyMatch(c -> String.join(" ", c).contains(artifact + "-" + version + ".jar")),
                     "no documented install of " + artifact + " " + version + ": " + installs);
         }
@@ -70,15 +71,25 @@ class PluginTemplateFromDistributionIT {
         }
 
         for (String[] shipped : new String[][] {{"heimdall-api", "lib"}, {"heimdall-core", "lib"},
-                {"heimdall-testkit", "sdk"}}) {
+                {"heimdall-testkit", "sdk"}, {"heimdall-plugin-archetype", "sdk"}}) {
             String name = shipped[0] + "-" + version + ".jar";
             Path installed = local.resolve("io/heimdall").resolve(shipped[0]).resolve(version).resolve(name);
             assertEquals(-1L, Files.mismatch(installed, dist.resolve(shipped[1]).resolve(name)),
                     installed + " is not the distribution's " + shipped[1] + "/" + name);
         }
 
-        Path project = tmp.resolve("greeting");
-        copyTree(dist.resolve("sdk/plugin-template"), project);
+        assertTrue(Files.isRegularFile(dist.resolve("sdk/plugin-template/pom.xml")), "no sdk/plugin-template/");
+        List<List<String>> generate = documented(markdown, "mvn archetype:generate");
+        assertEquals(1, generate.size(), "one documented archetype:generate: " + generate);
+        List<String> create = new ArrayList<>(mvn);
+        create.addAll(generate.getFirst().subList(1, generate.getFirst().size()));
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        maven(create, work, tmp.resolve("generate.log"));
+        String artifactId = option(generate.getFirst(), "artifactId");
+        Path project = work.resolve(artifactId);
+        String pkg = option(generate.getFirst(), "package");
+        assertTrue(Files.readString(project.resolve("src/main/java/module-info.java")).contains("module " + pkg + " {"),
+                "module-info.java of the generated project");
         List<String> verify = new ArrayList<>(mvn);
         verify.add("verify");
         Path log = tmp.resolve("verify.log");
@@ -89,10 +100,11 @@ class PluginTemplateFromDistributionIT {
                 .matcher(output);
         assertTrue(total.find(), "no test summary without failures:\n" + tail(log));
         int tests = Integer.parseInt(total.group(1));
-        assertTrue(output.contains("HookContract"), "the HookContract did not run:\n" + tail(log));
+        assertTrue(output.lines().anyMatch(l -> l.contains("Failures: 0, Errors: 0") && l.endsWith("$Contract")),
+                "the HookContract (the nested class Contract) did not run:\n" + tail(log));
         assertTrue(markdown.contains("Tests run: " + tests + ", Failures: 0"),
                 "docs/writing-a-plugin.md should say the template runs " + tests + " tests");
-        String jarName = "greeting-hook-1.0.0-SNAPSHOT.jar";
+        String jarName = artifactId + "-" + option(generate.getFirst(), "version") + ".jar";
         Path jar = project.resolve("target").resolve(jarName);
         assertTrue(Files.isRegularFile(jar), "no " + jar);
         assertTrue(markdown.contains("cp target/" + jarName + " ../heimdall/plugins/greeting/"),
@@ -126,18 +138,25 @@ class PluginTemplateFromDistributionIT {
         }
     }
 
-    /** Every {@code mvn install:install-file} command of the doc's bash blocks, as words, in the doc's order. */
-    static List<List<String>> installCommands(String markdown) {
+    /** Every command of the doc's bash blocks that starts with {@code start}, as words, in the doc's order. */
+    static List<List<String>> documented(String markdown, String start) {
         Matcher m = Pattern.compile("```bash\\n(.*?)```", Pattern.DOTALL).matcher(markdown);
         List<List<String>> found = new ArrayList<>();
         while (m.find()) {
             for (String line : m.group(1).replace("\\\n", " ").split("\n")) {
-                if (line.strip().startsWith("mvn install:install-file")) {
+                if (line.strip().startsWith(start)) {
                     found.add(Arrays.stream(line.strip().split("\\s+")).toList());
                 }
             }
         }
         return found;
+    }
+
+    /** The value of {@code -Dname=value} in a command. */
+    private static String option(List<String> command, String name) {
+        return command.stream().filter(w -> w.startsWith("-D" + name + "=")).findFirst()
+                .map(w -> w.substring(name.length() + 3)).orElseThrow(() -> new AssertionError("no -D" + name
+                        + " in " + command));
     }
 
     /**
