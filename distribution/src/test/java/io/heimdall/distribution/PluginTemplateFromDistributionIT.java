@@ -1,5 +1,6 @@
 package io.heimdall.distribution;
 
+import static io.heimdall.distribution.ApiInstallFromDistributionIT.run;
 import static io.heimdall.distribution.ApiInstallFromDistributionIT.tail;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,7 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(600)
 class PluginTemplateFromDistributionIT {
-    private static final long TIMEOUT_SECONDS = 300;
 
     @TempDir
     Path tmp;
@@ -173,20 +173,6 @@ class PluginTemplateFromDistributionIT {
             exit = run(command, folder, log);
         }
         assertEquals(0, exit, String.join(" ", command) + "\n" + tail(log));
-    }
-
-    private static int run(List<String> command, Path folder, Path log) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process maven = builder.start();
-        maven.getOutputStream().close();
-        boolean ended = maven.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        if (!ended) {
-            maven.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-        assertTrue(ended, "Maven still running after " + TIMEOUT_SECONDS + " s: " + tail(log));
-        return maven.exitValue();
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
