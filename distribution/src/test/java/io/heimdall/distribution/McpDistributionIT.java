@@ -26,7 +26,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The MCP bridge in the packaged distribution ({@code bin/heimdall}, plugin folder {@code plugins/mcp}) against
  * {@code @modelcontextprotocol/server-everything} from npm over stdio: tool listing, execution, the agent loop with a
- * mock model, and {@code /mcp} spoken over plain HTTP (JSON-RPC). Skipped when node or npm is missing.
+ * mock model, and {@code /mcp} spoken over plain HTTP (JSON-RPC) and by a real MCP client (the official TypeScript
+ * SDK's {@code StreamableHTTPClientTransport}, which server-everything brings along). Skipped when node or npm is
+ * missing.
  */
 class McpDistributionIT {
     /** The same pinned version as plugins/mcp's tests. */
@@ -36,12 +38,13 @@ class McpDistributionIT {
 
     @TempDir
     static Path tmp;
+    static Path npm;
     static MockOpenAiServer mock;
     static DistributionSmokeIT.Gateway gateway;
 
     @BeforeAll
     static void start() throws Exception {
-        Path npm = Path.of("target/mcp-npm").toAbsolutePath();
+        npm = Path.of("target/mcp-npm").toAbsolutePath();
         Files.createDirectories(npm);
         assumeTrue(NodeClientIT.works(List.of("node", "--version"), npm, 20), "node is not installed");
         assumeTrue(NodeClientIT.works(List.of("npm", "install", "--prefix", npm.toString(), "--no-audit", "--no-fund",
@@ -116,6 +119,47 @@ class McpDistributionIT {
         assertEquals(200, r.statusCode(), r.body() + gateway.output());
         assertEquals("Echo: 1+2?", JSON.readTree(r.body()).at("/choices/0/message/content").asText());
         assertTrue(mock.lastRequest().orElseThrow().body().contains("The sum of 1 and 2 is 3."));
+    }
+
+    /** An MCP client of the official TypeScript SDK: connects, lists the tools, calls one, ends its session. */
+    private static final String TS_CLIENT = """
+            import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+            import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+            const [url, tool, args] = process.argv.slice(2);
+            const client = new Client({ name: "heimdall-it", version: "1.0.0" });
+            const transport = new StreamableHTTPClientTransport(new URL(url));
+            await client.connect(transport);
+            const session = transport.sessionId;
+            const tools = await client.listTools();
+            const result = await client.callTool({ name: tool, arguments: JSON.parse(args) });
+            await transport.terminateSession();
+            await client.close();
+            console.log(JSON.stringify({ session, tools: tools.tools.map(t => t.name), result }));
+            """;
+
+    @Test
+    void anMcpClientOfTheTypeScriptSdkUsesTheGatewayAsItsServer() throws Exception {
+        Path script = Files.writeString(npm.resolve("mcp-client.mjs"), TS_CLIENT);
+        Process node = new ProcessBuilder("node", script.toString(), gateway.baseUrl() + "/mcp", "ev__get-sum",
+                "{\"a\":40,\"b\":2}").directory(npm.toFile()).redirectErrorStream(true).start();
+        node.getOutputStream().close();
+        java.util.concurrent.CompletableFuture<String> out = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(node.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                return e.toString();
+            }
+        });
+        assertTrue(node.waitFor(30, TimeUnit.SECONDS), "the MCP client did not finish within 30 s");
+        String output = out.get(5, TimeUnit.SECONDS);
+        assertEquals(0, node.exitValue(), output + gateway.output());
+        JsonNode r = JSON.readTree(output.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+        assertTrue(!r.path("session").asText("").isEmpty(), output);
+        List<String> names = new java.util.ArrayList<>();
+        r.path("tools").forEach(t -> names.add(t.asText()));
+        assertTrue(names.contains("ev__get-sum") && names.contains("ev__echo"), output);
+        assertEquals("The sum of 40 and 2 is 42.", r.at("/result/content/0/text").asText(), output);
+        assertTrue(!r.at("/result/isError").asBoolean(), output);
     }
 
     @Test

@@ -85,6 +85,23 @@ class JsonValidationTest {
         assertEquals(200, HARNESS.post("/v1/chat/completions", body(GatewayHarness.MODEL, null, false)).status());
     }
 
+    /** A rule by route: the chat route's rule applies to every model on it; another route's does not. */
+    @Test
+    void aConfiguredSchemaAppliesToItsRoutesOnly() throws Exception {
+        for (String route : List.of("/v1/chat/completions", "/v1/messages")) {
+            try (GatewayHarness h = GatewayHarness.withPlugin(new JsonValidationFactory(), Map.of("schemas",
+                    List.of(Map.of("routes", List.of(route), "schema", AGE_SCHEMA_TEXT)))).start()) {
+                h.upstream().enqueue(MockBehavior.reply("{\"age\": -1}"));
+                HttpResult res = h.post("/v1/chat/completions", body(GatewayHarness.MODEL, null, false));
+                if (route.equals("/v1/chat/completions")) {
+                    assertTrue(error(res).path("message").asText().contains("age"), res.body());
+                } else {
+                    assertEquals(200, res.status(), res.body());
+                }
+            }
+        }
+    }
+
     @Test
     void anInvalidRequestSchemaIsA400() throws Exception {
         HttpResult res = HARNESS.post("/v1/chat/completions", body(GatewayHarness.MODEL, Map.of("type",

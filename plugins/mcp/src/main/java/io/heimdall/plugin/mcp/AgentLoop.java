@@ -9,6 +9,7 @@ import io.heimdall.api.model.ChunkChoice;
 import io.heimdall.api.model.ChunkDelta;
 import io.heimdall.api.model.FinishReason;
 import io.heimdall.api.model.GatewayError;
+import io.heimdall.api.model.StreamOptions;
 import io.heimdall.api.model.ToolCall;
 import io.heimdall.api.model.ToolCallDelta;
 import io.heimdall.api.model.ToolChoice;
@@ -60,7 +61,9 @@ final class AgentLoop {
             deadline = context.deadline();
         }
         List<ChatMessage> messages = new ArrayList<>(request.messages());
-        Turn turn = new Turn(sink, request.includeUsage());
+        // a whole (non-streamed) answer carries usage, as the model's own would
+        boolean usage = request.includeUsage() || !request.stream();
+        Turn turn = new Turn(sink, usage);
         for (int depth = 0; ; depth++) {
             if (Instant.now().isAfter(deadline)) {
                 throw new GatewayException(GatewayError.of(504, GatewayError.TIMEOUT, "The agent loop ran out of "
@@ -68,6 +71,9 @@ final class AgentLoop {
             }
             boolean last = depth >= maxDepth;
             ChatRequest.Builder b = request.toBuilder().messages(messages).stream(true);
+            if (usage) {
+                b.streamOptions(new StreamOptions(true, Map.of()));
+            }
             if (last) {
                 b.toolChoice(ToolChoice.mode("none"));
             }

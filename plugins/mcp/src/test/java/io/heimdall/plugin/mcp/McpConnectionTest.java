@@ -128,4 +128,38 @@ class McpConnectionTest {
         }, Duration.ofSeconds(15)), "b was restarted with its new settings");
         assertEquals(a, pid("a__pid"), "a kept its process");
     }
+
+    /**
+     * The agent loop's deadline: a model that asks for an auto-executed tool outlasting {@code agent-timeout} gets
+     * {@code 504 agent_timeout} once the time is up, not after the tool (server-everything's 10 s operation).
+     */
+    @Test
+    void theAgentLoopEndsWithAgentTimeoutWhenItsTimeIsUp() throws Exception {
+        List<String> ev = NodeServers.everythingStdio();
+        try (io.heimdall.testkit.MockOpenAiServer model = io.heimdall.testkit.MockOpenAiServer.start()) {
+            Files.writeString(dir.resolve("heimdall.yaml"), """
+                    server: { host: 127.0.0.1, port: 0 }
+                    providers:
+                      up: { type: openai-compatible, base-url: "%s" }
+                    plugins:
+                      - id: mcp
+                        config:
+                          agent-timeout: 1s
+                          servers:
+                            ev: { command: [ "%s", "%s", "%s" ], auto-execute: [ trigger-long-running-operation ] }
+                    """.formatted(model.baseUrl(), ev.get(0), ev.get(1), ev.get(2)));
+            gateway = Gateway.builder().config(dir.resolve("heimdall.yaml")).port(0).watchConfig(false).start();
+            assertTrue(Http.await(() -> tools().contains("ev__trigger-long-running-operation"),
+                    Duration.ofSeconds(20)), () -> "tools: " + tools());
+            model.enqueue(io.heimdall.testkit.MockBehavior.raw(200, "text/event-stream", Http.toolCallStream(
+                    "ev__trigger-long-running-operation", "{\"duration\":10,\"steps\":2}")));
+            long start = System.nanoTime();
+            HttpResponse<String> r = Http.send("POST", gateway.baseUrl() + "/v1/chat/completions",
+                    "{\"model\":\"up/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"wait\"}]}");
+            assertEquals(504, r.statusCode(), r.body());
+            assertEquals("agent_timeout", Http.json(r.body()).get("error").get("code").stringValue());
+            assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(8)) < 0,
+                    "ended at the deadline, not after the 10 s tool");
+        }
+    }
 }

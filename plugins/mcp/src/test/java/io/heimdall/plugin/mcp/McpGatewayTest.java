@@ -159,6 +159,7 @@ class McpGatewayTest {
         JsonNode choice = Http.json(r.body()).get("choices").get(0);
         assertEquals("Echo: add 2 and 3", choice.get("message").get("content").stringValue());
         assertEquals("stop", choice.get("finish_reason").stringValue());
+        assertTrue(Http.json(r.body()).at("/usage/total_tokens").asInt() > 0, "the final turn's usage: " + r.body());
         assertEquals(2, mock.requestCount(CHAT));
         String second = mock.lastRequest().orElseThrow().body();
         assertTrue(second.contains("The sum of 2 and 3 is 5."), second);
@@ -193,6 +194,34 @@ class McpGatewayTest {
         assertEquals("stop", finish);
         assertTrue(r.body().trim().endsWith("data: [DONE]"), r.body());
         assertTrue(mock.lastRequest().orElseThrow().body().contains("The sum of 1 and 1 is 2."));
+    }
+
+    /**
+     * The final turn's chunks are passed on as they come, not gathered: when that turn breaks after two chunks, the
+     * client already has their text (status 200) and the stream ends with an error event.
+     */
+    @Test
+    void agentLoopPassesTheFinalTurnOnAsItArrives() throws Exception {
+        mock.enqueue(MockBehavior.raw(200, "text/event-stream", Http.toolCallStream(
+                "ev__get-sum", "{\"a\":1,\"b\":1}")));
+        mock.enqueue(MockBehavior.streamError(2, "the model fell over"));
+        HttpResponse<String> r = Http.send("POST", gateway.baseUrl() + CHAT, "{\"model\":\"up/gpt-4o-mini\","
+                + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"one plus one\"}]}");
+        assertEquals(200, r.statusCode(), r.body());
+        StringBuilder text = new StringBuilder();
+        boolean error = false;
+        for (JsonNode e : Http.events(r.body())) {
+            error |= e.has("error");
+            for (JsonNode c : e.path("choices")) {
+                JsonNode content = c.get("delta").get("content");
+                if (content != null && content.isString()) {
+                    text.append(content.stringValue());
+                }
+            }
+        }
+        assertTrue(!text.isEmpty() && "Echo: one plus one".startsWith(text.toString()), r.body());
+        assertTrue(error, "the broken turn ends the stream with an error event: " + r.body());
+        assertTrue(!r.body().contains("[DONE]"), r.body());
     }
 
     @Test

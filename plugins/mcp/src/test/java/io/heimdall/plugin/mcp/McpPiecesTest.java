@@ -73,4 +73,43 @@ class McpPiecesTest {
         assertFalse(AccessRule.permits(rules, Caller.anonymous(), "gh__search_code"));
         assertTrue(AccessRule.permits(List.of(), Caller.anonymous(), "anything"), "no rules: everyone");
     }
+
+    /** A System.Logger that keeps the formatted lines. */
+    private static final class Lines implements System.Logger {
+        final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public String getName() {
+            return "heimdall.plugin.mcp";
+        }
+
+        @Override
+        public boolean isLoggable(Level level) {
+            return true;
+        }
+
+        @Override
+        public void log(Level level, java.util.ResourceBundle bundle, String msg, Throwable thrown) {
+            lines.add(msg);
+        }
+
+        @Override
+        public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
+            lines.add(java.text.MessageFormat.format(format, params));
+        }
+    }
+
+    @Test
+    void everyToolRunIsLoggedWithCallerSizeDurationAndOutcomeButNotTheArguments() {
+        Lines log = new Lines();
+        ToolRunner runner = new ToolRunner(new ToolCatalog(List.of(), List.of()), log);
+        TestRequestContext ctx = new TestRequestContext().caller("alice");
+        GatewayException e = assertThrows(GatewayException.class,
+                () -> runner.run("ev__get-sum", "{\"secret\":\"hunter2\"}", ctx));
+        assertEquals(404, e.error().status());
+        assertEquals(1, log.lines.size(), log.lines::toString);
+        assertTrue(log.lines.getFirst().matches("MCP tool run: caller=alice tool=ev__get-sum argument-bytes=20 "
+                + "duration-ms=\\d+ outcome=tool_not_found"), log.lines::toString);
+        assertFalse(log.lines.getFirst().contains("hunter2"), log.lines::toString);
+    }
 }

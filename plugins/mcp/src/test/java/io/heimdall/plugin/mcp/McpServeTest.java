@@ -154,6 +154,36 @@ class McpServeTest {
         assertTrue(Http.json(r.body()).get("error").get("message").stringValue().contains("no-such-session"));
     }
 
+    /**
+     * A second gateway uses this one's {@code /mcp} as a Streamable HTTP server: with the configured
+     * {@code Authorization} header it connects and sees the caller's tools; the same server without it is refused
+     * (401) and offers nothing.
+     */
+    @Test
+    void anHttpServerIsReachedWithItsConfiguredHeaders() throws Exception {
+        Path config = Files.writeString(dir.resolve("chained.yaml"), """
+                server: { host: 127.0.0.1, port: 0 }
+                providers:
+                  m: { type: openai-compatible, base-url: "http://127.0.0.1:9" }
+                plugins:
+                  - id: mcp
+                    config:
+                      servers:
+                        hub: { url: "%1$s/mcp", headers: { Authorization: "Bearer bob-key" } }
+                        locked: { url: "%1$s/mcp" }
+                """.formatted(gateway.baseUrl()));
+        try (Gateway chained = Gateway.builder().config(config).port(0).watchConfig(false).start()) {
+            assertTrue(Http.await(() -> Http.toolNames(chained.baseUrl()).contains("hub__t__pid"),
+                    Duration.ofSeconds(20)), () -> "tools: " + Http.toolNames(chained.baseUrl()));
+            assertEquals(List.of("hub__t__pid"), Http.toolNames(chained.baseUrl()), "bob's tools only");
+            var servers = Http.json(Http.send("GET", chained.baseUrl() + "/v1/mcp/tools", null).body()).get("servers");
+            for (var server : servers) {
+                assertEquals(server.get("name").stringValue().equals("hub"), server.get("connected").asBoolean(),
+                        servers::toString);
+            }
+        }
+    }
+
     @Test
     void mcpIsAuthenticatedLikeEveryRoute() throws Exception {
         HttpResponse<String> r = Http.send("POST", gateway.baseUrl() + "/mcp",

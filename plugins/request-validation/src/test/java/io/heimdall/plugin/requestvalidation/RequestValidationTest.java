@@ -26,7 +26,8 @@ class RequestValidationTest {
     static final GatewayHarness HARNESS = GatewayHarness.withPlugin(new RequestValidationFactory(), Map.of(
             "max-tokens", 100, "max-messages", 3, "max-prompt-chars", 50,
             "allowed-models", List.of("upstream/gpt-4o*", "cheap"),
-            "routes", Map.of("/v1/chat/completions", Map.of("max-tokens", 50))));
+            "routes", Map.of("/v1/chat/completions", Map.of("max-tokens", 50,
+                    "allowed-models", List.of("upstream/gpt-4o*")))));
 
     private static HttpResult send(Map<String, Object> body) {
         return HARNESS.post("/v1/chat/completions", GatewayHarness.json(body));
@@ -61,6 +62,14 @@ class RequestValidationTest {
     void aModelNotAllowedIsNamed() throws Exception {
         JsonNode e = error(send(request("upstream/o1", 1, "hi")), "model_not_allowed", "model");
         assertTrue(e.path("message").asText().contains("'upstream/o1'"), e.toString());
+    }
+
+    /** "cheap" is allowed at the top level, but the chat route's own list replaces that one. */
+    @Test
+    void theRoutesAllowedModelsReplaceTheTopLevelOnes() throws Exception {
+        JsonNode e = error(send(request("cheap", 1, "hi")), "model_not_allowed", "model");
+        assertTrue(e.path("message").asText().contains("'cheap' is not allowed on route /v1/chat/completions "
+                + "(allowed: upstream/gpt-4o*)"), e.toString());
     }
 
     @Test
