@@ -8,21 +8,24 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Lines formatted on the request path and waiting for the writer thread, as bytes: two buffers, one filled by
- * requests and one being written, swapped by {@link #take}. A request formats its line with a pooled formatter of its
- * own and holds the lock only to copy the bytes (formatting under the lock made requests that ended together wait
- * for each other, and each wake-up of a waiting one cost more than the copy).
+ * requests and one being written, swapped by {@link #take}. A request formats its line with one of a few formatters (the
+ * first free one, tried without waiting) and holds the buffer's lock only to copy the bytes: formatting under that
+ * lock made requests that ended together wait for each other, and a pool with a formatter per waiting request kept
+ * none of them in the CPU's cache.
  * Waiting lines are byte arrays rather than objects, so a young collection has nothing of them to trace or copy: the
  * queued entries of the previous design (a few thousand small objects between two writes) doubled the gateway's
  * young-collection time.
  */
 final class LineBuffer {
     private final ReentrantLock lock = new ReentrantLock();
-    private final ConcurrentLinkedQueue<Lines> formatters = new ConcurrentLinkedQueue<>();
+    private static final int FORMATTERS = 4; // a power of two
+    private final Lines[] formatters = new Lines[FORMATTERS];
+    private final ReentrantLock[] formatterLocks = new ReentrantLock[FORMATTERS];
     private final int maxLines;
     private Lines filling = new Lines();
     private Lines spare = new Lines();
@@ -30,6 +33,10 @@ final class LineBuffer {
     /** A buffer that holds at most {@code maxLines} lines between two {@link #take}s. */
     LineBuffer(int maxLines) {
         this.maxLines = maxLines;
+        for (int i = 0; i < FORMATTERS; i++) {
+            formatters[i] = new Lines();
+            formatterLocks[i] = new ReentrantLock();
+        }
     }
 
     /**
@@ -37,10 +44,16 @@ final class LineBuffer {
      * {@code maxLines} lines.
      */
     boolean append(AccessLogEntry entry) {
-        Lines formatter = formatters.poll();
-        if (formatter == null) {
-            formatter = new Lines();
+        int first = ThreadLocalRandom.current().nextInt(FORMATTERS);
+        int slot = first;
+        while (!formatterLocks[slot].tryLock()) {
+            slot = (slot + 1) & (FORMATTERS - 1);
+            if (slot == first) {
+                formatterLocks[slot].lock();
+                break;
+            }
         }
+        Lines formatter = formatters[slot];
         try {
             formatter.add(entry);
             lock.lock();
@@ -55,7 +68,7 @@ final class LineBuffer {
             }
         } finally {
             formatter.clear();
-            formatters.offer(formatter);
+            formatterLocks[slot].unlock();
         }
     }
 
