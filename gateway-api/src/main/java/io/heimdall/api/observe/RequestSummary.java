@@ -23,10 +23,13 @@ import java.util.Optional;
  * @param cached         whether the cache answered
  * @param timeToFirstToken for streams: until the first chunk was written to the client
  * @param bytesOut       response body bytes written to the client (for a stream, its events up to {@code [DONE]})
+ * @param bytesIn        request body bytes read from the client, {@code -1} when no body was read (a {@code GET}, a
+ *                       child request, a request refused before its body)
  */
 public record RequestSummary(String operation, Optional<String> model, int status, Optional<GatewayError> error,
                              Duration latency, Optional<String> servedBy, int attempts, Optional<Usage> usage,
-                             boolean cached, Optional<Duration> timeToFirstToken, long bytesOut) {
+                             boolean cached, Optional<Duration> timeToFirstToken, long bytesOut,
+                             long bytesIn) {
     /** Validates the fields. */
     public RequestSummary {
         Objects.requireNonNull(operation, "operation");
@@ -38,7 +41,15 @@ public record RequestSummary(String operation, Optional<String> model, int statu
         Objects.requireNonNull(timeToFirstToken, "timeToFirstToken");
     }
 
-    /** A summary without a byte count. */
+    /** A summary without the request body's byte count. */
+    public RequestSummary(String operation, Optional<String> model, int status, Optional<GatewayError> error,
+                          Duration latency, Optional<String> servedBy, int attempts, Optional<Usage> usage,
+                          boolean cached, Optional<Duration> timeToFirstToken, long bytesOut) {
+        this(operation, model, status, error, latency, servedBy, attempts, usage, cached, timeToFirstToken, bytesOut,
+                -1);
+    }
+
+    /** A summary without byte counts. */
     public RequestSummary(String operation, Optional<String> model, int status, Optional<GatewayError> error,
                           Duration latency, Optional<String> servedBy, int attempts, Optional<Usage> usage,
                           boolean cached, Optional<Duration> timeToFirstToken) {

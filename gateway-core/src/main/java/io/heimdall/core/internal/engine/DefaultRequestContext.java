@@ -28,6 +28,7 @@ public final class DefaultRequestContext implements RequestContext {
     private volatile String servedBy;
     private volatile int attempts;
     private volatile long bytesOut;
+    private volatile long bytesIn = -1;
     private volatile java.util.function.Supplier<Optional<Integer>> cancellation = Optional::empty;
 
     /**
@@ -211,6 +212,16 @@ public final class DefaultRequestContext implements RequestContext {
     /** Counts response body bytes written to the client. */
     public void sent(long bytes) {
         bytesOut += bytes;
+    }
+
+    /** Counts request body bytes read from the client. */
+    public void received(long bytes) {
+        bytesIn = Math.max(bytesIn, 0) + bytes;
+    }
+
+    /** The request body bytes read from the client, -1 when none was read. */
+    public long bytesIn() {
+        return bytesIn;
     }
 
     /** The response body bytes written to the client so far. */

@@ -103,7 +103,7 @@ final class Run {
         RequestSummary summary = new RequestSummary(operation, model.isEmpty() ? Optional.empty() : Optional.of(model),
                 status, error, Duration.ofNanos(System.nanoTime() - start), ctx.servedBy(), ctx.attempts(), usage,
                 cached, firstTokenNanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(firstTokenNanos)),
-                ctx.bytesOut());
+                ctx.bytesOut(), ctx.bytesIn());
         for (int i = hooksRan - 1; i >= 0; i--) {
             Generation.Named<Hook> h = g.hooks.get(i);
             try {

@@ -158,7 +158,7 @@ public final class HttpApi {
         Endpoint endpoint = m.route().endpoint();
         open(req, requestId, ref, endpoint.access());
         DefaultRequestContext ctx = ref.value;
-        PluginEndpoint exchange = new PluginEndpoint(req, res, ctx, m.params(), () -> readBody(req),
+        PluginEndpoint exchange = new PluginEndpoint(req, res, ctx, m.params(), () -> readBody(req, ctx),
                 () -> {
                     res.header(REQUEST_ID, requestId);
                     addContextHeaders(res, ctx);
@@ -302,7 +302,7 @@ public final class HttpApi {
     private void chat(ServerRequest req, ServerResponse res) {
         guarded(req, res, (requestId, ctx) -> {
             openUnwatched(req, requestId, ctx);
-            ChatRequest request = wire.decodeChatRequest(readBody(req));
+            ChatRequest request = wire.decodeChatRequest(readBody(req, ctx.value));
             watch(req, ctx);
             if (request.stream()) {
                 stream(req, res, request, ctx);
@@ -354,7 +354,7 @@ public final class HttpApi {
     private void embeddings(ServerRequest req, ServerResponse res) {
         guarded(req, res, (requestId, ctx) -> {
             openUnwatched(req, requestId, ctx);
-            EmbeddingRequest request = wire.decodeEmbeddingRequest(readBody(req));
+            EmbeddingRequest request = wire.decodeEmbeddingRequest(readBody(req, ctx.value));
             watch(req, ctx);
             boolean base64 = request.encodingFormat().map("base64"::equals).orElse(false);
             byte[] body = engine.serveEmbeddings(request, ctx.value,
@@ -406,6 +406,13 @@ public final class HttpApi {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** Reads the request body (bounded by the body limit) and counts its bytes on the context. */
+    private byte[] readBody(ServerRequest req, DefaultRequestContext ctx) {
+        byte[] body = readBody(req);
+        ctx.received(body.length);
+        return body;
+    }
 
     private byte[] readBody(ServerRequest req) {
         long limit = maxBodyBytes.getAsLong();

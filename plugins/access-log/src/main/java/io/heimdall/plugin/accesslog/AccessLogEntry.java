@@ -13,19 +13,18 @@ import java.util.Optional;
 
 /**
  * One request as the log records it, captured and formatted on the request path (into a {@link LineBuffer}). It holds
- * no credentials: the context's headers are never copied, only the caller's id and the body's declared length.
+ * no credentials: the context's headers are never copied, only the caller's id.
  *
  * @param start         when the request arrived
  * @param requestId     its id
  * @param parentId      the parent request's id, for a child request
  * @param caller        the caller's id ({@code anonymous} without authentication)
  * @param clientAddress the client's IP address
- * @param contentLength the request's {@code content-length} header values
  * @param summary       how it ended
  * @param prompt        the message texts, only with {@code include-prompts}
  */
 record AccessLogEntry(Instant start, String requestId, Optional<String> parentId, String caller, String clientAddress,
-                      List<String> contentLength, RequestSummary summary, Optional<List<Map<String, String>>> prompt) {
+                      RequestSummary summary, Optional<List<Map<String, String>>> prompt) {
     // field names encoded once (a String name is re-encoded for every line)
     private static final SerializedString F_TIME = new SerializedString("time");
     private static final SerializedString F_REQUEST_ID = new SerializedString("request_id");
@@ -95,7 +94,7 @@ record AccessLogEntry(Instant start, String requestId, Optional<String> parentId
             tokens(g, summary.usage().get());
         }
         string(g, F_CACHE, summary.cached() ? "hit" : "miss");
-        long bytesIn = bytesIn();
+        long bytesIn = summary.bytesIn();
         if (bytesIn >= 0) {
             number(g, F_BYTES_IN, bytesIn);
         }
@@ -112,18 +111,6 @@ record AccessLogEntry(Instant start, String requestId, Optional<String> parentId
             g.writeEndArray();
         }
         g.writeEndObject();
-    }
-
-    /** The body's declared length, or -1 when the client sent none (or not a number). */
-    long bytesIn() {
-        if (contentLength.isEmpty()) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(contentLength.getFirst().trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     /**

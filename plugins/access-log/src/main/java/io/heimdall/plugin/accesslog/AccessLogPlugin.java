@@ -78,8 +78,7 @@ final class AccessLogPlugin implements Plugin, Observer, Hook {
                 ? Optional.ofNullable((List<Map<String, String>>) ctx.attributes().get(PROMPT_ATTRIBUTE))
                 : Optional.empty();
         AccessLogEntry entry = new AccessLogEntry(end.minus(summary.latency()), ctx.requestId(),
-                ctx.parent().map(RequestContext::requestId), ctx.caller().id(), ctx.clientAddress(),
-                ctx.headers().getOrDefault("content-length", List.of()), summary, prompt); // names are lower-case
+                ctx.parent().map(RequestContext::requestId), ctx.caller().id(), ctx.clientAddress(), summary, prompt);
         boolean added;
         try {
             added = !closing && lines.append(entry);

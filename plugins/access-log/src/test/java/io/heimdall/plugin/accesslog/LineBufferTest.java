@@ -26,9 +26,9 @@ class LineBufferTest {
 
     private static AccessLogEntry entry(String id) {
         RequestSummary summary = new RequestSummary("chat", Optional.of("m"), 200, Optional.empty(),
-                Duration.ofMillis(3), Optional.of("p/m"), 1, Optional.empty(), false, Optional.empty(), 42);
+                Duration.ofMillis(3), Optional.of("p/m"), 1, Optional.empty(), false, Optional.empty(), 42, 17);
         return new AccessLogEntry(Instant.parse("2026-11-30T03:12:44.120Z"), id, Optional.empty(), "anonymous",
-                "127.0.0.1", List.of("17"), summary, Optional.empty());
+                "127.0.0.1", summary, Optional.empty());
     }
 
     private static List<JsonNode> lines(LineBuffer.Lines batch) throws Exception {
