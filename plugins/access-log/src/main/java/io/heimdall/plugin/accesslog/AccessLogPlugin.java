@@ -20,9 +20,8 @@ import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The plugin instance. On the request path it formats the request's line into a {@link LineBuffer} (bytes, under a
- * lock held while the line is formatted: never waking a thread, since a wake-up per request cost more than the rest
- * of the plugin); one daemon thread takes the filled buffer every {@value #WRITE_INTERVAL_MS} ms and writes and
+ * The plugin instance. On the request path it formats the request's line and adds its bytes to a {@link LineBuffer}
+ * (never waking a thread: a wake-up per request cost more than the rest of the plugin); one daemon thread takes the filled buffer every {@value #WRITE_INTERVAL_MS} ms and writes and
  * flushes its lines as one batch. With {@code include-prompts} it is also a hook that keeps the request's message
  * texts.
  */
