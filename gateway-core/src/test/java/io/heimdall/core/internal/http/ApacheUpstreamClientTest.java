@@ -1,0 +1,160 @@
+package io.heimdall.core.internal.http;
+
+import io.heimdall.api.GatewayException;
+import io.heimdall.api.http.UpstreamRequest;
+import io.heimdall.api.http.UpstreamResponse;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The upstream client on the wire: the request head it sends, kept-alive connections, the pool's cap. */
+class ApacheUpstreamClientTest {
+    private static final byte[] BODY = "{\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8);
+
+    /** A keep-alive HTTP/1.1 server: records every request head, answers each with {@code {}} after {@code hold}. */
+    private static final class Upstream implements AutoCloseable {
+        final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        final List<List<String>> heads = new CopyOnWriteArrayList<>();
+        final AtomicInteger connections = new AtomicInteger();
+        final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch arrived = new CountDownLatch(1);
+        final boolean hold;
+
+        Upstream(boolean hold) throws IOException {
+            this.hold = hold;
+            Thread.ofVirtual().start(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        Socket s = server.accept();
+                        connections.incrementAndGet();
+                        Thread.ofVirtual().start(() -> serve(s));
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        String base() {
+            return "http://127.0.0.1:" + server.getLocalPort() + "/v1";
+        }
+
+        private void serve(Socket s) {
+            try (s) {
+                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
+                        StandardCharsets.ISO_8859_1));
+                OutputStream out = s.getOutputStream();
+                while (true) {
+                    List<String> head = new ArrayList<>();
+                    for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                        head.add(line);
+                    }
+                    if (head.isEmpty()) {
+                        return;
+                    }
+                    int length = head.stream().filter(h -> h.toLowerCase(Locale.ROOT).startsWith("content-length:"))
+                            .mapToInt(h -> Integer.parseInt(h.substring(15).strip())).findFirst().orElse(0);
+                    char[] body = new char[length];
+                    for (int n = 0; n < length; ) {
+                        n += in.read(body, n, length - n);
+                    }
+                    heads.add(head);
+                    arrived.countDown();
+                    if (hold) {
+                        release.await(10, TimeUnit.SECONDS);
+                    }
+                    out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                }
+            } catch (IOException | InterruptedException e) {
+                // the client went away
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            release.countDown();
+            server.close();
+        }
+    }
+
+    private static byte[] call(ApacheUpstreamClient client, Map<String, String> headers, Duration timeout) {
+        try (UpstreamResponse r = client.send(UpstreamRequest.postJson("/chat/completions", headers, BODY, timeout))) {
+            assertEquals(200, r.status());
+            return r.readBody(100);
+        }
+    }
+
+    @Test
+    void theRequestHeadNamesTheHostAndTheGatewayAndTheConnectionIsKeptAlive() throws Exception {
+        try (Upstream upstream = new Upstream(false)) {
+            ApacheUpstreamClient client = new ApacheUpstreamClient("p", upstream.base(), Duration.ofSeconds(5), 4);
+            try {
+                assertArrayEquals("{}".getBytes(StandardCharsets.US_ASCII),
+                        call(client, Map.of("Authorization", "Bearer k"), Duration.ofSeconds(5)));
+                call(client, Map.of("User-Agent", "company-agent/2"), Duration.ofSeconds(5));
+            } finally {
+                client.close();
+            }
+            assertEquals(1, upstream.connections.get(), "the second request reuses the first one's connection");
+            List<String> first = upstream.heads.get(0);
+            assertEquals("POST /v1/chat/completions HTTP/1.1", first.get(0));
+            List<String> lower = first.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
+            assertTrue(lower.contains("host: 127.0.0.1:" + upstream.server.getLocalPort()), first.toString());
+            assertTrue(lower.contains("user-agent: heimdall"), first.toString());
+            assertTrue(lower.contains("authorization: bearer k"), first.toString());
+            assertTrue(lower.contains("content-type: application/json"), first.toString());
+            assertTrue(lower.contains("content-length: " + BODY.length), first.toString());
+            List<String> agents = upstream.heads.get(1).stream()
+                    .filter(h -> h.toLowerCase(Locale.ROOT).startsWith("user-agent:")).toList();
+            assertEquals(List.of("User-Agent: company-agent/2"), agents, "a caller's own user agent is the only one");
+        }
+    }
+
+    @Test
+    void aRequestThatFindsEveryPooledConnectionBusyIsA503NamingTheCap() throws Exception {
+        try (Upstream upstream = new Upstream(true)) {
+            ApacheUpstreamClient client = new ApacheUpstreamClient("p", upstream.base(), Duration.ofSeconds(5), 1);
+            try {
+                Thread first = Thread.ofVirtual().start(() -> call(client, Map.of(), Duration.ofSeconds(10)));
+                assertTrue(upstream.arrived.await(5, TimeUnit.SECONDS));
+                GatewayException e = assertThrows(GatewayException.class,
+                        () -> call(client, Map.of(), Duration.ofMillis(300)));
+                assertEquals(503, e.error().status());
+                assertEquals("upstream_pool_exhausted", e.error().code().orElseThrow());
+                assertTrue(e.error().message().contains("routing.max-connections is 1"), e.error().message());
+                long[] stats = client.poolStats();
+                assertEquals(1, stats[0], "leased");
+                assertEquals(1, stats[3], "the cap");
+                assertEquals(1, stats[4], "saturations counted");
+                upstream.release.countDown();
+                first.join(5_000);
+                assertEquals(1, upstream.heads.size(), "the refused request never reached the upstream");
+            } finally {
+                client.close();
+            }
+        }
+    }
+}
