@@ -132,7 +132,7 @@ public final class Main {
             out.println("Heimdall AOT training: " + answered + " requests answered as expected");
             return 0;
         }
-        // Serial collector: a full collection when the old generation grows HEADROOM_MB (or a quarter) past its live set.
+        // Serial collector: a full collection when the old generation grows HEADROOM_MB (or a quarter) past live.
         Optional<OldGenGovernor> governor = OldGenGovernor.start(
                 Math.max(1L, Long.getLong("heimdall.old-gen-headroom-mb", HEADROOM_MB)) << 20);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -19,8 +19,8 @@ import javax.management.openmbean.CompositeData;
  * collection left live. The serial collector grows its old generation with every promotion and collects it only when
  * it cannot grow any more (at {@code -Xmx}): requests that live for seconds (streams) promote their buffers, and the
  * heap, hence the RSS, fills up to {@code -Xmx} with garbage. With this the old generation stays near the live set
- * plus the headroom ({@code max(min, live / 4)}, doubled while full collections come less than a second apart, halved
- * by each one that comes more than two seconds after the last).
+ * plus the headroom ({@code max(min, live / 4)}, doubled while full collections come less than half a second apart,
+ * halved by each one that comes more than two seconds after the last).
  * Does nothing under another collector (no pool named "Tenured Gen").
  */
 public final class OldGenGovernor implements NotificationListener, AutoCloseable {
@@ -113,12 +113,12 @@ public final class OldGenGovernor implements NotificationListener, AutoCloseable
     }
 
     /**
-     * The headroom's next multiplier: doubled (up to 16) when full collections come less than a second apart, halved
-     * by one that comes more than two seconds after the last (a burst of promotions must not widen the headroom for
-     * the rest of the run), back to 1 after ten seconds.
+     * The headroom's next multiplier: doubled (up to 16) when full collections come less than half a second apart,
+     * halved by one that comes more than two seconds after the last (a burst of promotions must not widen the
+     * headroom for the rest of the run), back to 1 after ten seconds.
      */
     static int nextFactor(int factor, long sinceLastNanos) {
-        if (sinceLastNanos < 1_000_000_000L) {
+        if (sinceLastNanos < 500_000_000L) {
             return Math.min(factor * 2, 16);
         }
         if (sinceLastNanos > 10_000_000_000L) {

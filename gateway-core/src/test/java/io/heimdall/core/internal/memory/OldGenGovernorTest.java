@@ -45,7 +45,8 @@ class OldGenGovernorTest {
 
     @Test
     void theHeadroomWidensInABurstAndNarrowsAgainAfterIt() {
-        assertEquals(2, OldGenGovernor.nextFactor(1, 500_000_000L));
+        assertEquals(2, OldGenGovernor.nextFactor(1, 400_000_000L));
+        assertEquals(1, OldGenGovernor.nextFactor(1, 900_000_000L));
         assertEquals(16, OldGenGovernor.nextFactor(16, 100_000_000L));
         assertEquals(4, OldGenGovernor.nextFactor(4, 1_500_000_000L));
         assertEquals(2, OldGenGovernor.nextFactor(4, 3_000_000_000L));
