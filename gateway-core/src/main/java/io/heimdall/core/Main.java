@@ -20,6 +20,9 @@ import java.util.logging.Logger;
  * {@code Heimdall listening on http://HOST:PORT} when ready; stops gracefully on SIGTERM.
  */
 public final class Main {
+    /** The old generation's least headroom (MiB) past its live set; system property heimdall.old-gen-headroom-mb. */
+    private static final long HEADROOM_MB = 16;
+
     private Main() {
     }
 
@@ -129,8 +132,9 @@ public final class Main {
             out.println("Heimdall AOT training: " + answered + " requests answered as expected");
             return 0;
         }
-        // Serial collector: a full collection when the old generation grows 32 MB (or a quarter) past its live set.
-        Optional<OldGenGovernor> governor = OldGenGovernor.start(32L << 20);
+        // Serial collector: a full collection when the old generation grows HEADROOM_MB (or a quarter) past live.
+        Optional<OldGenGovernor> governor = OldGenGovernor.start(
+                Math.max(1L, Long.getLong("heimdall.old-gen-headroom-mb", HEADROOM_MB)) << 20);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             governor.ifPresent(OldGenGovernor::close);

@@ -11,12 +11,14 @@ import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
@@ -44,6 +46,7 @@ public final class ApacheUpstreamClient implements UpstreamClient {
     /** What upstream requests that name no user agent of their own say they come from. */
     static final String USER_AGENT = "heimdall";
     private static final int MAX_URIS = 256;
+    private static final int BUFFER_BYTES = 4096;
     private final String provider;
     private final String baseUrl;
     private final String authority;
@@ -83,6 +86,11 @@ public final class ApacheUpstreamClient implements UpstreamClient {
                 .setMaxConnTotal(maxConnections)
                 .setMaxConnPerRoute(maxConnections)
                 .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).build())
+                // 4 KB session buffers instead of 8 KB: each pooled connection holds one to read and one to write
+                // (a chat response or an SSE chunk fits; a bigger body is read in more than one call).
+                .setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
+                        .http1Config(Http1Config.custom().setBufferSize(BUFFER_BYTES).build())
+                        .build())
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.of(connectTimeout))
                         .setValidateAfterInactivity(Timeout.ofSeconds(2))

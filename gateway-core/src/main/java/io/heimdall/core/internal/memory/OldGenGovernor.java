@@ -19,7 +19,8 @@ import javax.management.openmbean.CompositeData;
  * collection left live. The serial collector grows its old generation with every promotion and collects it only when
  * it cannot grow any more (at {@code -Xmx}): requests that live for seconds (streams) promote their buffers, and the
  * heap, hence the RSS, fills up to {@code -Xmx} with garbage. With this the old generation stays near the live set
- * plus the headroom ({@code max(min, live / 4)}, doubled while full collections come less than a second apart).
+ * plus the headroom ({@code max(min, live / 4)}, doubled while full collections come less than half a second apart,
+ * halved by each one that comes more than two seconds after the last).
  * Does nothing under another collector (no pool named "Tenured Gen").
  */
 public final class OldGenGovernor implements NotificationListener, AutoCloseable {
@@ -99,7 +100,7 @@ public final class OldGenGovernor implements NotificationListener, AutoCloseable
             long now = System.nanoTime();
             long since = now - lastNanos;
             lastNanos = now;
-            factor = since < 1_000_000_000L ? Math.min(factor * 2, 16) : since > 10_000_000_000L ? 1 : factor;
+            factor = nextFactor(factor, since);
             System.gc();
             collections.incrementAndGet();
             MemoryUsage after = pool.getCollectionUsage();
@@ -109,6 +110,21 @@ public final class OldGenGovernor implements NotificationListener, AutoCloseable
         } finally {
             pending.set(false);
         }
+    }
+
+    /**
+     * The headroom's next multiplier: doubled (up to 16) when full collections come less than half a second apart,
+     * halved by one that comes more than two seconds after the last (a burst of promotions must not widen the
+     * headroom for the rest of the run), back to 1 after ten seconds.
+     */
+    static int nextFactor(int factor, long sinceLastNanos) {
+        if (sinceLastNanos < 500_000_000L) {
+            return Math.min(factor * 2, 16);
+        }
+        if (sinceLastNanos > 10_000_000_000L) {
+            return 1;
+        }
+        return sinceLastNanos > 2_000_000_000L ? Math.max(factor / 2, 1) : factor;
     }
 
     /** Stops watching (the threshold stays; nothing acts on it). */

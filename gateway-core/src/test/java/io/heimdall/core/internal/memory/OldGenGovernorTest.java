@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayDeque;
 import java.util.Optional;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +41,17 @@ class OldGenGovernorTest {
             assertTrue(fullCollections() > fullBefore, "the collector counted no full collection");
             assertTrue(g.threshold() >= 8L << 20, "re-armed at " + g.threshold());
         }
+    }
+
+    @Test
+    void theHeadroomWidensInABurstAndNarrowsAgainAfterIt() {
+        assertEquals(2, OldGenGovernor.nextFactor(1, 400_000_000L));
+        assertEquals(1, OldGenGovernor.nextFactor(1, 900_000_000L));
+        assertEquals(16, OldGenGovernor.nextFactor(16, 100_000_000L));
+        assertEquals(4, OldGenGovernor.nextFactor(4, 1_500_000_000L));
+        assertEquals(2, OldGenGovernor.nextFactor(4, 3_000_000_000L));
+        assertEquals(1, OldGenGovernor.nextFactor(1, 3_000_000_000L));
+        assertEquals(1, OldGenGovernor.nextFactor(16, 11_000_000_000L));
     }
 
     @Test
