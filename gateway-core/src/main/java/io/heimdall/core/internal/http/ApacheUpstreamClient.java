@@ -53,7 +53,6 @@ public final class ApacheUpstreamClient implements UpstreamClient {
     private final String host;
     private final int port;
     private final HttpHost target;
-    private final int maxConnections;
     private final CloseableHttpClient client;
     private final PoolingHttpClientConnectionManager pool;
     private final java.util.concurrent.atomic.AtomicLong lastSaturationLog = new java.util.concurrent.atomic.AtomicLong();
@@ -81,7 +80,6 @@ public final class ApacheUpstreamClient implements UpstreamClient {
         this.host = uri.getHost();
         this.port = uri.getPort() > 0 ? uri.getPort() : uri.getScheme().equals("https") ? 443 : 80;
         this.target = new HttpHost(uri.getScheme(), host, port);
-        this.maxConnections = maxConnections;
         this.pool = PoolingHttpClientConnectionManagerBuilder.create()
                 .setMaxConnTotal(maxConnections)
                 .setMaxConnPerRoute(maxConnections)
@@ -211,7 +209,7 @@ public final class ApacheUpstreamClient implements UpstreamClient {
                 saturated();
                 return new GatewayException(GatewayError.of(503, GatewayError.API_ERROR, "Provider '" + provider
                         + "': every pooled connection to " + authority + " is busy (routing.max-connections is "
-                        + maxConnections + ")", "upstream_pool_exhausted").withRetryAfter(Duration.ofSeconds(1)), e);
+                        + pool.getMaxTotal() + ")", "upstream_pool_exhausted").withRetryAfter(Duration.ofSeconds(1)), e);
             }
             if (t instanceof ConnectTimeoutException) {
                 return new GatewayException(GatewayError.upstreamUnreachable(provider,
@@ -242,7 +240,7 @@ public final class ApacheUpstreamClient implements UpstreamClient {
             System.getLogger(ApacheUpstreamClient.class.getName()).log(System.Logger.Level.WARNING,
                     "Provider {0}: all {1} pooled connections to {2} are busy; requests wait and some time out "
                             + "(raise routing.max-connections, or the provider is slow)", provider,
-                    maxConnections, authority);
+                    pool.getMaxTotal(), authority);
         }
     }
 
@@ -254,7 +252,7 @@ public final class ApacheUpstreamClient implements UpstreamClient {
     /** Connections in use, waiting for a connection, idle in the pool, and the cap. */
     public long[] poolStats() {
         org.apache.hc.core5.pool.PoolStats st = pool.getTotalStats();
-        return new long[]{st.getLeased(), st.getPending(), st.getAvailable(), maxConnections, saturations.sum()};
+        return new long[]{st.getLeased(), st.getPending(), st.getAvailable(), st.getMax(), saturations.sum()};
     }
 
     /** Closes pooled connections. */

@@ -76,8 +76,10 @@ class ApacheUpstreamClientTest {
                     int length = head.stream().filter(h -> h.toLowerCase(Locale.ROOT).startsWith("content-length:"))
                             .mapToInt(h -> Integer.parseInt(h.substring(15).strip())).findFirst().orElse(0);
                     char[] body = new char[length];
-                    for (int n = 0; n < length; ) {
-                        n += in.read(body, n, length - n);
+                    for (int n = 0, r; n < length; n += r) {
+                        if ((r = in.read(body, n, length - n)) < 0) {
+                            return;
+                        }
                     }
                     heads.add(head);
                     arrived.countDown();

@@ -13,17 +13,17 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Lines formatted on the request path and waiting for the writer thread, as bytes: two buffers, one filled by
- * requests and one being written, swapped by {@link #take}. A request formats its line with one of a few formatters (the
- * first free one, tried without waiting) and holds the buffer's lock only to copy the bytes: formatting under that
- * lock made requests that ended together wait for each other, and a pool with a formatter per waiting request kept
- * none of them in the CPU's cache.
+ * requests and one being written, swapped by {@link #take}. A request formats its line with one of a few formatters
+ * (the first free one, tried without waiting) and holds the buffer's lock only to copy the bytes: formatting under
+ * that lock made requests that ended together wait for each other, and a pool with a formatter per waiting request
+ * kept none of them in the CPU's cache.
  * Waiting lines are byte arrays rather than objects, so a young collection has nothing of them to trace or copy: the
  * queued entries of the previous design (a few thousand small objects between two writes) doubled the gateway's
  * young-collection time.
  */
 final class LineBuffer {
-    private final ReentrantLock lock = new ReentrantLock();
     private static final int FORMATTERS = 4; // a power of two
+    private final ReentrantLock lock = new ReentrantLock();
     private final Lines[] formatters = new Lines[FORMATTERS];
     private final ReentrantLock[] formatterLocks = new ReentrantLock[FORMATTERS];
     private final int maxLines;
