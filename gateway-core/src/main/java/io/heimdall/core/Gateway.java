@@ -104,7 +104,7 @@ public final class Gateway implements AutoCloseable {
                 ? PluginFolders.deferred(plugins, builtIn, Optional.ofNullable(b.pluginsDir), UsedFolders.of(first))
                 : new PluginFolders(plugins, builtIn, Optional.ofNullable(b.pluginsDir)));
         JacksonOpenAiWire wire = new JacksonOpenAiWire();
-        this.engine = new Engine(metrics);
+        this.engine = new Engine(metrics, wire);
         this.builder = new GenerationBuilder(folders::registry, secrets, wire, engine.children(), engine, metrics,
                 Optional.of(new RunningAdmin(this)));
 

@@ -20,6 +20,8 @@ import io.heimdall.api.plugin.Pipeline;
 import io.heimdall.api.provider.ChunkSink;
 import io.heimdall.core.internal.metrics.MetricsRegistry;
 import io.heimdall.core.internal.resilience.TargetHealthRegistry;
+import io.heimdall.core.internal.wire.JacksonOpenAiWire;
+import io.heimdall.core.internal.wire.RelayedChunk;
 
 import java.util.List;
 import java.util.Map;
@@ -45,9 +47,14 @@ public final class Engine implements Pipeline, AutoCloseable {
     private final ModelLister lister;
     private final TargetHealthRegistry health = new TargetHealthRegistry();
     private final HealthProbes probes;
+    private final JacksonOpenAiWire wire;
 
-    /** An engine recording into {@code registry}, with no generation yet; {@link #install} one before serving. */
-    public Engine(MetricsRegistry registry) {
+    /**
+     * An engine recording into {@code registry}, with no generation yet; {@link #install} one before serving. The wire
+     * codec reads the upstream chunks it relays untouched.
+     */
+    public Engine(MetricsRegistry registry, JacksonOpenAiWire wire) {
+        this.wire = wire;
         this.metrics = new CoreMetrics(registry);
         this.observers = new Observers(metrics);
         this.runner = new AttemptRunner(observers, health, metrics);
@@ -115,6 +122,16 @@ public final class Engine implements Pipeline, AutoCloseable {
 
         /** A stream succeeded; called before observers learn how the request ended (its terminator comes after). */
         default void finish() {
+        }
+
+        /** Whether this sink can write an upstream's OpenAI chunk JSON as it arrived ({@link #json}). */
+        default boolean writesJson() {
+            return false;
+        }
+
+        /** Sends one chunk given as OpenAI chunk JSON; only when {@link #writesJson()}. Throws 499 as {@link #chunk}. */
+        default void json(byte[] chunkJson) {
+            throw new UnsupportedOperationException("This sink writes chunk objects only");
         }
     }
 
@@ -215,8 +232,9 @@ public final class Engine implements Pipeline, AutoCloseable {
                     }
                 }
             }
-            ChatResponse rebuilt = acc.response();
-            observePostHooks(g, pre, rebuilt, ctx, run);
+            if (pre.ran > 0) {
+                observePostHooks(g, pre, acc.response(), ctx, run);
+            }
             run.succeeded(acc.usage());
             sink.finish();
         } catch (RuntimeException e) {
@@ -235,27 +253,26 @@ public final class Engine implements Pipeline, AutoCloseable {
         ChatRequest upstream = Fallbacks.strip(request).toBuilder().stream(true).streamOptions(new StreamOptions(true,
                 request.streamOptions().map(StreamOptions::extra).orElse(Map.of()))).build();
         List<String> fallbacks = Fallbacks.of(request, ctx);
+        // No hook to see chunks, no cache to keep them, a transport that writes JSON: relay the upstream's bytes.
+        Optional<JacksonOpenAiWire> relay = delivery.ran == 0 && asSent.isEmpty() && delivery.sink.writesJson()
+                ? Optional.of(wire) : Optional.empty();
         runner.run(g, upstream.model(), fallbacks, ctx, Needs.of(upstream), (slot, target, call, state) -> {
-            slot.provider().stream(upstream.withModel(target.model()), call, chunk -> {
-                state.chunk();
-                asSent.ifPresent(a -> a.add(chunk));
-                try {
-                    delivery.accept(chunk);
-                } catch (RuntimeException e) {
-                    throw state.sinkFailed(e);
-                }
-            });
+            slot.provider().stream(upstream.withModel(target.model()), call,
+                    new UpstreamChunks(state, asSent, delivery, relay));
             state.usage(acc.usage());
             return Boolean.TRUE;
-        }, () -> acc.size() == 0);
+        }, () -> delivery.delivered == 0);
         if (acc.size() > 0 && asSent.isPresent()) {
             StreamAccumulator sent = asSent.get();
             store(g, request, new CachedAnswer(sent.response(), sent.chunks()), ctx);
         }
     }
 
-    /** Passes each chunk through the hooks that ran, rebuilds the response, and writes the chunk to the client. */
-    private static final class Delivery implements ChunkSink {
+    /**
+     * Passes each chunk through the hooks that ran, rebuilds the response, and writes the chunk to the client; or
+     * writes a relayed chunk's JSON as it came (without {@code "usage":null} for a client that did not ask for usage).
+     */
+    static final class Delivery implements ChunkSink {
         private final Generation g;
         private final int ran;
         private final boolean clientWantsUsage;
@@ -263,6 +280,8 @@ public final class Engine implements Pipeline, AutoCloseable {
         private final StreamSink sink;
         private final DefaultRequestContext ctx;
         private final Run run;
+        /** Chunks accepted so far (relayed or not, written or dropped). */
+        private int delivered;
 
         Delivery(Generation g, int ran, boolean clientWantsUsage, StreamAccumulator acc, StreamSink sink,
                  DefaultRequestContext ctx, Run run) {
@@ -277,6 +296,7 @@ public final class Engine implements Pipeline, AutoCloseable {
 
         @Override
         public void accept(ChatChunk chunk) {
+            delivered++;
             ChatChunk c = chunk;
             for (int i = 0; i < ran; i++) {
                 Generation.Named<Hook> h = g.hooks.get(i);
@@ -292,6 +312,13 @@ public final class Engine implements Pipeline, AutoCloseable {
             }
             run.firstToken();
             sink.chunk(c);
+        }
+
+        /** Writes a relayed chunk (no hook ran, so there is nothing to pass it through). */
+        void relay(RelayedChunk chunk) {
+            delivered++;
+            run.firstToken();
+            sink.json(clientWantsUsage ? chunk.bytes() : chunk.withoutNullUsage());
         }
     }
 

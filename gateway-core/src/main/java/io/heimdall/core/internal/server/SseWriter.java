@@ -68,6 +68,16 @@ final class SseWriter implements Engine.StreamSink {
         write(wire.encodeChunk(chunk));
     }
 
+    @Override
+    public boolean writesJson() {
+        return true;
+    }
+
+    @Override
+    public void json(byte[] chunkJson) {
+        write(chunkJson);
+    }
+
     private void write(byte[] json) {
         if (broken) {
             throw clientGone(null);

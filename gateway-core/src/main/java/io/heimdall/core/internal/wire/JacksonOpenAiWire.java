@@ -10,6 +10,7 @@ import io.heimdall.api.model.ModelInfo;
 import io.heimdall.api.wire.OpenAiWire;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The OpenAI wire format with Jackson: tree parsing for decoding (path-precise errors, unknown fields kept as raw
@@ -22,10 +23,12 @@ public final class JacksonOpenAiWire implements OpenAiWire {
     private final ChatResponseCodec responses;
     private final EmbeddingCodec embeddings;
     private final ModelsAndErrorsCodec modelsAndErrors;
+    private final WireJson json;
 
     /** Creates the codec with nesting and string-length limits suited to untrusted input. */
     public JacksonOpenAiWire() {
         WireJson json = new WireJson();
+        this.json = json;
         this.requests = new ChatRequestCodec(json);
         this.responses = new ChatResponseCodec(json, new UsageCodec(json));
         this.embeddings = new EmbeddingCodec(json);
@@ -60,6 +63,14 @@ public final class JacksonOpenAiWire implements OpenAiWire {
     @Override
     public ChatChunk decodeChunk(String json) {
         return responses.decodeChunk(json);
+    }
+
+    /**
+     * Reads an upstream chunk's JSON only as far as relaying it untouched needs; empty when it is not one JSON object
+     * ({@link #decodeChunk} then reports what is wrong).
+     */
+    public Optional<RelayedChunk> relayedChunk(String chunkJson) {
+        return RelayedChunk.read(json, chunkJson);
     }
 
     @Override

@@ -86,6 +86,11 @@ final class AzureFlavor implements Flavor {
     }
 
     @Override
+    public boolean chunksAsSent() {
+        return false;
+    }
+
+    @Override
     public List<ChatChunk> adaptChunk(ChatChunk chunk, ChatRequest request) {
         // Azure opens a stream with a chunk of prompt_filter_results and no choices; it is not an answer chunk.
         if (chunk.choices().isEmpty() && chunk.usage().isEmpty()) {

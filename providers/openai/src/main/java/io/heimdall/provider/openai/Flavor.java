@@ -74,6 +74,14 @@ interface Flavor {
         return List.of(chunk);
     }
 
+    /**
+     * Whether {@link #adaptChunk} hands every chunk on unchanged, so the upstream's chunk JSON may be relayed as it
+     * came ({@link io.heimdall.api.provider.ChunkSink#takesOpenAiJson()}); false for a flavor that overrides it.
+     */
+    default boolean chunksAsSent() {
+        return true;
+    }
+
     /** Maps a decoded upstream error (already normalised to a gateway type) to the gateway's terms. */
     default GatewayError adaptError(GatewayError error) {
         return error;

@@ -102,6 +102,11 @@ final class MistralFlavor implements Flavor {
     }
 
     @Override
+    public boolean chunksAsSent() {
+        return false;
+    }
+
+    @Override
     public List<ChatChunk> adaptChunk(ChatChunk chunk, ChatRequest request) {
         if (chunk.usage().isEmpty() || chunk.choices().isEmpty()) {
             return List.of(chunk);

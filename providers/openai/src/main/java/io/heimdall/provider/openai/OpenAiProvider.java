@@ -214,6 +214,7 @@ final class OpenAiProvider implements Provider {
         try (UpstreamResponse response = http.send(req)) {
             checkStatus(response, call, req);
             ServerSentEvents events = new ServerSentEvents(response.body());
+            boolean relay = flavor.chunksAsSent() && sink.takesOpenAiJson();
             boolean finished = false;
             while (true) {
                 Optional<ServerSentEvents.Event> next;
@@ -240,6 +241,12 @@ final class OpenAiProvider implements Provider {
                 if ("error".equals(event.event()) || ERROR_OBJECT.matcher(data).lookingAt()) {
                     throw streamError(data, call);
                 }
+                ChunkSink.JsonChunk relayed = relay ? sink.acceptOpenAiJson(data) : ChunkSink.JsonChunk.DECODE;
+                if (relayed != ChunkSink.JsonChunk.DECODE) {
+                    finished |= relayed == ChunkSink.JsonChunk.FINISHED;
+                    checkDeadline(finished, deadline);
+                    continue;
+                }
                 ChatChunk chunk;
                 try {
                     chunk = wire.decodeChunk(data);
@@ -260,9 +267,7 @@ final class OpenAiProvider implements Provider {
                     }
                     sink.accept(adapted);
                 }
-                if (!finished && clock.instant().isAfter(deadline)) {
-                    throw new GatewayException(GatewayError.upstreamTimeout(name));
-                }
+                checkDeadline(finished, deadline);
             }
             if (finished) {
                 // Some compatible servers close after the last chunk without sending [DONE].
@@ -270,6 +275,13 @@ final class OpenAiProvider implements Provider {
             }
             throw new GatewayException(GatewayError.upstreamUnreachable(name,
                     "the stream ended before the response was complete"));
+        }
+    }
+
+    /** A stream that has not finished by the request's deadline is an upstream timeout. */
+    private void checkDeadline(boolean finished, Instant deadline) {
+        if (!finished && clock.instant().isAfter(deadline)) {
+            throw new GatewayException(GatewayError.upstreamTimeout(name));
         }
     }
 

@@ -1,0 +1,168 @@
+package io.heimdall.core.internal.wire;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * An upstream's OpenAI {@code chat.completion.chunk} JSON, read only as far as relaying it untouched needs: whether a
+ * choice finished in it, whether it carries usage (such a chunk is decoded too, for the gateway's accounting), whether
+ * it is an error object, and where a {@code "usage":null} member is (cut out for a client that did not ask for usage:
+ * the gateway always asks the upstream for it). The whole text is checked to be one JSON object.
+ */
+public final class RelayedChunk {
+    private final byte[] bytes;
+    private final boolean finished;
+    private final boolean usage;
+    private final boolean error;
+    private final int nullUsageFrom;
+    private final int nullUsageTo;
+
+    private RelayedChunk(byte[] bytes, boolean finished, boolean usage, boolean error, int nullUsageFrom,
+                         int nullUsageTo) {
+        this.bytes = bytes;
+        this.finished = finished;
+        this.usage = usage;
+        this.error = error;
+        this.nullUsageFrom = nullUsageFrom;
+        this.nullUsageTo = nullUsageTo;
+    }
+
+    /** Reads {@code json}; empty when it is not one JSON object (then it is for the decoder to judge). */
+    static Optional<RelayedChunk> read(WireJson wire, String json) {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        try (JsonParser p = wire.parser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return Optional.empty();
+            }
+            boolean finished = false;
+            boolean usage = false;
+            boolean errorField = false;
+            boolean choices = false;
+            int cutFrom = -1;
+            int cutTo = -1;
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                long nameAt = p.currentTokenLocation().getByteOffset();
+                JsonToken value = p.nextToken();
+                switch (name) {
+                    case "choices" -> {
+                        if (value == JsonToken.START_ARRAY) {
+                            int n = readChoices(p);
+                            choices = n > 0;
+                            finished = n > 1;
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                    case "usage" -> {
+                        if (value == JsonToken.START_OBJECT) {
+                            usage = true;
+                            p.skipChildren();
+                        } else if (value == JsonToken.VALUE_NULL) {
+                            cutFrom = (int) nameAt;
+                            cutTo = (int) p.currentLocation().getByteOffset();
+                        }
+                    }
+                    case "error" -> {
+                        errorField = true;
+                        p.skipChildren();
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+                return Optional.empty();
+            }
+            return Optional.of(new RelayedChunk(bytes, finished, usage, errorField && !choices && !usage, cutFrom,
+                    cutTo));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Reads the choices array up to its end: 0 when it is empty, 1 when no choice finished, 2 when one did (a string
+     * {@code finish_reason}).
+     */
+    private static int readChoices(JsonParser p) throws IOException {
+        int seen = 0;
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t == null) {
+                throw new IOException("unexpected end of input");
+            }
+            seen = Math.max(seen, 1);
+            if (t != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                continue;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (value == JsonToken.VALUE_STRING && "finish_reason".equals(field)) {
+                    seen = 2;
+                } else {
+                    p.skipChildren();
+                }
+            }
+        }
+        return seen;
+    }
+
+    /** Whether a choice finished in this chunk. */
+    public boolean finished() {
+        return finished;
+    }
+
+    /** Whether this chunk carries a usage object. */
+    public boolean carriesUsage() {
+        return usage;
+    }
+
+    /** Whether this is an error object: an {@code error} member, no choices, no usage. */
+    public boolean error() {
+        return error;
+    }
+
+    /** The chunk as it arrived. */
+    public byte[] bytes() {
+        return bytes;
+    }
+
+    /** The chunk as it arrived, less a {@code "usage":null} member and its comma when it has one. */
+    public byte[] withoutNullUsage() {
+        if (nullUsageFrom < 0) {
+            return bytes;
+        }
+        int from = nullUsageFrom;
+        int to = nullUsageTo;
+        int before = from - 1;
+        while (before >= 0 && isSpace(bytes[before])) {
+            before--;
+        }
+        if (before >= 0 && bytes[before] == ',') {
+            from = before;
+        } else {
+            int after = to;
+            while (after < bytes.length && isSpace(bytes[after])) {
+                after++;
+            }
+            if (after < bytes.length && bytes[after] == ',') {
+                to = after + 1;
+            }
+        }
+        byte[] out = Arrays.copyOf(bytes, bytes.length - (to - from));
+        System.arraycopy(bytes, to, out, from, bytes.length - to);
+        return out;
+    }
+
+    private static boolean isSpace(byte b) {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+    }
+}
