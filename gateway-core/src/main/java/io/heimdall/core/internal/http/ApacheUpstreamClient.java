@@ -11,7 +11,6 @@ import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ClassicHttpResponse;
@@ -85,10 +84,10 @@ public final class ApacheUpstreamClient implements UpstreamClient {
                 .setMaxConnPerRoute(maxConnections)
                 .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).build())
                 // 4 KB session buffers instead of 8 KB: each pooled connection holds one to read and one to write
-                // (a chat response or an SSE chunk fits; a bigger body is read in more than one call).
-                .setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
-                        .http1Config(Http1Config.custom().setBufferSize(BUFFER_BYTES).build())
-                        .build())
+                // (a chat response or an SSE chunk fits; a bigger body is read in more than one call). Chunked bodies
+                // tell whether the next read would block also at a chunk's end (deferred stream flushes).
+                .setConnectionFactory(ChunkAwareConnection.factory(
+                        Http1Config.custom().setBufferSize(BUFFER_BYTES).build()))
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.of(connectTimeout))
                         .setValidateAfterInactivity(Timeout.ofSeconds(2))

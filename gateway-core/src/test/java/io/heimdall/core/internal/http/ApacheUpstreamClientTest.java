@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -28,7 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The upstream client on the wire: the request head it sends, kept-alive connections, the pool's cap. */
+/**
+ * The upstream client on the wire: the request head it sends, kept-alive connections, the pool's cap, and what a
+ * chunked body says is available at a chunk's end.
+ */
 class ApacheUpstreamClientTest {
     private static final byte[] BODY = "{\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8);
 
@@ -154,6 +158,58 @@ class ApacheUpstreamClientTest {
                 upstream.release.countDown();
                 first.join(5_000);
                 assertEquals(1, upstream.heads.size(), "the refused request never reached the upstream");
+            } finally {
+                client.close();
+            }
+        }
+    }
+
+    /**
+     * Three chunks arrive in one write, then the upstream waits: after the first chunk the body says the next read will
+     * not block (HttpClient's own chunked stream says 0 there, which made a stream writer flush after every SSE event);
+     * after the third it says 0, as nothing is buffered or on the socket, until the upstream goes on.
+     */
+    @Test
+    void aChunkedBodySaysAtAChunksEndWhetherTheNextReadWouldBlock() throws Exception {
+        CountDownLatch goOn = new CountDownLatch(1);
+        try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (Socket s = server.accept()) {
+                    BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
+                            StandardCharsets.ISO_8859_1));
+                    for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                        // the head; the body is BODY.length bytes
+                    }
+                    in.read(new char[BODY.length]);
+                    OutputStream out = s.getOutputStream();
+                    out.write(("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked"
+                            + "\r\n\r\n5\r\naaaaa\r\n5\r\nbbbbb\r\n5\r\nccccc\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    goOn.await(10, TimeUnit.SECONDS);
+                    out.write("3\r\nddd\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    s.getInputStream().read();
+                } catch (IOException | InterruptedException e) {
+                    // the client went away
+                }
+            });
+            ApacheUpstreamClient client = new ApacheUpstreamClient("p",
+                    "http://127.0.0.1:" + server.getLocalPort() + "/v1", Duration.ofSeconds(5), 2);
+            try (UpstreamResponse r = client.send(UpstreamRequest.postJson("/chat/completions", Map.of(), BODY,
+                    Duration.ofSeconds(5)))) {
+                InputStream body = r.body();
+                byte[] b = new byte[64];
+                assertEquals(5, body.read(b, 0, b.length), "one chunk per read");
+                assertTrue(body.available() >= 5, "the next two chunks are buffered: " + body.available());
+                assertEquals(5, body.read(b, 0, b.length));
+                assertEquals(5, body.read(b, 0, b.length));
+                Thread.sleep(50);
+                assertEquals(0, body.available(), "nothing buffered beyond the chunk's CRLF, nothing on the socket");
+                goOn.countDown();
+                assertEquals(3, body.read(b, 0, b.length));
+                assertEquals("ddd", new String(b, 0, 3, StandardCharsets.US_ASCII));
+                assertEquals(-1, body.read(b, 0, b.length));
             } finally {
                 client.close();
             }
