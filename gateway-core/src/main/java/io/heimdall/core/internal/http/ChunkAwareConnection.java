@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * current chunk is read, even with the next chunks already in the session buffer or waiting on the socket; a stream
  * writer that flushes before a read that may block ({@link UpstreamScope#deferFlush}) therefore flushed after every SSE
  * event, since servers send each event as a chunk of its own: one client write per event where the events had arrived
- * together. Here {@code available()} at a boundary counts the bytes buffered beyond the chunk's closing CRLF, else the
- * bytes the socket holds (one {@code FIONREAD}).
+ * together. Here {@code available()} at a boundary counts the bytes beyond the chunk's closing CRLF, in the session
+ * buffer or else together with those the socket holds (one {@code FIONREAD}).
  */
 final class ChunkAwareConnection extends DefaultManagedHttpClientConnection {
     private static final AtomicLong COUNTER = new AtomicLong();
@@ -70,8 +70,13 @@ final class ChunkAwareConnection extends DefaultManagedHttpClientConnection {
             if (inChunk > 0) {
                 return inChunk;
             }
-            int buffered = buffer.length() - CHUNK_END;
-            return buffered > 0 ? buffered : socket.available();
+            // At a chunk's end the session buffer or the socket holds the chunk's CRLF first (a server may send it in
+            // a write of its own): only bytes beyond it say the next chunk is on its way.
+            int buffered = buffer.length();
+            if (buffered > CHUNK_END) {
+                return buffered - CHUNK_END;
+            }
+            return Math.max(0, buffered + socket.available() - CHUNK_END);
         }
     }
 }

@@ -167,11 +167,13 @@ class ApacheUpstreamClientTest {
     /**
      * Three chunks arrive in one write, then the upstream waits: after the first chunk the body says the next read will
      * not block (HttpClient's own chunked stream says 0 there, which made a stream writer flush after every SSE event);
-     * after the third it says 0, as nothing is buffered or on the socket, until the upstream goes on.
+     * after the third it says 0 until the upstream goes on, also once the third chunk's CRLF, sent on its own, is
+     * waiting on the socket (a read would take it and then block on the next chunk's head).
      */
     @Test
     void aChunkedBodySaysAtAChunksEndWhetherTheNextReadWouldBlock() throws Exception {
         CountDownLatch goOn = new CountDownLatch(1);
+        CountDownLatch clientReadThree = new CountDownLatch(1);
         try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             Thread.ofVirtual().start(() -> {
                 try (Socket s = server.accept()) {
@@ -183,8 +185,11 @@ class ApacheUpstreamClientTest {
                     in.read(new char[BODY.length]);
                     OutputStream out = s.getOutputStream();
                     out.write(("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked"
-                            + "\r\n\r\n5\r\naaaaa\r\n5\r\nbbbbb\r\n5\r\nccccc\r\n")
+                            + "\r\n\r\n5\r\naaaaa\r\n5\r\nbbbbb\r\n5\r\nccccc")
                             .getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    clientReadThree.await(10, TimeUnit.SECONDS);
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
                     out.flush();
                     goOn.await(10, TimeUnit.SECONDS);
                     out.write("3\r\nddd\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -204,8 +209,10 @@ class ApacheUpstreamClientTest {
                 assertTrue(body.available() >= 5, "the next two chunks are buffered: " + body.available());
                 assertEquals(5, body.read(b, 0, b.length));
                 assertEquals(5, body.read(b, 0, b.length));
-                Thread.sleep(50);
-                assertEquals(0, body.available(), "nothing buffered beyond the chunk's CRLF, nothing on the socket");
+                assertEquals(0, body.available(), "nothing buffered, nothing on the socket");
+                clientReadThree.countDown();
+                Thread.sleep(100);
+                assertEquals(0, body.available(), "only the chunk's CRLF is on the socket");
                 goOn.countDown();
                 assertEquals(3, body.read(b, 0, b.length));
                 assertEquals("ddd", new String(b, 0, 3, StandardCharsets.US_ASCII));
