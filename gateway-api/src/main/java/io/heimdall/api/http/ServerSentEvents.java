@@ -33,13 +33,15 @@ public final class ServerSentEvents implements AutoCloseable {
     /** The next event, or empty at the end of the stream. */
     public Optional<Event> next() {
         String event = null;
-        StringBuilder data = null;
+        // one data line (the common case) is kept as it was read; a builder only for a second line
+        String data = null;
+        StringBuilder lines = null;
         try {
             String line;
             while ((line = reader.readLine()) != null) {
                 if (line.isEmpty()) {
                     if (data != null) {
-                        return Optional.of(new Event(event == null ? "message" : event, data.toString()));
+                        return Optional.of(event(event, data, lines));
                     }
                     event = null;
                     continue;
@@ -48,31 +50,32 @@ public final class ServerSentEvents implements AutoCloseable {
                     continue;
                 }
                 int colon = line.indexOf(':');
-                String field = colon < 0 ? line : line.substring(0, colon);
-                String value = colon < 0 ? "" : line.substring(colon + 1);
-                if (value.startsWith(" ")) {
-                    value = value.substring(1);
-                }
-                switch (field) {
-                    case "event" -> event = value;
-                    case "data" -> {
-                        if (data == null) {
-                            data = new StringBuilder(value.length());
-                        } else {
-                            data.append('\n');
+                int valueAt = colon < 0 ? line.length()
+                        : colon + 1 < line.length() && line.charAt(colon + 1) == ' ' ? colon + 2 : colon + 1;
+                int nameEnd = colon < 0 ? line.length() : colon;
+                if (nameEnd == 4 && line.startsWith("data")) {
+                    String value = line.substring(valueAt);
+                    if (data == null) {
+                        data = value;
+                    } else {
+                        if (lines == null) {
+                            lines = new StringBuilder(data);
                         }
-                        data.append(value);
+                        lines.append('\n').append(value);
                     }
-                    default -> {
-                        // id, retry and unknown fields are not needed by providers
-                    }
+                } else if (nameEnd == 5 && line.startsWith("event")) {
+                    event = line.substring(valueAt);
                 }
+                // id, retry and unknown fields are not needed by providers
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return data == null ? Optional.empty() : Optional.of(new Event(event == null ? "message" : event,
-                data.toString()));
+        return data == null ? Optional.empty() : Optional.of(event(event, data, lines));
+    }
+
+    private static Event event(String event, String data, StringBuilder lines) {
+        return new Event(event == null ? "message" : event, lines == null ? data : lines.toString());
     }
 
     @Override

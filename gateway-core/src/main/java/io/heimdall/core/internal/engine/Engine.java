@@ -129,8 +129,11 @@ public final class Engine implements Pipeline, AutoCloseable {
             return false;
         }
 
-        /** Sends one chunk given as OpenAI chunk JSON; only when {@link #writesJson()}. Throws 499 as {@link #chunk}. */
-        default void json(byte[] chunkJson) {
+        /**
+         * Sends one chunk given as OpenAI chunk JSON less the bytes {@code [skipFrom, skipTo)}; only when
+         * {@link #writesJson()}. Throws 499 as {@link #chunk}.
+         */
+        default void json(byte[] chunkJson, int skipFrom, int skipTo) {
             throw new UnsupportedOperationException("This sink writes chunk objects only");
         }
     }
@@ -318,7 +321,11 @@ public final class Engine implements Pipeline, AutoCloseable {
         void relay(RelayedChunk chunk) {
             delivered++;
             run.firstToken();
-            sink.json(clientWantsUsage ? chunk.bytes() : chunk.withoutNullUsage());
+            if (clientWantsUsage) {
+                sink.json(chunk.bytes(), 0, 0);
+            } else {
+                sink.json(chunk.bytes(), chunk.cutFrom(), chunk.cutTo());
+            }
         }
     }
 

@@ -74,20 +74,31 @@ final class SseWriter implements Engine.StreamSink {
     }
 
     @Override
-    public void json(byte[] chunkJson) {
-        write(chunkJson);
+    public void json(byte[] chunkJson, int skipFrom, int skipTo) {
+        write(chunkJson, skipFrom, skipTo);
     }
 
     private void write(byte[] json) {
+        write(json, 0, 0);
+    }
+
+    /** Writes {@code json} less {@code [skipFrom, skipTo)} as one event. */
+    private void write(byte[] json, int skipFrom, int skipTo) {
         if (broken) {
             throw clientGone(null);
         }
         open();
         try {
+            int length = json.length - (skipTo - skipFrom);
             out.write(DATA);
-            out.write(json);
+            if (skipFrom == skipTo) {
+                out.write(json);
+            } else {
+                out.write(json, 0, skipFrom);
+                out.write(json, skipTo, json.length - skipTo);
+            }
             out.write(EVENT_END);
-            unflushed += DATA.length + json.length + EVENT_END.length;
+            unflushed += DATA.length + length + EVENT_END.length;
             Optional<UpstreamScope> upstream = UpstreamScope.current();
             if (flushedOnce && unflushed < MAX_UNFLUSHED && upstream.isPresent()
                     && upstream.get().readsBody()) {
@@ -97,7 +108,7 @@ final class SseWriter implements Engine.StreamSink {
                 unflushed = 0;
                 flushedOnce = true;
             }
-            ctx.sent(DATA.length + json.length + EVENT_END.length);
+            ctx.sent(DATA.length + length + EVENT_END.length);
         } catch (IOException | RuntimeException e) {
             // Helidon reports a closed client connection as its own ServerConnectionException, a RuntimeException
             broken = true;

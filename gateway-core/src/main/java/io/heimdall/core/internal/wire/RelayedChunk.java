@@ -19,8 +19,9 @@ public final class RelayedChunk {
     private final boolean finished;
     private final boolean usage;
     private final boolean error;
-    private final int nullUsageFrom;
-    private final int nullUsageTo;
+    /** The {@code "usage":null} member with its comma, {@code [cutFrom, cutTo)}; empty when there is none. */
+    private final int cutFrom;
+    private final int cutTo;
 
     private RelayedChunk(byte[] bytes, boolean finished, boolean usage, boolean error, int nullUsageFrom,
                          int nullUsageTo) {
@@ -28,8 +29,30 @@ public final class RelayedChunk {
         this.finished = finished;
         this.usage = usage;
         this.error = error;
-        this.nullUsageFrom = nullUsageFrom;
-        this.nullUsageTo = nullUsageTo;
+        if (nullUsageFrom < 0) {
+            this.cutFrom = 0;
+            this.cutTo = 0;
+        } else {
+            int from = nullUsageFrom;
+            int to = nullUsageTo;
+            int before = from - 1;
+            while (before >= 0 && isSpace(bytes[before])) {
+                before--;
+            }
+            if (before >= 0 && bytes[before] == ',') {
+                from = before;
+            } else {
+                int after = to;
+                while (after < bytes.length && isSpace(bytes[after])) {
+                    after++;
+                }
+                if (after < bytes.length && bytes[after] == ',') {
+                    to = after + 1;
+                }
+            }
+            this.cutFrom = from;
+            this.cutTo = to;
+        }
     }
 
     /** Reads {@code json}; empty when it is not one JSON object (then it is for the decoder to judge). */
@@ -135,30 +158,23 @@ public final class RelayedChunk {
         return bytes;
     }
 
-    /** The chunk as it arrived, less a {@code "usage":null} member and its comma when it has one. */
+    /** Where the {@code "usage":null} member and its comma begin ({@link #cutTo()} when there is none). */
+    public int cutFrom() {
+        return cutFrom;
+    }
+
+    /** Where the {@code "usage":null} member and its comma end. */
+    public int cutTo() {
+        return cutTo;
+    }
+
+    /** The chunk as it arrived, less a {@code "usage":null} member and its comma when it has one (a copy). */
     public byte[] withoutNullUsage() {
-        if (nullUsageFrom < 0) {
+        if (cutFrom == cutTo) {
             return bytes;
         }
-        int from = nullUsageFrom;
-        int to = nullUsageTo;
-        int before = from - 1;
-        while (before >= 0 && isSpace(bytes[before])) {
-            before--;
-        }
-        if (before >= 0 && bytes[before] == ',') {
-            from = before;
-        } else {
-            int after = to;
-            while (after < bytes.length && isSpace(bytes[after])) {
-                after++;
-            }
-            if (after < bytes.length && bytes[after] == ',') {
-                to = after + 1;
-            }
-        }
-        byte[] out = Arrays.copyOf(bytes, bytes.length - (to - from));
-        System.arraycopy(bytes, to, out, from, bytes.length - to);
+        byte[] out = Arrays.copyOf(bytes, bytes.length - (cutTo - cutFrom));
+        System.arraycopy(bytes, cutTo, out, cutFrom, bytes.length - cutTo);
         return out;
     }
 
