@@ -235,7 +235,7 @@ public final class Engine implements Pipeline, AutoCloseable {
                     }
                 }
             }
-            if (pre.ran > 0) {
+            if (pre.ran > 0 && g.hooksSeeStreams) {
                 observePostHooks(g, pre, acc.response(), ctx, run);
             }
             run.succeeded(acc.usage());
@@ -256,8 +256,9 @@ public final class Engine implements Pipeline, AutoCloseable {
         ChatRequest upstream = Fallbacks.strip(request).toBuilder().stream(true).streamOptions(new StreamOptions(true,
                 request.streamOptions().map(StreamOptions::extra).orElse(Map.of()))).build();
         List<String> fallbacks = Fallbacks.of(request, ctx);
-        // No hook to see chunks, no cache to keep them, a transport that writes JSON: relay the upstream's bytes.
-        Optional<JacksonOpenAiWire> relay = delivery.ran == 0 && asSent.isEmpty() && delivery.sink.writesJson()
+        // No hook that sees chunks or responses, no cache to keep them, a transport that writes JSON: relay the
+        // upstream's bytes (the hooks' default onChunk would pass every chunk through unchanged).
+        Optional<JacksonOpenAiWire> relay = !g.hooksSeeStreams && asSent.isEmpty() && delivery.sink.writesJson()
                 ? Optional.of(wire) : Optional.empty();
         runner.run(g, upstream.model(), fallbacks, ctx, Needs.of(upstream), (slot, target, call, state) -> {
             slot.provider().stream(upstream.withModel(target.model()), call,

@@ -33,6 +33,11 @@ final class FailOpenHook implements Hook {
         this.metrics = metrics;
     }
 
+    /** The guarded hook. */
+    Hook delegate() {
+        return delegate;
+    }
+
     private <T> T guard(String method, RequestContext ctx, Supplier<T> call, Supplier<T> unchanged) {
         try {
             T outcome = call.get();

@@ -1,9 +1,13 @@
 package io.heimdall.core.internal.engine;
 
 import io.heimdall.api.GatewayException;
+import io.heimdall.api.RequestContext;
 import io.heimdall.api.auth.Authenticator;
 import io.heimdall.api.cache.ResponseCache;
 import io.heimdall.api.hook.Hook;
+import io.heimdall.api.model.ChatChunk;
+import io.heimdall.api.model.ChatRequest;
+import io.heimdall.api.model.ChatResponse;
 import io.heimdall.api.model.GatewayError;
 import io.heimdall.api.observe.Observer;
 import io.heimdall.api.provider.ApiKey;
@@ -89,6 +93,8 @@ public final class Generation {
     final GatewayConfig config;
     final Map<String, ProviderSlot> providers;
     final List<Named<Hook>> hooks;
+    /** Whether a hook overrides {@code onChunk} or {@code onResponse}: then a stream's chunks must be objects. */
+    final boolean hooksSeeStreams;
     final Optional<Named<ResponseCache>> cache;
     final Router router;
     final List<Named<Observer>> observers;
@@ -106,6 +112,7 @@ public final class Generation {
         this.config = config;
         this.providers = providers;
         this.hooks = hooks;
+        this.hooksSeeStreams = hooks.stream().anyMatch(h -> seesStreams(h.role()));
         this.cache = cache;
         this.router = router;
         this.observers = observers;
@@ -113,6 +120,23 @@ public final class Generation {
         this.authList = authenticators.stream().map(a -> new NamedAuthenticator(a.id(), a.role())).toList();
         this.routes = routes;
         this.leases = leases;
+    }
+
+    /**
+     * Whether {@code hook} (unwrapped from its fail-open guard) overrides {@code onChunk} or {@code onResponse}, the
+     * methods that see a stream's chunks or the response rebuilt from them; a hook that only looks at requests does
+     * not keep a stream from being relayed untouched.
+     */
+    static boolean seesStreams(Hook hook) {
+        Hook h = hook instanceof FailOpenHook f ? f.delegate() : hook;
+        try {
+            return h.getClass().getMethod("onChunk", ChatChunk.class, RequestContext.class)
+                    .getDeclaringClass() != Hook.class
+                    || h.getClass().getMethod("onResponse", ChatRequest.class, ChatResponse.class,
+                    RequestContext.class).getDeclaringClass() != Hook.class;
+        } catch (NoSuchMethodException | SecurityException e) {
+            return true;
+        }
     }
 
     /** The config this generation was built from. */

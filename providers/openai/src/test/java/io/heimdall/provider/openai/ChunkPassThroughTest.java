@@ -3,6 +3,8 @@ package io.heimdall.provider.openai;
 import io.heimdall.api.RequestContext;
 import io.heimdall.api.hook.Hook;
 import io.heimdall.api.hook.HookOutcome;
+import io.heimdall.api.hook.RequestOutcome;
+import io.heimdall.api.model.ChatRequest;
 import io.heimdall.api.model.ChatChunk;
 import io.heimdall.api.model.Usage;
 import io.heimdall.api.observe.Observer;
@@ -53,6 +55,7 @@ class ChunkPassThroughTest {
     static Path dir;
     private static final LinkedBlockingQueue<RequestSummary> SUMMARIES = new LinkedBlockingQueue<>();
     private static final AtomicInteger HOOK_CHUNKS = new AtomicInteger();
+    private static final AtomicInteger REQUEST_HOOK_CALLS = new AtomicInteger();
     /** Odd spacing, unknown members, a member order of its own: what a re-encoding would not reproduce. */
     private static final List<String> CONTENT = List.of(
             "{\"id\":\"chatcmpl-pt\", \"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"m-1\","
@@ -69,8 +72,12 @@ class ChunkPassThroughTest {
     private LoopbackServer upstream;
     private Gateway plain;
     private Gateway hooked;
+    private Gateway requestHooked;
 
-    /** An observer that hands every request's summary to the test, and for {@code test-chunk-hook} a chunk hook. */
+    /**
+     * An observer that hands every request's summary to the test; for {@code test-chunk-hook} also a hook that sees
+     * chunks, for {@code test-request-hook} one that sees only requests.
+     */
     record TestPluginFactory(String id, boolean withHook) implements PluginFactory {
         @Override
         public Plugin create(PluginConfig config, PluginContext context) {
@@ -87,6 +94,13 @@ class ChunkPassThroughTest {
                     return HookOutcome.proceed(chunk);
                 }
             };
+            Hook requestHook = new Hook() {
+                @Override
+                public RequestOutcome onRequest(ChatRequest request, RequestContext ctx) {
+                    REQUEST_HOOK_CALLS.incrementAndGet();
+                    return RequestOutcome.proceed(request);
+                }
+            };
             return new Plugin() {
                 @Override
                 public Optional<Observer> observer() {
@@ -95,7 +109,8 @@ class ChunkPassThroughTest {
 
                 @Override
                 public Optional<Hook> hook() {
-                    return withHook ? Optional.of(hook) : Optional.empty();
+                    return withHook ? Optional.of(hook)
+                            : id.equals("test-request-hook") ? Optional.of(requestHook) : Optional.empty();
                 }
             };
         }
@@ -104,11 +119,12 @@ class ChunkPassThroughTest {
     @BeforeAll
     void start() throws IOException {
         upstream = LoopbackServer.start(this::serve);
-        plain = start("plain", false);
-        hooked = start("hooked", true);
+        plain = start("plain", "test-observer");
+        hooked = start("hooked", "test-chunk-hook");
+        requestHooked = start("request-hooked", "test-request-hook");
     }
 
-    private Gateway start(String name, boolean hook) throws IOException {
+    private Gateway start(String name, String plugin) throws IOException {
         Path config = dir.resolve(name + ".yaml");
         Files.writeString(config, """
                 server: { host: 127.0.0.1, port: 0 }
@@ -116,15 +132,16 @@ class ChunkPassThroughTest {
                   up: { type: openai-compatible, base-url: "http://127.0.0.1:%d/v1", keys: [ "sk-pass-through" ] }
                 plugins:
                   - { id: %s }
-                """.formatted(upstream.port(), hook ? "test-chunk-hook" : "test-observer"));
+                """.formatted(upstream.port(), plugin));
         return Gateway.builder().config(config).port(0).watchConfig(false)
                 .factory(new TestPluginFactory("test-observer", false))
-                .factory(new TestPluginFactory("test-chunk-hook", true)).start();
+                .factory(new TestPluginFactory("test-chunk-hook", true))
+                .factory(new TestPluginFactory("test-request-hook", false)).start();
     }
 
     @AfterAll
     void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {plain, hooked, upstream}) {
+        for (AutoCloseable c : new AutoCloseable[] {plain, hooked, requestHooked, upstream}) {
             try {
                 if (c != null) {
                     c.close();
@@ -213,6 +230,16 @@ class ChunkPassThroughTest {
         assertEquals(4, got.size(), String.valueOf(got));
         assertTrue(got.get(3).contains("\"choices\":[]") && got.get(3).contains("\"prompt_tokens\":11")
                 && got.get(3).contains("\"completion_tokens\":7"), got.get(3));
+        assertEquals(Optional.of(18L), summary().usage().map(Usage::totalTokens));
+    }
+
+    @Test
+    void aHookThatSeesOnlyRequestsKeepsTheRelay() throws Exception {
+        SUMMARIES.clear();
+        REQUEST_HOOK_CALLS.set(0);
+        List<String> got = stream(requestHooked, true);
+        assertEquals(1, REQUEST_HOOK_CALLS.get());
+        assertEquals(CONTENT, got.subList(0, 3));
         assertEquals(Optional.of(18L), summary().usage().map(Usage::totalTokens));
     }
 
