@@ -9,7 +9,8 @@ import io.heimdall.api.model.ChatChunk;
  * <p>
  * A provider whose upstream sends OpenAI {@code chat.completion.chunk} JSON that it would hand on unchanged may ask
  * {@link #takesOpenAiJson()} and, when it is true, pass each event's data to {@link #acceptOpenAiJson} instead of
- * decoding it: the gateway then relays the bytes (nothing behind the sink needs chunk objects: no hook, no cache).
+ * decoding it: the gateway then relays the bytes (nothing behind the sink needs chunk objects: no cache, no hook that
+ * overrides {@code onChunk} or {@code onResponse}).
  */
 @FunctionalInterface
 public interface ChunkSink {

@@ -318,7 +318,7 @@ public final class Engine implements Pipeline, AutoCloseable {
             sink.chunk(c);
         }
 
-        /** Writes a relayed chunk (no hook ran, so there is nothing to pass it through). */
+        /** Writes a relayed chunk (no hook sees chunks, so there is nothing to pass it through). */
         void relay(RelayedChunk chunk) {
             delivered++;
             run.firstToken();

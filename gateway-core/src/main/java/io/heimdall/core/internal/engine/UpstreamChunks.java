@@ -9,9 +9,10 @@ import java.util.Optional;
 
 /**
  * Where a provider's stream pushes the chunks of one attempt: marks the attempt's first chunk, keeps what the cache
- * stores, and hands each chunk on to the {@link Engine.Delivery}. When nothing needs chunk objects (no hook ran, no
- * cache, a transport that writes JSON) it also takes the upstream's OpenAI chunk JSON and relays its bytes without
- * decoding them; a chunk with usage is left to the provider to decode (the gateway reads it whole).
+ * stores, and hands each chunk on to the {@link Engine.Delivery}. When nothing needs chunk objects (no hook that sees
+ * chunks or responses, no cache, a transport that writes JSON) it also takes the upstream's OpenAI chunk JSON and
+ * relays its bytes without decoding them; a chunk with usage is left to the provider to decode (the gateway reads it
+ * whole).
  */
 final class UpstreamChunks implements ChunkSink {
     private final AttemptRunner.AttemptState state;
