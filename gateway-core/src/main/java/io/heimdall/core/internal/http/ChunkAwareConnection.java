@@ -60,11 +60,6 @@ final class ChunkAwareConnection extends DefaultManagedHttpClientConnection {
         }
 
         @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            return in.read(b, off, len);
-        }
-
-        @Override
         public int available() throws IOException {
             int inChunk = in.available();
             if (inChunk > 0) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonToken;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -158,7 +157,10 @@ public final class RelayedChunk {
         return bytes;
     }
 
-    /** Where the {@code "usage":null} member and its comma begin ({@link #cutTo()} when there is none). */
+    /**
+     * Where the {@code "usage":null} member and its comma begin: what to leave out of {@link #bytes()} for a client
+     * that did not ask for usage ({@link #cutTo()} when there is none).
+     */
     public int cutFrom() {
         return cutFrom;
     }
@@ -166,16 +168,6 @@ public final class RelayedChunk {
     /** Where the {@code "usage":null} member and its comma end. */
     public int cutTo() {
         return cutTo;
-    }
-
-    /** The chunk as it arrived, less a {@code "usage":null} member and its comma when it has one (a copy). */
-    public byte[] withoutNullUsage() {
-        if (cutFrom == cutTo) {
-            return bytes;
-        }
-        byte[] out = Arrays.copyOf(bytes, bytes.length - (cutTo - cutFrom));
-        System.arraycopy(bytes, cutTo, out, cutFrom, bytes.length - cutTo);
-        return out;
     }
 
     private static boolean isSpace(byte b) {
