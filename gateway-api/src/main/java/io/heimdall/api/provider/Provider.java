@@ -20,6 +20,27 @@ public interface Provider extends AutoCloseable {
     ChatResponse chat(ChatRequest request, ProviderCall call);
 
     /**
+     * Whether {@link #chatOpenAiJson} is offered: this provider's upstream answers in OpenAI's {@code chat.completion}
+     * JSON, which {@link #chat} would only decode for the gateway to encode again. When nothing needs the answer as an
+     * object (no cache, no hook that overrides {@code onResponse} or {@code onChunk}) and the transport writes JSON,
+     * the core calls {@link #chatOpenAiJson} instead of {@link #chat} and relays the body untouched.
+     */
+    default boolean answersInOpenAiJson() {
+        return false;
+    }
+
+    /**
+     * As {@link #chat}, answering with the upstream's response body as it arrived: one OpenAI {@code chat.completion}
+     * object. Failures are thrown as by {@link #chat}. The core reads the body only as far as its accounting needs (the
+     * usage) and decodes it, with the decoder's errors, when it is not the plain shape.
+     *
+     * @throws UnsupportedOperationException unless {@link #answersInOpenAiJson()}
+     */
+    default byte[] chatOpenAiJson(ChatRequest request, ProviderCall call) {
+        throw new UnsupportedOperationException("This provider answers with response objects only");
+    }
+
+    /**
      * Streams a chat request: pushes every chunk into {@code sink} as it arrives and returns when the stream is complete.
      * Throwing before the first chunk lets the core try another target; after it, the client sees an error event.
      */

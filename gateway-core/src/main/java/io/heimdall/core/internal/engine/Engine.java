@@ -22,6 +22,7 @@ import io.heimdall.core.internal.metrics.MetricsRegistry;
 import io.heimdall.core.internal.resilience.TargetHealthRegistry;
 import io.heimdall.core.internal.wire.JacksonOpenAiWire;
 import io.heimdall.core.internal.wire.RelayedChunk;
+import io.heimdall.core.internal.wire.RelayedResponse;
 
 import java.util.List;
 import java.util.Map;
@@ -138,17 +139,38 @@ public final class Engine implements Pipeline, AutoCloseable {
         }
     }
 
+    /**
+     * What the transport makes of a non-streamed answer (its encoded bytes, counted), called before observers learn
+     * how the request ended.
+     *
+     * @param <T> what the transport keeps
+     */
+    public interface ChatFinish<T> {
+        /** From the final response object. */
+        T response(ChatResponse response);
+
+        /** Whether this transport can write an upstream's OpenAI {@code chat.completion} JSON as it came. */
+        default boolean writesJson() {
+            return false;
+        }
+
+        /** From an upstream's OpenAI {@code chat.completion} JSON, relayed untouched; only when {@link #writesJson()}. */
+        default T json(byte[] body) {
+            throw new UnsupportedOperationException("This transport writes response objects only");
+        }
+    }
+
     /** Serves a non-streamed chat request through the whole pipeline. */
     public ChatResponse serveChat(ChatRequest request, DefaultRequestContext ctx) {
-        return serveChat(request, ctx, java.util.function.Function.identity());
+        return serveChat(request, ctx, (ChatFinish<ChatResponse>) r -> r);
     }
 
     /**
      * Serves a non-streamed chat request through the whole pipeline and returns what {@code finish} makes of the final
-     * response (the transport: its encoded bytes, counted), run before observers learn how the request ended.
+     * response. With no cache, no hook that sees responses and a transport that writes JSON, a provider that answers
+     * in OpenAI JSON has its body relayed untouched ({@link io.heimdall.api.provider.Provider#chatOpenAiJson}).
      */
-    public <T> T serveChat(ChatRequest request, DefaultRequestContext ctx,
-                           java.util.function.Function<ChatResponse, T> finish) {
+    public <T> T serveChat(ChatRequest request, DefaultRequestContext ctx, ChatFinish<T> finish) {
         Generation g = enter();
         Run run = new Run(g, observers, metrics, "chat", request.model(), ctx);
         try {
@@ -174,19 +196,38 @@ public final class Engine implements Pipeline, AutoCloseable {
                     } else {
                         ChatRequest routed = Fallbacks.strip(pre.request);
                         List<String> fallbacks = Fallbacks.of(pre.request, ctx);
-                        response = runner.run(g, routed.model(), fallbacks, ctx, Needs.of(routed),
+                        // Nothing needs the answer as an object: relay an OpenAI upstream's body as it came.
+                        boolean relay = finish.writesJson() && !g.hooksSeeStreams && g.cache.isEmpty();
+                        Object answer = runner.run(g, routed.model(), fallbacks, ctx, Needs.of(routed),
                                 (slot, target, call, state) -> {
-                            ChatResponse r = slot.provider().chat(routed.withModel(target.model()), call);
+                            ChatRequest upstream = routed.withModel(target.model());
+                            if (relay && slot.provider().answersInOpenAiJson()) {
+                                byte[] body = slot.provider().chatOpenAiJson(upstream, call);
+                                Optional<RelayedResponse> relayed = wire.relayedResponse(body);
+                                if (relayed.isPresent()) {
+                                    state.usage(relayed.get().usage());
+                                    return relayed.get();
+                                }
+                                ChatResponse decoded = wire.decodeChatResponse(body);
+                                state.usage(decoded.usage());
+                                return decoded;
+                            }
+                            ChatResponse r = slot.provider().chat(upstream, call);
                             state.usage(r.usage());
                             return r;
                         }, () -> true);
+                        if (answer instanceof RelayedResponse relayed) {
+                            run.succeeded(relayed.usage());
+                            return finish.json(relayed.bytes());
+                        }
+                        response = (ChatResponse) answer;
                         store(g, routed, new CachedAnswer(response, List.of()), ctx);
                     }
                 }
             }
             response = postHooks(g, pre.ran, pre.request, response, ctx, run);
             run.succeeded(response.usage());
-            return finish.apply(response);
+            return finish.response(response);
         } catch (RuntimeException e) {
             throw run.failed(e);
         } finally {

@@ -309,8 +309,22 @@ public final class HttpApi {
             } else {
                 // Encoded (and counted) before observers learn the end, sent after: a client that has its answer
                 // finds the metrics and logs already updated.
-                byte[] body = engine.serveChat(request, ctx.value,
-                        response -> counted(ctx.value, wire.encodeChatResponse(response)));
+                byte[] body = engine.serveChat(request, ctx.value, new Engine.ChatFinish<>() {
+                    @Override
+                    public byte[] response(ChatResponse response) {
+                        return counted(ctx.value, wire.encodeChatResponse(response));
+                    }
+
+                    @Override
+                    public boolean writesJson() {
+                        return true;
+                    }
+
+                    @Override
+                    public byte[] json(byte[] upstreamBody) {
+                        return counted(ctx.value, upstreamBody);
+                    }
+                });
                 sendJson(res, requestId, ctx.value, body);
             }
         });

@@ -73,6 +73,14 @@ public final class JacksonOpenAiWire implements OpenAiWire {
         return RelayedChunk.read(json, chunkJson);
     }
 
+    /**
+     * Reads an upstream's chat completion only as far as relaying it untouched needs; empty when it is not the plain
+     * shape ({@link #decodeChatResponse} then reads it, or reports what is wrong).
+     */
+    public Optional<RelayedResponse> relayedResponse(byte[] body) {
+        return RelayedResponse.read(json, body);
+    }
+
     @Override
     public byte[] encodeEmbeddingRequest(EmbeddingRequest request) {
         return embeddings.encodeRequest(request);

@@ -192,6 +192,17 @@ final class OpenAiProvider implements Provider {
 
     @Override
     public ChatResponse chat(ChatRequest request, ProviderCall call) {
+        return wire.decodeChatResponse(chatOpenAiJson(request, call));
+    }
+
+    /** Every flavor's answers are OpenAI JSON that {@link #chat} decodes as they are (no flavor adapts responses). */
+    @Override
+    public boolean answersInOpenAiJson() {
+        return true;
+    }
+
+    @Override
+    public byte[] chatOpenAiJson(ChatRequest request, ProviderCall call) {
         ChatRequest upstream = flavor.adapt(request.stream()
                 ? request.toBuilder().stream(false).streamOptions(null).build() : request, name);
         UpstreamRequest req = UpstreamRequest.postJson(flavor.chatPath(upstream.model()),
@@ -199,7 +210,7 @@ final class OpenAiProvider implements Provider {
                 wire.encodeChatRequest(upstream), timeout(call));
         try (UpstreamResponse response = http.send(req)) {
             checkStatus(response, call, req);
-            return wire.decodeChatResponse(UpstreamReads.body(response, MAX_BODY, name));
+            return UpstreamReads.body(response, MAX_BODY, name);
         }
     }
 
