@@ -25,13 +25,24 @@ import java.util.Optional;
  * @param bytesOut       response body bytes written to the client (for a stream, its events up to {@code [DONE]})
  * @param bytesIn        request body bytes read from the client, {@code -1} when no body was read (a {@code GET}, a
  *                       child request, a request refused before its body)
+ * @param response       what the chat answer said of itself (id, model, finish reasons); {@link ResponseInfo#NONE}
+ *                       when there was none
  */
 public record RequestSummary(String operation, Optional<String> model, int status, Optional<GatewayError> error,
                              Duration latency, Optional<String> servedBy, int attempts, Optional<Usage> usage,
                              boolean cached, Optional<Duration> timeToFirstToken, long bytesOut,
-                             long bytesIn) {
+                             long bytesIn, ResponseInfo response) {
+    /** A summary without response details. */
+    public RequestSummary(String operation, Optional<String> model, int status, Optional<GatewayError> error,
+                          Duration latency, Optional<String> servedBy, int attempts, Optional<Usage> usage,
+                          boolean cached, Optional<Duration> timeToFirstToken, long bytesOut, long bytesIn) {
+        this(operation, model, status, error, latency, servedBy, attempts, usage, cached, timeToFirstToken, bytesOut,
+                bytesIn, ResponseInfo.NONE);
+    }
+
     /** Validates the fields. */
     public RequestSummary {
+        Objects.requireNonNull(response, "response");
         Objects.requireNonNull(operation, "operation");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(error, "error");

@@ -15,6 +15,7 @@ import io.heimdall.api.model.EmbeddingResponse;
 import io.heimdall.api.model.GatewayError;
 import io.heimdall.api.model.ModelInfo;
 import io.heimdall.api.model.StreamOptions;
+import io.heimdall.api.observe.ResponseInfo;
 import io.heimdall.api.plugin.GatewayClient;
 import io.heimdall.api.plugin.Pipeline;
 import io.heimdall.api.provider.ChunkSink;
@@ -24,6 +25,7 @@ import io.heimdall.core.internal.wire.JacksonOpenAiWire;
 import io.heimdall.core.internal.wire.RelayedChunk;
 import io.heimdall.core.internal.wire.RelayedResponse;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -217,6 +219,7 @@ public final class Engine implements Pipeline, AutoCloseable {
                             return r;
                         }, () -> true);
                         if (answer instanceof RelayedResponse relayed) {
+                            run.answered(relayed.info());
                             run.succeeded(relayed.usage());
                             return finish.json(relayed.bytes());
                         }
@@ -226,6 +229,7 @@ public final class Engine implements Pipeline, AutoCloseable {
                 }
             }
             response = postHooks(g, pre.ran, pre.request, response, ctx, run);
+            run.answered(ResponseInfo.of(response));
             run.succeeded(response.usage());
             return finish.response(response);
         } catch (RuntimeException e) {
@@ -279,6 +283,7 @@ public final class Engine implements Pipeline, AutoCloseable {
             if (pre.ran > 0 && g.hooksSeeStreams) {
                 observePostHooks(g, pre, acc.response(), ctx, run);
             }
+            run.answered(delivery.info());
             run.succeeded(acc.usage());
             sink.finish();
         } catch (RuntimeException e) {
@@ -327,6 +332,9 @@ public final class Engine implements Pipeline, AutoCloseable {
         private final Run run;
         /** Chunks accepted so far (relayed or not, written or dropped). */
         private int delivered;
+        private Optional<String> relayedId = Optional.empty();
+        private Optional<String> relayedModel = Optional.empty();
+        private final List<String> relayedReasons = new ArrayList<>(1);
 
         Delivery(Generation g, int ran, boolean clientWantsUsage, StreamAccumulator acc, StreamSink sink,
                  DefaultRequestContext ctx, Run run) {
@@ -359,8 +367,29 @@ public final class Engine implements Pipeline, AutoCloseable {
             sink.chunk(c);
         }
 
+        /** Whether a relayed chunk should report its id and model: none has yet. */
+        boolean wantsIds() {
+            return relayedModel.isEmpty();
+        }
+
+        /** What the chunks said of the answer: the relayed ones' id, model and finish reasons, else the decoded ones'. */
+        ResponseInfo info() {
+            if (relayedModel.isEmpty() && relayedReasons.isEmpty()) {
+                return acc.info();
+            }
+            ResponseInfo decoded = acc.info();
+            List<String> reasons = new ArrayList<>(relayedReasons);
+            reasons.addAll(decoded.finishReasons());
+            return new ResponseInfo(relayedId.or(decoded::id), relayedModel.or(decoded::model), reasons);
+        }
+
         /** Writes a relayed chunk (no hook sees chunks, so there is nothing to pass it through). */
         void relay(RelayedChunk chunk) {
+            if (relayedModel.isEmpty()) {
+                relayedId = chunk.id();
+                relayedModel = chunk.model();
+            }
+            relayedReasons.addAll(chunk.finishReasons());
             delivered++;
             run.firstToken();
             if (clientWantsUsage) {

@@ -5,6 +5,7 @@ import io.heimdall.api.hook.Hook;
 import io.heimdall.api.model.GatewayError;
 import io.heimdall.api.model.Usage;
 import io.heimdall.api.observe.RequestSummary;
+import io.heimdall.api.observe.ResponseInfo;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -27,6 +28,7 @@ final class Run {
     private Optional<Usage> usage = Optional.empty();
     private boolean cached;
     private long firstTokenNanos = -1;
+    private ResponseInfo response = ResponseInfo.NONE;
 
     Run(Generation g, Observers observers, CoreMetrics metrics, String operation, String model,
         DefaultRequestContext ctx) {
@@ -69,6 +71,11 @@ final class Run {
         }
     }
 
+    /** Records what the answer said of itself. */
+    void answered(ResponseInfo info) {
+        response = info;
+    }
+
     void succeeded(Optional<Usage> value) {
         status = 200;
         error = Optional.empty();
@@ -103,7 +110,7 @@ final class Run {
         RequestSummary summary = new RequestSummary(operation, model.isEmpty() ? Optional.empty() : Optional.of(model),
                 status, error, Duration.ofNanos(System.nanoTime() - start), ctx.servedBy(), ctx.attempts(), usage,
                 cached, firstTokenNanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(firstTokenNanos)),
-                ctx.bytesOut(), ctx.bytesIn());
+                ctx.bytesOut(), ctx.bytesIn(), status == 200 ? response : ResponseInfo.NONE);
         for (int i = hooksRan - 1; i >= 0; i--) {
             Generation.Named<Hook> h = g.hooks.get(i);
             try {

@@ -23,6 +23,7 @@ import io.heimdall.api.model.ThinkingBlock;
 import io.heimdall.api.model.ToolCall;
 import io.heimdall.api.model.ToolCallDelta;
 import io.heimdall.api.model.Usage;
+import io.heimdall.api.observe.ResponseInfo;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -186,6 +187,18 @@ public final class StreamAccumulator {
     /** The usage seen, if any. */
     public Optional<Usage> usage() {
         return Optional.ofNullable(usage);
+    }
+
+    /** What the chunks added so far say of the answer: id, model and the finish reasons seen. */
+    public ResponseInfo info() {
+        List<String> reasons = new ArrayList<>(choices.size());
+        for (ChoiceState s : choices) {
+            if (s.finish != null) {
+                reasons.add(s.finish.value());
+            }
+        }
+        return new ResponseInfo(id.isEmpty() ? Optional.empty() : Optional.of(id),
+                model.isEmpty() ? Optional.empty() : Optional.of(model), reasons);
     }
 
     /** The complete response as the chunks added so far make it; may be called again after more chunks. */

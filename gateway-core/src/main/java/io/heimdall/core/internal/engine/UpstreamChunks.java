@@ -49,7 +49,7 @@ final class UpstreamChunks implements ChunkSink {
         if (relay.isEmpty()) {
             return ChunkSink.super.acceptOpenAiJson(json);
         }
-        Optional<RelayedChunk> read = relay.get().relayedChunk(json);
+        Optional<RelayedChunk> read = relay.get().relayedChunk(json, delivery.wantsIds());
         if (read.isEmpty() || read.get().carriesUsage() || read.get().error()) {
             return JsonChunk.DECODE;
         }

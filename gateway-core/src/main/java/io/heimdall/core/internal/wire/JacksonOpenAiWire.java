@@ -70,7 +70,12 @@ public final class JacksonOpenAiWire implements OpenAiWire {
      * ({@link #decodeChunk} then reports what is wrong).
      */
     public Optional<RelayedChunk> relayedChunk(String chunkJson) {
-        return RelayedChunk.read(json, chunkJson);
+        return relayedChunk(chunkJson, false);
+    }
+
+    /** As {@link #relayedChunk(String)}, reading the chunk's {@code id} and {@code model} too when {@code wantIds}. */
+    public Optional<RelayedChunk> relayedChunk(String chunkJson, boolean wantIds) {
+        return RelayedChunk.read(json, chunkJson, wantIds);
     }
 
     /**

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonToken;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,10 +23,16 @@ public final class RelayedChunk {
     /** The {@code "usage":null} member with its comma, {@code [cutFrom, cutTo)}; empty when there is none. */
     private final int cutFrom;
     private final int cutTo;
+    private final Optional<String> id;
+    private final Optional<String> model;
+    private final List<String> finishReasons;
 
     private RelayedChunk(byte[] bytes, boolean finished, boolean usage, boolean error, int nullUsageFrom,
-                         int nullUsageTo) {
+                         int nullUsageTo, Optional<String> id, Optional<String> model, List<String> finishReasons) {
         this.bytes = bytes;
+        this.id = id;
+        this.model = model;
+        this.finishReasons = finishReasons;
         this.finished = finished;
         this.usage = usage;
         this.error = error;
@@ -54,8 +62,11 @@ public final class RelayedChunk {
         }
     }
 
-    /** Reads {@code json}; empty when it is not one JSON object (then it is for the decoder to judge). */
-    static Optional<RelayedChunk> read(WireJson wire, String json) {
+    /**
+     * Reads {@code json}, with its {@code id} and {@code model} when {@code wantIds}; empty when it is not one JSON
+     * object (then it is for the decoder to judge).
+     */
+    static Optional<RelayedChunk> read(WireJson wire, String json, boolean wantIds) {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         try (JsonParser p = wire.parser(bytes)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -67,6 +78,9 @@ public final class RelayedChunk {
             boolean choices = false;
             int cutFrom = -1;
             int cutTo = -1;
+            Optional<String> id = Optional.empty();
+            Optional<String> model = Optional.empty();
+            List<String> reasons = new ArrayList<>(0);
             JsonToken t;
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
@@ -75,7 +89,7 @@ public final class RelayedChunk {
                 switch (name) {
                     case "choices" -> {
                         if (value == JsonToken.START_ARRAY) {
-                            int n = readChoices(p);
+                            int n = readChoices(p, reasons);
                             choices = n > 0;
                             finished = n > 1;
                         } else {
@@ -95,6 +109,16 @@ public final class RelayedChunk {
                         errorField = true;
                         p.skipChildren();
                     }
+                    case "id" -> {
+                        if (wantIds && value == JsonToken.VALUE_STRING) {
+                            id = Optional.of(p.getText());
+                        }
+                    }
+                    case "model" -> {
+                        if (wantIds && value == JsonToken.VALUE_STRING) {
+                            model = Optional.of(p.getText());
+                        }
+                    }
                     default -> p.skipChildren();
                 }
             }
@@ -102,7 +126,7 @@ public final class RelayedChunk {
                 return Optional.empty();
             }
             return Optional.of(new RelayedChunk(bytes, finished, usage, errorField && !choices && !usage, cutFrom,
-                    cutTo));
+                    cutTo, id, model, reasons.isEmpty() ? List.of() : List.copyOf(reasons)));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -110,9 +134,9 @@ public final class RelayedChunk {
 
     /**
      * Reads the choices array up to its end: 0 when it is empty, 1 when no choice finished, 2 when one did (a string
-     * {@code finish_reason}).
+     * {@code finish_reason}, added to {@code reasons}).
      */
-    private static int readChoices(JsonParser p) throws IOException {
+    private static int readChoices(JsonParser p, List<String> reasons) throws IOException {
         int seen = 0;
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
@@ -129,12 +153,28 @@ public final class RelayedChunk {
                 JsonToken value = p.nextToken();
                 if (value == JsonToken.VALUE_STRING && "finish_reason".equals(field)) {
                     seen = 2;
+                    reasons.add(p.getText());
                 } else {
                     p.skipChildren();
                 }
             }
         }
         return seen;
+    }
+
+    /** The chunk's {@code id}, when it was asked for and is a string. */
+    public Optional<String> id() {
+        return id;
+    }
+
+    /** The chunk's {@code model}, when it was asked for and is a string. */
+    public Optional<String> model() {
+        return model;
+    }
+
+    /** The finish reasons of the choices that finished in this chunk. */
+    public List<String> finishReasons() {
+        return finishReasons;
     }
 
     /** Whether a choice finished in this chunk. */

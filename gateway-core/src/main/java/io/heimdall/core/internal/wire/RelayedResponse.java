@@ -3,8 +3,11 @@ package io.heimdall.core.internal.wire;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.heimdall.api.model.Usage;
+import io.heimdall.api.observe.ResponseInfo;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,10 +20,12 @@ import java.util.Optional;
 public final class RelayedResponse {
     private final byte[] bytes;
     private final Optional<Usage> usage;
+    private final ResponseInfo info;
 
-    private RelayedResponse(byte[] bytes, Optional<Usage> usage) {
+    private RelayedResponse(byte[] bytes, Optional<Usage> usage, ResponseInfo info) {
         this.bytes = bytes;
         this.usage = usage;
+        this.info = info;
     }
 
     /** Reads {@code body}; empty unless it is the plain shape described above. */
@@ -29,8 +34,9 @@ public final class RelayedResponse {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return Optional.empty();
             }
-            boolean id = false;
-            boolean model = false;
+            Optional<String> id = Optional.empty();
+            Optional<String> model = Optional.empty();
+            List<String> reasons = new ArrayList<>(1);
             boolean choices = false;
             Optional<Usage> usage = Optional.empty();
             JsonToken t;
@@ -38,10 +44,11 @@ public final class RelayedResponse {
                 String name = p.currentName();
                 JsonToken value = p.nextToken();
                 switch (name) {
-                    case "id" -> id = value == JsonToken.VALUE_STRING;
-                    case "model" -> model = value == JsonToken.VALUE_STRING;
+                    case "id" -> id = value == JsonToken.VALUE_STRING ? Optional.of(p.getText()) : Optional.empty();
+                    case "model" -> model = value == JsonToken.VALUE_STRING ? Optional.of(p.getText())
+                            : Optional.empty();
                     case "choices" -> {
-                        if (value != JsonToken.START_ARRAY || !readChoices(p)) {
+                        if (value != JsonToken.START_ARRAY || !readChoices(p, reasons)) {
                             return Optional.empty();
                         }
                         choices = true;
@@ -63,17 +70,20 @@ public final class RelayedResponse {
                     default -> p.skipChildren();
                 }
             }
-            if (t != JsonToken.END_OBJECT || p.nextToken() != null || !id || !model || !choices) {
+            if (t != JsonToken.END_OBJECT || p.nextToken() != null || id.isEmpty() || model.isEmpty() || !choices) {
                 return Optional.empty();
             }
-            return Optional.of(new RelayedResponse(body, usage));
+            return Optional.of(new RelayedResponse(body, usage, new ResponseInfo(id, model, reasons)));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
     }
 
-    /** Reads the choices array to its end; false when a choice is not an object with a {@code message} object. */
-    private static boolean readChoices(JsonParser p) throws IOException {
+    /**
+     * Reads the choices array to its end, adding each string {@code finish_reason} to {@code reasons}; false when a
+     * choice is not an object with a {@code message} object.
+     */
+    private static boolean readChoices(JsonParser p, List<String> reasons) throws IOException {
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             if (t != JsonToken.START_OBJECT) {
@@ -88,6 +98,8 @@ public final class RelayedResponse {
                         return false;
                     }
                     message = true;
+                } else if ("finish_reason".equals(field) && value == JsonToken.VALUE_STRING) {
+                    reasons.add(p.getText());
                 }
                 p.skipChildren();
             }
@@ -158,6 +170,11 @@ public final class RelayedResponse {
     /** The response as it arrived. */
     public byte[] bytes() {
         return bytes;
+    }
+
+    /** Its id, model and finish reasons. */
+    public ResponseInfo info() {
+        return info;
     }
 
     /** Its usage, when it has a usage object. */

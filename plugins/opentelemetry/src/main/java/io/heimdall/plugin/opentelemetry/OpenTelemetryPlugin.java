@@ -11,6 +11,7 @@ import io.heimdall.api.model.Choice;
 import io.heimdall.api.observe.AttemptStart;
 import io.heimdall.api.observe.Observer;
 import io.heimdall.api.observe.RequestSummary;
+import io.heimdall.api.observe.ResponseInfo;
 import io.heimdall.api.plugin.Plugin;
 import io.heimdall.api.plugin.PluginContext;
 import io.heimdall.api.route.Attempt;
@@ -33,7 +34,6 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,14 +42,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * The plugin instance: an observer that opens a SERVER span per client request (its parent is the client's
  * {@code traceparent}, or the parent request's span for a child request) and a CLIENT span per upstream attempt (its
- * own {@code traceparent} is sent upstream), and a hook that adds what only the canonical request and response hold
- * (max tokens, temperature, response model, finish reasons, and with {@code capture-content} the texts). The API's
+ * own {@code traceparent} is sent upstream), and a hook that adds what only the canonical request holds (max tokens,
+ * temperature, and with {@code capture-content} the texts, then of the response too); the response's model, id and
+ * finish reasons come with the request's summary. The API's
  * types carry the trace context (W3C propagation, ids, sampling by the SDK's sampler); the spans themselves are plain
  * {@link SpanRecord}s, queued when the request ends and exported in batches by the SDK's OTLP exporter on the
  * {@link SpanQueue}'s own thread: a slow or unreachable collector costs requests nothing (spans beyond the queue are
  * dropped and counted).
  */
-final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
+final class OpenTelemetryPlugin implements Plugin, Observer {
     static final String DROPPED = "opentelemetry_spans_dropped";
     private static final String REQUEST_SPAN = "opentelemetry.request-span";
     private static final String SCOPE = "io.heimdall.plugin.opentelemetry";
@@ -78,6 +79,7 @@ final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
     private final IdGenerator ids = new HexIds();
     private final SpanQueue spans;
     private final boolean captureContent;
+    private final Hook hook;
     private final PluginContext context;
     private volatile long offset;
     private volatile long anchoredAt;
@@ -85,6 +87,7 @@ final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
     OpenTelemetryPlugin(TracingSettings settings, PluginContext context) {
         this.context = context;
         this.captureContent = settings.captureContent();
+        this.hook = captureContent ? new ContentCapture() : new RequestAttributes();
         anchor(System.nanoTime());
         var resource = Resource.getDefault().toBuilder().put("service.name", settings.serviceName());
         settings.resourceAttributes().forEach(resource::put);
@@ -125,7 +128,36 @@ final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
 
     @Override
     public Optional<Hook> hook() {
-        return Optional.of(this);
+        return Optional.of(hook);
+    }
+
+    /**
+     * Records what only the canonical request holds. It does not override {@code onResponse}: what the span needs of
+     * the answer comes with the request's summary, and answers stay free to be relayed untouched.
+     */
+    private class RequestAttributes implements Hook {
+        @Override
+        public RequestOutcome onRequest(ChatRequest request, RequestContext ctx) {
+            span(ctx).filter(SpanRecord::sampled).ifPresent(s -> {
+                request.maxCompletionTokens().or(request::maxTokens).ifPresent(n -> s.maxTokens = n);
+                s.temperature = request.temperature().orElse(null);
+                s.topP = request.topP().orElse(null);
+                if (captureContent) {
+                    s.inputMessages = GenAi.messagesJson(request.messages());
+                }
+            });
+            return RequestOutcome.proceed(request);
+        }
+    }
+
+    /** With {@code capture-content}: the completion texts too, which only the response object holds. */
+    private final class ContentCapture extends RequestAttributes {
+        @Override
+        public HookOutcome<ChatResponse> onResponse(ChatRequest request, ChatResponse response, RequestContext ctx) {
+            span(ctx).filter(SpanRecord::sampled).ifPresent(s -> s.outputMessages = GenAi.messagesJson(
+                    response.choices().stream().map(Choice::message).toList()));
+            return HookOutcome.proceed(response);
+        }
     }
 
     /**
@@ -181,36 +213,6 @@ final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
     }
 
     @Override
-    public RequestOutcome onRequest(ChatRequest request, RequestContext ctx) {
-        span(ctx).filter(SpanRecord::sampled).ifPresent(s -> {
-            request.maxCompletionTokens().or(request::maxTokens).ifPresent(n -> s.maxTokens = n);
-            s.temperature = request.temperature().orElse(null);
-            s.topP = request.topP().orElse(null);
-            if (captureContent) {
-                s.inputMessages = GenAi.messagesJson(request.messages());
-            }
-        });
-        return RequestOutcome.proceed(request);
-    }
-
-    @Override
-    public HookOutcome<ChatResponse> onResponse(ChatRequest request, ChatResponse response, RequestContext ctx) {
-        span(ctx).filter(SpanRecord::sampled).ifPresent(s -> {
-            s.responseModel = response.model();
-            s.responseId = response.id();
-            List<String> reasons = new ArrayList<>(response.choices().size());
-            for (Choice c : response.choices()) {
-                c.finishReason().ifPresent(r -> reasons.add(r.value()));
-            }
-            s.finishReasons = reasons;
-            if (captureContent) {
-                s.outputMessages = GenAi.messagesJson(response.choices().stream().map(Choice::message).toList());
-            }
-        });
-        return HookOutcome.proceed(response);
-    }
-
-    @Override
     public void attemptStarted(AttemptStart start) {
         Optional<RequestSpan> found = span(start.context());
         if (found.isEmpty()) {
@@ -242,6 +244,12 @@ final class OpenTelemetryPlugin implements Plugin, Observer, Hook {
             return;
         }
         RequestSpan s = found.get();
+        ResponseInfo answer = summary.response();
+        if (s.sampled() && answer.id().isPresent()) {
+            s.responseModel = answer.model().orElse(null);
+            s.responseId = answer.id().get();
+            s.finishReasons = answer.finishReasons();
+        }
         s.finish(summary);
         if (s.sampled()) {
             spans.add(s);

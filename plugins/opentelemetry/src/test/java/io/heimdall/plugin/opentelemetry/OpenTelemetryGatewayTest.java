@@ -199,6 +199,25 @@ class OpenTelemetryGatewayTest {
     }
 
     @Test
+    void aRelayedStreamStillRecordsTheResponseModelAndFinishReasons() throws Exception {
+        // without capture-content the plugin needs no onResponse, so the stream is relayed untouched
+        startGateway(receiver.endpoint(), false);
+        assertEquals(200, chat(true, Optional.empty()));
+        List<Span> spans = receiver.await(all -> all.size() >= 2);
+        Span request = spans.stream().filter(s -> s.getKind() == Span.SpanKind.SPAN_KIND_SERVER).findFirst()
+                .orElseThrow();
+        Span attempt = spans.stream().filter(s -> s.getKind() == Span.SpanKind.SPAN_KIND_CLIENT).findFirst()
+                .orElseThrow();
+        assertEquals(str(attempt, "gen_ai.request.model"), str(request, "gen_ai.response.model"),
+                "the mock answers with the model it was asked for");
+        assertTrue(str(request, "gen_ai.response.id").startsWith("chatcmpl"), str(request, "gen_ai.response.id"));
+        assertEquals("stop", attr(request, "gen_ai.response.finish_reasons").orElseThrow().getArrayValue()
+                .getValues(0).getStringValue());
+        assertTrue(num(request, "gen_ai.usage.output_tokens") > 0);
+        assertTrue(attr(request, "gen_ai.output.messages").isEmpty(), "no content without capture-content");
+    }
+
+    @Test
     void streamsRecordTimeToFirstTokenAndContentOnlyWhenCaptured() throws Exception {
         startGateway(receiver.endpoint(), true);
         assertEquals(200, chat(true, Optional.empty()));

@@ -9,6 +9,7 @@ import io.heimdall.api.model.ChatChunk;
 import io.heimdall.api.model.Usage;
 import io.heimdall.api.observe.Observer;
 import io.heimdall.api.observe.RequestSummary;
+import io.heimdall.api.observe.ResponseInfo;
 import io.heimdall.api.plugin.Plugin;
 import io.heimdall.api.plugin.PluginConfig;
 import io.heimdall.api.plugin.PluginContext;
@@ -214,6 +215,8 @@ class ChunkPassThroughTest {
         RequestSummary s = summary();
         assertEquals(200, s.status());
         assertEquals(Optional.of(18L), s.usage().map(Usage::totalTokens));
+        assertEquals(new ResponseInfo(Optional.of("chatcmpl-pt"), Optional.of("m-1"), List.of("stop")), s.response(),
+                "what the relayed chunks said of the answer");
         assertTrue(s.timeToFirstToken().isPresent(), s.toString());
         int written = 0;
         for (String d : got) {
@@ -252,6 +255,9 @@ class ChunkPassThroughTest {
         assertEquals(3, got.size(), String.valueOf(got));
         assertFalse(got.get(0).contains(", \"object\""), "re-encoded: " + got.get(0));
         assertTrue(got.get(1).contains("h\\u00e9llo") || got.get(1).contains("héllo"), got.get(1));
-        assertEquals(Optional.of(18L), summary().usage().map(Usage::totalTokens));
+        RequestSummary s = summary();
+        assertEquals(Optional.of(18L), s.usage().map(Usage::totalTokens));
+        assertEquals(new ResponseInfo(Optional.of("chatcmpl-pt"), Optional.of("m-1"), List.of("stop")), s.response(),
+                "what the decoded chunks said of the answer");
     }
 }

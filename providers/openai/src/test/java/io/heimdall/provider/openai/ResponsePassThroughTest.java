@@ -9,6 +9,7 @@ import io.heimdall.api.model.ChatResponse;
 import io.heimdall.api.model.Usage;
 import io.heimdall.api.observe.Observer;
 import io.heimdall.api.observe.RequestSummary;
+import io.heimdall.api.observe.ResponseInfo;
 import io.heimdall.api.plugin.Plugin;
 import io.heimdall.api.plugin.PluginConfig;
 import io.heimdall.api.plugin.PluginContext;
@@ -31,6 +32,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -199,6 +201,7 @@ class ResponsePassThroughTest {
         assertEquals(Optional.of(4L), u.cachedTokens());
         assertEquals(Optional.of(2L), u.reasoningTokens());
         assertEquals(PLAIN.getBytes(StandardCharsets.UTF_8).length, s.bytesOut(), "bytes out counts what was relayed");
+        assertEquals(new ResponseInfo(Optional.of("chatcmpl-raw"), Optional.of("m-1"), List.of("stop")), s.response());
     }
 
     @Test
@@ -218,7 +221,9 @@ class ResponsePassThroughTest {
         assertTrue(a.body().startsWith("{\"id\":\"chatcmpl-raw\""), a.body());
         assertTrue(a.body().contains("\"x_vendor\":{\"a\":[1,2.50]}"), a.body());
         assertEquals("chatcmpl-raw", HOOK_SAW.get().id());
-        assertEquals(Optional.of(18L), summary().usage().map(Usage::totalTokens));
+        RequestSummary s = summary();
+        assertEquals(Optional.of(18L), s.usage().map(Usage::totalTokens));
+        assertEquals(new ResponseInfo(Optional.of("chatcmpl-raw"), Optional.of("m-1"), List.of("stop")), s.response());
     }
 
     @Test
@@ -237,7 +242,9 @@ class ResponsePassThroughTest {
             Answer a = chat(g, "broken");
             assertEquals(502, a.status(), a.body());
             assertTrue(a.body().startsWith("{\"error\":{"), a.body());
-            assertEquals(502, summary().status());
+            RequestSummary s = summary();
+            assertEquals(502, s.status());
+            assertEquals(ResponseInfo.NONE, s.response());
         }
     }
 }
