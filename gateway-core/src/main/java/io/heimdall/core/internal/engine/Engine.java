@@ -22,10 +22,8 @@ import io.heimdall.api.provider.ChunkSink;
 import io.heimdall.core.internal.metrics.MetricsRegistry;
 import io.heimdall.core.internal.resilience.TargetHealthRegistry;
 import io.heimdall.core.internal.wire.JacksonOpenAiWire;
-import io.heimdall.core.internal.wire.RelayedChunk;
 import io.heimdall.core.internal.wire.RelayedResponse;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -304,99 +302,17 @@ public final class Engine implements Pipeline, AutoCloseable {
         List<String> fallbacks = Fallbacks.of(request, ctx);
         // No hook that sees chunks or responses, no cache to keep them, a transport that writes JSON: relay the
         // upstream's bytes (the hooks' default onChunk would pass every chunk through unchanged).
-        Optional<JacksonOpenAiWire> relay = !g.hooksSeeStreams && asSent.isEmpty() && delivery.sink.writesJson()
+        Optional<JacksonOpenAiWire> relay = !g.hooksSeeStreams && asSent.isEmpty() && delivery.sink().writesJson()
                 ? Optional.of(wire) : Optional.empty();
         runner.run(g, upstream.model(), fallbacks, ctx, Needs.of(upstream), (slot, target, call, state) -> {
             slot.provider().stream(upstream.withModel(target.model()), call,
                     new UpstreamChunks(state, asSent, delivery, relay));
             state.usage(acc.usage());
             return Boolean.TRUE;
-        }, () -> delivery.delivered == 0);
+        }, () -> delivery.delivered() == 0);
         if (acc.size() > 0 && asSent.isPresent()) {
             StreamAccumulator sent = asSent.get();
             store(g, request, new CachedAnswer(sent.response(), sent.chunks()), ctx);
-        }
-    }
-
-    /**
-     * Passes each chunk through the hooks that ran, rebuilds the response, and writes the chunk to the client; or
-     * writes a relayed chunk's JSON as it came (without {@code "usage":null} for a client that did not ask for usage).
-     */
-    static final class Delivery implements ChunkSink {
-        private final Generation g;
-        private final int ran;
-        private final boolean clientWantsUsage;
-        private final StreamAccumulator acc;
-        private final StreamSink sink;
-        private final DefaultRequestContext ctx;
-        private final Run run;
-        /** Chunks accepted so far (relayed or not, written or dropped). */
-        private int delivered;
-        private Optional<String> relayedId = Optional.empty();
-        private Optional<String> relayedModel = Optional.empty();
-        private final List<String> relayedReasons = new ArrayList<>(1);
-
-        Delivery(Generation g, int ran, boolean clientWantsUsage, StreamAccumulator acc, StreamSink sink,
-                 DefaultRequestContext ctx, Run run) {
-            this.g = g;
-            this.ran = ran;
-            this.clientWantsUsage = clientWantsUsage;
-            this.acc = acc;
-            this.sink = sink;
-            this.ctx = ctx;
-            this.run = run;
-        }
-
-        @Override
-        public void accept(ChatChunk chunk) {
-            delivered++;
-            ChatChunk c = chunk;
-            for (int i = 0; i < ran; i++) {
-                Generation.Named<Hook> h = g.hooks.get(i);
-                ChatChunk current = c;
-                switch (Hooks.run(h, run, () -> h.role().onChunk(current, ctx))) {
-                    case HookOutcome.Proceed<ChatChunk> p -> c = p.value();
-                    case HookOutcome.Reject<ChatChunk> r -> throw new GatewayException(r.error());
-                }
-            }
-            acc.add(c);
-            if (c.choices().isEmpty() && c.usage().isPresent() && !clientWantsUsage) {
-                return;
-            }
-            run.firstToken();
-            sink.chunk(c);
-        }
-
-        /** Whether a relayed chunk should report its id and model: none has yet. */
-        boolean wantsIds() {
-            return relayedModel.isEmpty();
-        }
-
-        /** What the chunks said of the answer: the relayed ones' id, model and finish reasons, else the decoded ones'. */
-        ResponseInfo info() {
-            if (relayedModel.isEmpty() && relayedReasons.isEmpty()) {
-                return acc.info();
-            }
-            ResponseInfo decoded = acc.info();
-            List<String> reasons = new ArrayList<>(relayedReasons);
-            reasons.addAll(decoded.finishReasons());
-            return new ResponseInfo(relayedId.or(decoded::id), relayedModel.or(decoded::model), reasons);
-        }
-
-        /** Writes a relayed chunk (no hook sees chunks, so there is nothing to pass it through). */
-        void relay(RelayedChunk chunk) {
-            if (relayedModel.isEmpty()) {
-                relayedId = chunk.id();
-                relayedModel = chunk.model();
-            }
-            relayedReasons.addAll(chunk.finishReasons());
-            delivered++;
-            run.firstToken();
-            if (clientWantsUsage) {
-                sink.json(chunk.bytes(), 0, 0);
-            } else {
-                sink.json(chunk.bytes(), chunk.cutFrom(), chunk.cutTo());
-            }
         }
     }
 

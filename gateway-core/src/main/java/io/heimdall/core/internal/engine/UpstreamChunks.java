@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * Where a provider's stream pushes the chunks of one attempt: marks the attempt's first chunk, keeps what the cache
- * stores, and hands each chunk on to the {@link Engine.Delivery}. When nothing needs chunk objects (no hook that sees
+ * stores, and hands each chunk on to the {@link Delivery}. When nothing needs chunk objects (no hook that sees
  * chunks or responses, no cache, a transport that writes JSON) it also takes the upstream's OpenAI chunk JSON and
  * relays its bytes without decoding them; a chunk with usage is left to the provider to decode (the gateway reads it
  * whole).
@@ -17,10 +17,10 @@ import java.util.Optional;
 final class UpstreamChunks implements ChunkSink {
     private final AttemptRunner.AttemptState state;
     private final Optional<StreamAccumulator> asSent;
-    private final Engine.Delivery delivery;
+    private final Delivery delivery;
     private final Optional<JacksonOpenAiWire> relay;
 
-    UpstreamChunks(AttemptRunner.AttemptState state, Optional<StreamAccumulator> asSent, Engine.Delivery delivery,
+    UpstreamChunks(AttemptRunner.AttemptState state, Optional<StreamAccumulator> asSent, Delivery delivery,
                    Optional<JacksonOpenAiWire> relay) {
         this.state = state;
         this.asSent = asSent;
