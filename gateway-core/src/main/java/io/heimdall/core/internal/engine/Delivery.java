@@ -83,7 +83,9 @@ final class Delivery implements ChunkSink {
             relayedId = chunk.id();
             relayedModel = chunk.model();
         }
-        relayedReasons.addAll(chunk.finishReasons());
+        if (chunk.finished()) {
+            relayedReasons.addAll(chunk.finishReasons());
+        }
         delivered++;
         run.firstToken();
         if (clientWantsUsage) {
