@@ -8,8 +8,9 @@
 #   JMH_BUILD=0 bench/jmh.sh           # skip the Maven build (already built)
 #
 # Benchmarks: CodecBenchmark (JacksonOpenAiWire: chat request decode, response decode/encode, chunk encode/decode, a
-# 200-chunk SSE stream relayed) and PipelineBenchmark (the in-process Gateway around a provider answering from
-# memory: chat, chat with the codec on both sides, a 200-chunk stream; without plugins and with one no-op hook).
+# chunk read for the untouched relay, a 200-chunk SSE stream relayed) and PipelineBenchmark (the in-process Gateway
+# around a provider answering from memory: chat, chat with the codec on both sides, a 200-chunk stream; without
+# plugins and with one no-op hook).
 # Results: bench/target/jmh/results.txt (and results.json). Run under `flock /work/briefs/cpu.lock` on a shared machine.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)

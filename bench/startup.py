@@ -6,9 +6,11 @@
 DIST is an unpacked distribution; each launch runs DIST/bin/heimdall on a fresh copy of DIST/conf/heimdall.yaml with
 --port set to a free port, polls connect() every 2 ms, reads the JVM's CPU time (utime + stime of every thread, from
 /proc/<pid>/stat) at that moment, then the time of the 'Heimdall listening' line, and stops it with SIGTERM.
+It also reads each thread's CPU at that moment (/proc/<pid>/task/*) and prints the median by thread kind: the main
+thread ('java': JVM creation, then Main), the C1 and C2 compilers, the virtual-thread carriers, GC, the others.
 NAME=VALUE pairs are added to the environment (e.g. HEIMDALL_AOT_CACHE=off).
 """
-import os, select, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
+import collections, os, re, select, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
 
 dist = sys.argv[1]
 runs = int(sys.argv[2]) if len(sys.argv) > 2 else 7
@@ -18,13 +20,27 @@ for kv in sys.argv[3:]:
     env[k] = v
 
 
+def thread_cpu(pid):
+    """CPU seconds by thread kind (names without their -N numbers) of process pid, now."""
+    by = collections.Counter()
+    tick = os.sysconf('SC_CLK_TCK')
+    for tid in os.listdir(f'/proc/{pid}/task'):
+        try:
+            name = open(f'/proc/{pid}/task/{tid}/comm').read().strip()
+            stat = open(f'/proc/{pid}/task/{tid}/stat').read().rsplit(')', 1)[1].split()
+        except OSError:
+            continue  # the thread ended meanwhile
+        by[re.sub(r'-\d+|-$', '', name)] += (int(stat[11]) + int(stat[12])) / tick
+    return by
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
         return s.getsockname()[1]
 
 
-walls, cpus = [], []
+walls, cpus, threads = [], [], collections.defaultdict(list)
 for i in range(runs):
     conf = tempfile.mkdtemp()
     shutil.copy(os.path.join(dist, 'conf/heimdall.yaml'), conf)
@@ -43,6 +59,7 @@ for i in range(runs):
         wall = time.monotonic() - t0
         stat = open(f'/proc/{p.pid}/stat').read().rsplit(')', 1)[1].split()
         cpu = (int(stat[11]) + int(stat[12])) / os.sysconf('SC_CLK_TCK')
+        by_thread = thread_cpu(p.pid)
         break
     line = None
     while time.monotonic() - t0 < 30 and select.select([p.stdout], [], [], 1)[0]:
@@ -62,8 +79,13 @@ for i in range(runs):
         continue
     walls.append(wall)
     cpus.append(cpu)
+    for kind in set(threads) | set(by_thread):
+        threads[kind].append(by_thread.get(kind, 0.0))
     print(f'launch {i}: listening after {wall * 1000:.0f} ms (cpu {cpu * 1000:.0f} ms), line after '
           f'{line * 1000 if line else -1:.0f} ms', flush=True)
 if walls:
     print(f'{dist}: median {statistics.median(walls) * 1000:.0f} ms (min {min(walls) * 1000:.0f}, max '
           f'{max(walls) * 1000:.0f}), cpu median {statistics.median(cpus) * 1000:.0f} ms, {len(walls)}/{runs} launches')
+    top = sorted(threads.items(), key=lambda kv: -statistics.median(kv[1]))
+    print('cpu by thread at listening (median ms): ' + ', '.join(
+        f'{kind} {statistics.median(v) * 1000:.0f}' for kind, v in top if statistics.median(v) > 0))

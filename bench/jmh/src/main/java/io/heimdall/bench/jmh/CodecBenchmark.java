@@ -43,6 +43,14 @@ public class CodecBenchmark {
             + "\"usage\":{\"prompt_tokens\":14,\"completion_tokens\":9,\"total_tokens\":23}}")
             .getBytes(StandardCharsets.UTF_8);
     static final int STREAM_CHUNKS = 200;
+    /** A middle chunk as OpenAI sends it when asked for usage ({@code stream_options.include_usage}). */
+    static final String UPSTREAM_CHUNK = "{\"id\":\"chatcmpl-9f1c2b7e5d\",\"object\":\"chat.completion.chunk\","
+            + "\"created\":1764489600,\"model\":\"gpt-4o-mini-2024-07-18\",\"service_tier\":\"default\","
+            + "\"system_fingerprint\":\"fp_efad92c60b\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" hello\"},"
+            + "\"logprobs\":null,\"finish_reason\":null}],\"usage\":null,\"obfuscation\":\"Qw3\"}";
+    /** The chunk in which the choice finishes. */
+    static final String UPSTREAM_LAST_CHUNK = UPSTREAM_CHUNK.replace("{\"content\":\" hello\"}", "{}")
+            .replace("\"finish_reason\":null", "\"finish_reason\":\"stop\"");
 
     private final JacksonOpenAiWire wire = new JacksonOpenAiWire();
     private ChatResponse response;
@@ -103,6 +111,18 @@ public class CodecBenchmark {
     @Benchmark
     public ChatChunk decodeChunk() {
         return wire.decodeChunk(chunkJson);
+    }
+
+    /** A middle chunk read as relaying it untouched needs (is it one object, did a choice finish, usage?). */
+    @Benchmark
+    public Object readRelayedChunk() {
+        return wire.relayedChunk(UPSTREAM_CHUNK);
+    }
+
+    /** The same for the chunk in which the choice finishes, with the id and model read too (the first chunk's case). */
+    @Benchmark
+    public Object readRelayedLastChunk() {
+        return wire.relayedChunk(UPSTREAM_LAST_CHUNK, true);
     }
 
     /** A whole 200-chunk upstream stream: SSE framing parsed, each chunk decoded and re-encoded (per stream). */

@@ -68,19 +68,17 @@ public final class RelayedChunk {
      */
     static Optional<RelayedChunk> read(WireJson wire, String json, boolean wantIds) {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        Optional<RelayedChunk> scanned = RelayScan.read(bytes, wantIds);
+        return scanned.isPresent() ? scanned : readWithParser(wire, bytes, wantIds);
+    }
+
+    /** As {@link #read}, with Jackson's parser: for what {@link RelayScan} leaves, and to check it in tests. */
+    static Optional<RelayedChunk> readWithParser(WireJson wire, byte[] bytes, boolean wantIds) {
         try (JsonParser p = wire.parser(bytes)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return Optional.empty();
             }
-            boolean finished = false;
-            boolean usage = false;
-            boolean errorField = false;
-            boolean choices = false;
-            int cutFrom = -1;
-            int cutTo = -1;
-            Optional<String> id = Optional.empty();
-            Optional<String> model = Optional.empty();
-            List<String> reasons = new ArrayList<>(0);
+            Findings f = new Findings();
             JsonToken t;
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
@@ -89,34 +87,38 @@ public final class RelayedChunk {
                 switch (name) {
                     case "choices" -> {
                         if (value == JsonToken.START_ARRAY) {
-                            int n = readChoices(p, reasons);
-                            choices = n > 0;
-                            finished = n > 1;
+                            f.choices(readChoices(p, f.reasons));
                         } else {
                             p.skipChildren();
                         }
                     }
                     case "usage" -> {
                         if (value == JsonToken.START_OBJECT) {
-                            usage = true;
+                            f.usage = true;
                             p.skipChildren();
                         } else if (value == JsonToken.VALUE_NULL) {
-                            cutFrom = (int) nameAt;
-                            cutTo = (int) p.currentLocation().getByteOffset();
+                            f.cutFrom = (int) nameAt;
+                            f.cutTo = (int) p.currentLocation().getByteOffset();
+                        } else {
+                            p.skipChildren();
                         }
                     }
                     case "error" -> {
-                        errorField = true;
+                        f.errorField = true;
                         p.skipChildren();
                     }
                     case "id" -> {
                         if (wantIds && value == JsonToken.VALUE_STRING) {
-                            id = Optional.of(p.getText());
+                            f.id = Optional.of(p.getText());
+                        } else {
+                            p.skipChildren();
                         }
                     }
                     case "model" -> {
                         if (wantIds && value == JsonToken.VALUE_STRING) {
-                            model = Optional.of(p.getText());
+                            f.model = Optional.of(p.getText());
+                        } else {
+                            p.skipChildren();
                         }
                     }
                     default -> p.skipChildren();
@@ -125,10 +127,33 @@ public final class RelayedChunk {
             if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
                 return Optional.empty();
             }
-            return Optional.of(new RelayedChunk(bytes, finished, usage, errorField && !choices && !usage, cutFrom,
-                    cutTo, id, model, reasons.isEmpty() ? List.of() : List.copyOf(reasons)));
+            return Optional.of(f.chunk(bytes));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
+        }
+    }
+
+    /** What a reader ({@link RelayScan} or the parser) found in a chunk so far; {@link #chunk} gives the result. */
+    static final class Findings {
+        boolean finished;
+        boolean usage;
+        boolean errorField;
+        boolean choices;
+        int cutFrom = -1;
+        int cutTo = -1;
+        Optional<String> id = Optional.empty();
+        Optional<String> model = Optional.empty();
+        final List<String> reasons = new ArrayList<>(1);
+
+        /** A {@code choices} array read: {@code seen} as {@link #readChoices} counts (the last array counts). */
+        void choices(int seen) {
+            choices = seen > 0;
+            finished = seen > 1;
+        }
+
+        RelayedChunk chunk(byte[] bytes) {
+            return new RelayedChunk(bytes, finished, usage, errorField && !choices && !usage, cutFrom, cutTo, id,
+                    model, reasons.isEmpty() ? List.of() : List.copyOf(reasons));
         }
     }
 
