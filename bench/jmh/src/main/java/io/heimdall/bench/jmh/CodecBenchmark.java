@@ -125,6 +125,12 @@ public class CodecBenchmark {
         return wire.relayedChunk(UPSTREAM_LAST_CHUNK, true);
     }
 
+    /** An upstream's non-streamed answer read as relaying it untouched needs (the plain shape? usage, id, model). */
+    @Benchmark
+    public Object readRelayedResponse() {
+        return wire.relayedResponse(CHAT_RESPONSE);
+    }
+
     /** A whole 200-chunk upstream stream: SSE framing parsed, each chunk decoded and re-encoded (per stream). */
     @Benchmark
     public int relayStream(Blackhole hole) {
