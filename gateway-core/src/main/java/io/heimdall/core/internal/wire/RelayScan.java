@@ -44,7 +44,10 @@ final class RelayScan {
         this.b = bytes;
     }
 
-    /** The chunk read, or empty when Jackson's parser must judge it. */
+    /**
+     * The chunk read, or empty when Jackson's parser must judge it. The string scans index without bounds checks: a
+     * chunk cut off inside a string ends in an {@link ArrayIndexOutOfBoundsException}, taken as {@link Unsure}.
+     */
     static Optional<RelayedChunk> read(byte[] bytes, boolean wantIds) {
         try {
             return Optional.of(new RelayScan(bytes).chunk(wantIds));
@@ -247,14 +250,12 @@ final class RelayScan {
         }
     }
 
+    /** The literal {@code word}; what follows it ("nullx") is the caller's separator check to refuse. */
     private void literal(String word) throws Unsure {
         for (int k = 0; k < word.length(); k++) {
             if (b[i++] != word.charAt(k)) {
                 throw Unsure.INSTANCE;
             }
-        }
-        if (i < b.length && (Character.isLetterOrDigit(b[i]) || b[i] == '_')) {
-            throw Unsure.INSTANCE; // "nullx": Jackson reads one unknown token there
         }
     }
 

@@ -74,7 +74,7 @@ class RelayScanTest {
     }
 
     @Test
-    void whatTheScanReadsMatchesTheParser() {
+    void theScanReadsFinishReasonsIdsModelUsageAndErrors() {
         RelayedChunk last = RelayScan.read(REAL.get(2).getBytes(StandardCharsets.UTF_8), true).orElseThrow();
         assertTrue(last.finished());
         assertEquals(List.of("stop"), last.finishReasons());
