@@ -67,8 +67,13 @@ public final class UpstreamReads {
 
     /** The next event of a stream, or empty at its end; a broken read as {@link #failure} says. */
     public static Optional<ServerSentEvents.Event> next(ServerSentEvents events, String provider) {
+        return nextBytes(events, provider).map(e -> new ServerSentEvents.Event(e.event(), e.text()));
+    }
+
+    /** As {@link #next}, with the event's data as the bytes that came. */
+    public static Optional<ServerSentEvents.EventBytes> nextBytes(ServerSentEvents events, String provider) {
         try {
-            return events.next();
+            return events.nextBytes();
         } catch (GatewayException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -76,8 +81,15 @@ public final class UpstreamReads {
         }
     }
 
-    /** A read that broke: a 504 timeout when any cause is a timeout, else a 502 "upstream unreachable". */
+    /**
+     * A read that broke: a 502 {@code bad_upstream_response} for an event over {@link ServerSentEvents#MAX_EVENT_BYTES},
+     * a 504 timeout when any cause is a timeout, else a 502 "upstream unreachable".
+     */
     public static GatewayException failure(RuntimeException e, String provider) {
+        if (e.getCause() instanceof ServerSentEvents.EventTooLargeException tooLarge) {
+            return new GatewayException(GatewayError.of(502, GatewayError.API_ERROR,
+                    "Provider '" + provider + "' sent " + tooLarge.getMessage(), "bad_upstream_response"), e);
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SocketTimeoutException || t instanceof TimeoutException
                     || t.getClass().getSimpleName().contains("Timeout")) {

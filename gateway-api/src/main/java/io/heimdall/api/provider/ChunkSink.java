@@ -39,13 +39,14 @@ public interface ChunkSink {
     }
 
     /**
-     * Delivers the next chunk as one SSE event's data in OpenAI's chunk format, unchanged, when
-     * {@link #takesOpenAiJson()} is true; or answers {@link JsonChunk#DECODE}, delivering nothing, when the provider
+     * Delivers the next chunk as one SSE event's data in OpenAI's chunk format, the bytes that came (UTF-8; the sink
+     * may keep the array, so pass one of its own, as {@link io.heimdall.api.http.ServerSentEvents#nextBytes} gives),
+     * when {@link #takesOpenAiJson()} is true; or answers {@link JsonChunk#DECODE}, delivering nothing, when the provider
      * must decode this one and {@link #accept} it.
      *
      * @throws UnsupportedOperationException when this sink takes only chunk objects
      */
-    default JsonChunk acceptOpenAiJson(String json) {
+    default JsonChunk acceptOpenAiJson(byte[] json) {
         throw new UnsupportedOperationException("This sink takes chunk objects only");
     }
 }

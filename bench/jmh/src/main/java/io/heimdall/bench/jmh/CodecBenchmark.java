@@ -51,6 +51,8 @@ public class CodecBenchmark {
     /** The chunk in which the choice finishes. */
     static final String UPSTREAM_LAST_CHUNK = UPSTREAM_CHUNK.replace("{\"content\":\" hello\"}", "{}")
             .replace("\"finish_reason\":null", "\"finish_reason\":\"stop\"");
+    private static final byte[] UPSTREAM_CHUNK_BYTES = UPSTREAM_CHUNK.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] UPSTREAM_LAST_CHUNK_BYTES = UPSTREAM_LAST_CHUNK.getBytes(StandardCharsets.UTF_8);
 
     private final JacksonOpenAiWire wire = new JacksonOpenAiWire();
     private ChatResponse response;
@@ -116,19 +118,45 @@ public class CodecBenchmark {
     /** A middle chunk read as relaying it untouched needs (is it one object, did a choice finish, usage?). */
     @Benchmark
     public Object readRelayedChunk() {
-        return wire.relayedChunk(UPSTREAM_CHUNK);
+        return wire.relayedChunk(UPSTREAM_CHUNK_BYTES);
     }
 
     /** The same for the chunk in which the choice finishes, with the id and model read too (the first chunk's case). */
     @Benchmark
     public Object readRelayedLastChunk() {
-        return wire.relayedChunk(UPSTREAM_LAST_CHUNK, true);
+        return wire.relayedChunk(UPSTREAM_LAST_CHUNK_BYTES, true);
     }
 
     /** An upstream's non-streamed answer read as relaying it untouched needs (the plain shape? usage, id, model). */
     @Benchmark
     public Object readRelayedResponse() {
         return wire.relayedResponse(CHAT_RESPONSE);
+    }
+
+    /** A whole 200-chunk upstream stream's SSE framing read, each event's data as text (per stream). */
+    @Benchmark
+    public int readEventStream(Blackhole hole) {
+        int events = 0;
+        try (ServerSentEvents sse = new ServerSentEvents(new ByteArrayInputStream(stream))) {
+            for (Optional<ServerSentEvents.Event> e = sse.next(); e.isPresent(); e = sse.next()) {
+                hole.consume(e.get().data());
+                events++;
+            }
+        }
+        return events;
+    }
+
+    /** The same with each event's data as the bytes that came, as the untouched relay reads them (per stream). */
+    @Benchmark
+    public int readEventStreamBytes(Blackhole hole) {
+        int events = 0;
+        try (ServerSentEvents sse = new ServerSentEvents(new ByteArrayInputStream(stream))) {
+            for (Optional<ServerSentEvents.EventBytes> e = sse.nextBytes(); e.isPresent(); e = sse.nextBytes()) {
+                hole.consume(e.get().data());
+                events++;
+            }
+        }
+        return events;
     }
 
     /** A whole 200-chunk upstream stream: SSE framing parsed, each chunk decoded and re-encoded (per stream). */

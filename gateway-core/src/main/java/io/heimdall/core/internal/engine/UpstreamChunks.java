@@ -45,7 +45,7 @@ final class UpstreamChunks implements ChunkSink {
     }
 
     @Override
-    public JsonChunk acceptOpenAiJson(String json) {
+    public JsonChunk acceptOpenAiJson(byte[] json) {
         if (relay.isEmpty()) {
             return ChunkSink.super.acceptOpenAiJson(json);
         }

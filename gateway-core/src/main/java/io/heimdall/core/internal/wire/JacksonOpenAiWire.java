@@ -69,12 +69,12 @@ public final class JacksonOpenAiWire implements OpenAiWire {
      * Reads an upstream chunk's JSON only as far as relaying it untouched needs; empty when it is not one JSON object
      * ({@link #decodeChunk} then reports what is wrong).
      */
-    public Optional<RelayedChunk> relayedChunk(String chunkJson) {
+    public Optional<RelayedChunk> relayedChunk(byte[] chunkJson) {
         return relayedChunk(chunkJson, false);
     }
 
-    /** As {@link #relayedChunk(String)}, reading the chunk's {@code id} and {@code model} too when {@code wantIds}. */
-    public Optional<RelayedChunk> relayedChunk(String chunkJson, boolean wantIds) {
+    /** As {@link #relayedChunk(byte[])}, reading the chunk's {@code id} and {@code model} too when {@code wantIds}. */
+    public Optional<RelayedChunk> relayedChunk(byte[] chunkJson, boolean wantIds) {
         return RelayedChunk.read(json, chunkJson, wantIds);
     }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -63,11 +62,10 @@ public final class RelayedChunk {
     }
 
     /**
-     * Reads {@code json}, with its {@code id} and {@code model} when {@code wantIds}; empty when it is not one JSON
-     * object (then it is for the decoder to judge).
+     * Reads {@code bytes} (UTF-8; kept, not copied), with its {@code id} and {@code model} when {@code wantIds}; empty
+     * when it is not one JSON object (then it is for the decoder to judge).
      */
-    static Optional<RelayedChunk> read(WireJson wire, String json, boolean wantIds) {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    static Optional<RelayedChunk> read(WireJson wire, byte[] bytes, boolean wantIds) {
         Optional<RelayedChunk> scanned = RelayScan.read(bytes, wantIds);
         return scanned.isPresent() ? scanned : readWithParser(wire, bytes, wantIds);
     }

@@ -22,7 +22,7 @@ class RelayedChunkTest {
     }
 
     private RelayedChunk read(String json) {
-        return wire.relayedChunk(json).orElseThrow();
+        return wire.relayedChunk(json.getBytes(StandardCharsets.UTF_8)).orElseThrow();
     }
 
     /** What the SSE writer sends of a chunk for a client that did not ask for usage. */
@@ -92,7 +92,7 @@ class RelayedChunkTest {
     void whatIsNotOneJsonObjectIsNotRelayed() {
         for (String bad : new String[] {"", "[1]", "\"x\"", "{\"id\":1", "{\"id\":1} {}", "{\"id\":1}x",
             "{\"choices\":[{\"delta\":{}", "{\"a\":tru}", "not json"}) {
-            assertEquals(Optional.empty(), wire.relayedChunk(bad), bad);
+            assertEquals(Optional.empty(), wire.relayedChunk(bad.getBytes(StandardCharsets.UTF_8)), bad);
         }
     }
 }

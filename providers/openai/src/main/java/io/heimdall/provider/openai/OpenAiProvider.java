@@ -28,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Iterator;
@@ -68,7 +69,7 @@ final class OpenAiProvider implements Provider {
             "keep-alive", "upgrade", "te", "trailer", "proxy-authorization", "proxy-connection");
 
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
-    private static final Pattern ERROR_OBJECT = Pattern.compile("^\\s*\\{\\s*\"error\"\\s*:");
+    private static final byte[] ERROR_MEMBER = "\"error\"".getBytes(StandardCharsets.US_ASCII);
 
     private final String name;
     private final UpstreamClient http;
@@ -228,9 +229,9 @@ final class OpenAiProvider implements Provider {
             boolean relay = flavor.chunksAsSent() && sink.takesOpenAiJson();
             boolean finished = false;
             while (true) {
-                Optional<ServerSentEvents.Event> next;
+                Optional<ServerSentEvents.EventBytes> next;
                 try {
-                    next = UpstreamReads.next(events, name);
+                    next = UpstreamReads.nextBytes(events, name);
                 } catch (GatewayException e) {
                     if (finished) {
                         // The answer was complete; only [DONE] (or a usage chunk) was lost with the connection.
@@ -241,23 +242,23 @@ final class OpenAiProvider implements Provider {
                 if (next.isEmpty()) {
                     break;
                 }
-                ServerSentEvents.Event event = next.get();
-                String data = event.data();
-                if (data.isBlank()) {
+                ServerSentEvents.EventBytes event = next.get();
+                if (event.isBlank()) {
                     continue;
                 }
-                if (data.strip().equals("[DONE]")) {
+                if (event.is("[DONE]")) {
                     return;
                 }
-                if ("error".equals(event.event()) || ERROR_OBJECT.matcher(data).lookingAt()) {
-                    throw streamError(data, call);
+                if ("error".equals(event.event()) || startsWithErrorMember(event.data())) {
+                    throw streamError(event.text(), call);
                 }
-                ChunkSink.JsonChunk relayed = relay ? sink.acceptOpenAiJson(data) : ChunkSink.JsonChunk.DECODE;
+                ChunkSink.JsonChunk relayed = relay ? sink.acceptOpenAiJson(event.data()) : ChunkSink.JsonChunk.DECODE;
                 if (relayed != ChunkSink.JsonChunk.DECODE) {
                     finished |= relayed == ChunkSink.JsonChunk.FINISHED;
                     checkDeadline(finished, deadline);
                     continue;
                 }
+                String data = event.text();
                 ChatChunk chunk;
                 try {
                     chunk = wire.decodeChunk(data);
@@ -385,6 +386,29 @@ final class OpenAiProvider implements Provider {
                     req.path(), status, error.type());
         }
         throw new GatewayException(error);
+    }
+
+    /** Whether an event's data starts as a JSON object whose first member is {@code "error"}. */
+    static boolean startsWithErrorMember(byte[] data) {
+        int i = skipSpace(data, 0);
+        if (i >= data.length || data[i] != '{') {
+            return false;
+        }
+        i = skipSpace(data, i + 1);
+        if (data.length - i < ERROR_MEMBER.length
+                || !Arrays.equals(data, i, i + ERROR_MEMBER.length, ERROR_MEMBER, 0, ERROR_MEMBER.length)) {
+            return false;
+        }
+        i = skipSpace(data, i + ERROR_MEMBER.length);
+        return i < data.length && data[i] == ':';
+    }
+
+    /** The first index at or after {@code i} that is not whitespace (a regex's {@code \s}). */
+    private static int skipSpace(byte[] data, int i) {
+        while (i < data.length && (data[i] == ' ' || data[i] >= '\t' && data[i] <= '\r')) {
+            i++;
+        }
+        return i;
     }
 
     /** Turns an error event of a stream into an exception with a status that fits its type. */

@@ -418,6 +418,7 @@ class OpenAiProviderTest {
         cases.put("event: error\ndata: {\"error\":{\"message\":\"context too long\","
                 + "\"type\":\"invalid_request_error\"}}\n\n", 400);
         cases.put("data: {\"error\":{\"message\":\"boom\",\"type\":\"server_error\"}}\n\n", 502);
+        cases.put("data: \t{ \"error\" :{\"message\":\"slow down\",\"type\":\"rate_limit_error\"}}\n\n", 429);
         cases.put("event: error\ndata: {\"message\":\"overloaded\"}\n\n", 502);
         for (Map.Entry<String, Integer> c : cases.entrySet()) {
             try (RawServer server = new RawServer(r -> RawServer.Reply.sse(
