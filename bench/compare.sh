@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Heimdall vs nginx vs direct-to-mock, in ONE run on 127.0.0.1 (issue 11's table). About 5 minutes with the defaults.
+# Heimdall vs nginx vs direct-to-mock, in ONE run on 127.0.0.1 (issue 11's table). About 8 minutes with the defaults (the JIT warm-ups take 1-3 of them).
 #
 #   ./mvnw -DskipTests package        # once, from the repository root
 #   apt-get install -y wrk            # once; nginx is installed (apt-get install -y nginx) when missing
@@ -9,7 +9,8 @@
 # no work (1 worker, keep-alive upstream, proxy_buffering off, access_log off); Heimdall (distribution bin/heimdall,
 # default JVM options, one openai-compatible provider, alias `bench`, no plugins). Phases, each bounded by `timeout`:
 #   c. open model at a fixed rate (5,000 req/s): added p50 / p99 of nginx and Heimdall; Heimdall's peak RSS
-#      (runs first, on a fresh gateway, so that its peak is not the one of the heavier phases)
+#      (runs first, so that its peak is not the one of the heavier phases; before it, as before d, each path is loaded
+#      until its JVMs' JIT compilers have settled: warm_until_compiled in lib.sh)
 #   a. non-streaming throughput, wrk at 64 connections
 #   b. added p50 at 1 connection (wrk -c1 -t1)
 #   d. streaming: 200-chunk streams/s at 256 connections (wrk), added time to the first event (open model), Heimdall's
@@ -153,8 +154,13 @@ EVENTS=$(grep -c '^data: ' "$WORK/stream-sample.txt" || true)
 say "a stream through Heimdall has $EVENTS events ($STREAM_CHUNKS content events + role, finish and [DONE])"
 
 # ---- c. open model at a fixed rate ---------------------------------------------------------------------------------
-declare -A OPEN
+# Each path is first loaded until the JVMs on it (the mock; Heimdall) have compiled what it runs: the figures are the
+# steady state's, not the JIT's. The seconds it took are in the report.
+declare -A OPEN JIT_CHAT JIT_STREAM
 for p in $PATHS; do
+  JIT_CHAT[$p]=$(warm_until_compiled "jit-chat-$p" "${URL[$p]}" "${BODY[$p]}" "$WRK_CONNECTIONS" "$WRK_THREADS" \
+    "$MOCK_PID" "$GATEWAY_PID")
+  say "c. $p: the JIT settled after ${JIT_CHAT[$p]} s of wrk load"
   say "c. open model: $RATE req/s, ${DURATION}s after ${WARMUP}s warm-up, $LAT_CONNECTIONS connections, $p"
   if [ $p = heimdall ]; then reset_peak_rss "$GATEWAY_PID" || say "cannot reset VmHWM: the peak includes start-up"; fi
   settle "$MOCK_PID" "$NGINX_PID" "$GATEWAY_PID"
@@ -184,6 +190,9 @@ done
 # ---- d. streaming --------------------------------------------------------------------------------------------------
 declare -A STREAMS TTFB
 for p in $PATHS; do
+  JIT_STREAM[$p]=$(warm_until_compiled "jit-stream-$p" "${URL[$p]}" "${STREAM[$p]}" "$STREAM_CONNECTIONS" \
+    "$WRK_THREADS" "$MOCK_PID" "$GATEWAY_PID")
+  say "d. $p: the JIT settled after ${JIT_STREAM[$p]} s of streams"
   say "d. streams: wrk -t$WRK_THREADS -c$STREAM_CONNECTIONS ${DURATION}s (after $((WARMUP / 2))s warm-up), $p"
   wrk_run "wrk-stream-warmup-$p" "${URL[$p]}" "${STREAM[$p]}" $((WARMUP / 2 + 1)) "$STREAM_CONNECTIONS" "$WRK_THREADS" >/dev/null
   settle "$MOCK_PID" "$NGINX_PID" "$GATEWAY_PID"
@@ -278,6 +287,7 @@ TABLE=$WORK/table.md
   echo "Heimdall: \`bin/heimdall\`, JVM flags \`$GATEWAY_FLAGS\`; one openai-compatible provider, alias \`bench\`, no plugins."
   echo "Mock: testkit MockOpenAiMain, no latency. Requests: \`scripts/chat-*.json\` (non-streaming); streams of $STREAM_CHUNKS content events ($EVENTS SSE events, request of $STREAM_BYTES bytes)."
   echo "Each measured run: ${DURATION} s after a ${WARMUP} s warm-up (streams: $((WARMUP / 2 + 1)) s). Errors + non-200 + unsent over all measured runs: $ERRORS."
+  echo "Before the first phase and before the streams, each path was loaded (wrk, 5 s runs) until its JVMs' JIT compilers used under 5% of their CPU in a run: chat $(for p in $PATHS; do printf '%s %s s, ' "$p" "${JIT_CHAT[$p]}"; done | sed 's/, $//'); streams $(for p in $PATHS; do printf '%s %s s, ' "$p" "${JIT_STREAM[$p]}"; done | sed 's/, $//')."
   echo
   cat "$TABLE"
   echo

@@ -160,6 +160,42 @@ kv() { printf '%s' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 # wrk_errors LINE: connect + read + write + status (non-2xx/3xx) + timeout errors of a WRKRESULT line.
 wrk_errors() { echo $(( $(kv "$1" connect) + $(kv "$1" read) + $(kv "$1" write) + $(kv "$1" status) + $(kv "$1" timeout) )); }
 
+# compiler_ticks PID: CPU ticks used so far by the JIT compiler threads (C1, C2) of PID; 0 for a process without them.
+compiler_ticks() {
+  local t=0 task
+  for task in /proc/"$1"/task/*; do
+    case "$(cat "$task/comm" 2>/dev/null)" in
+      C1\ CompilerThre* | C2\ CompilerThre*) t=$((t + $(cut -d')' -f2 "$task/stat" | awk '{ print $12 + $13 }'))) ;;
+    esac
+  done
+  echo "$t"
+}
+process_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+# warm_until_compiled LABEL URL BODY CONNECTIONS THREADS PID...: load in 5 s wrk runs until the JIT compilers of the
+# processes PID... used under 5% of their CPU in one run, at least two runs (the first reconnect deoptimizes some
+# compiled code, which C2 then compiles again), at most BENCH_JIT_WARMUP_MAX seconds [150]. Prints the seconds of load
+# it took (with "+" when it stopped at the limit). A JVM under load on two cores takes 40-60 s to compile its hot paths:
+# a fixed 10 s warm-up measured a gateway whose compiler still used a third of a core.
+warm_until_compiled() {
+  local label=$1 url=$2 body=$3 connections=$4 threads=$5
+  shift 5
+  local spent=0 runs=0 max=${BENCH_JIT_WARMUP_MAX:-150} c0 c1 p0 p1 p
+  while [ "$spent" -lt "$max" ]; do
+    c0=0 p0=0
+    for p in "$@"; do c0=$((c0 + $(compiler_ticks "$p"))); p0=$((p0 + $(process_ticks "$p"))); done
+    wrk_run "$label-$runs" "$url" "$body" 5 "$connections" "$threads" >/dev/null
+    c1=0 p1=0
+    for p in "$@"; do c1=$((c1 + $(compiler_ticks "$p"))); p1=$((p1 + $(process_ticks "$p"))); done
+    spent=$((spent + 5)) runs=$((runs + 1))
+    if [ "$runs" -ge 2 ] && [ $(((c1 - c0) * 20)) -le $((p1 - p0)) ]; then
+      echo "$spent"
+      return 0
+    fi
+  done
+  echo "$spent+"
+}
+
 ratio() { awk -v g="$1" -v d="$2" 'BEGIN { if (d == "" || g == "" || d + 0 == 0) print "n/a"; else printf "%.2f", g / d }'; }
 minus() { awk -v g="$1" -v d="$2" 'BEGIN { if (d == "" || g == "") print "n/a"; else printf "%+.3f", g - d }'; }
 
