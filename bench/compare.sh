@@ -20,7 +20,8 @@
 # Tunables (environment, defaults in brackets): BENCH_DURATION (s per measured run [10]), BENCH_WARMUP (s per warm-up
 # [10]), BENCH_RATE [5000], BENCH_LAT_CONNECTIONS [32], BENCH_WRK_CONNECTIONS [64], BENCH_WRK_THREADS [2],
 # BENCH_STREAM_CHUNKS (content chunks per stream [200]), BENCH_STREAM_CONNECTIONS [256], BENCH_STREAM_RATE (streams/s
-# of the time-to-first-event run [100]), BENCH_MANY_STREAMS [1000], BENCH_STARTUP_RUNS [5], BENCH_UPDATE_DOCS [1]
+# of the time-to-first-event run [100]), BENCH_MANY_STREAMS [1000], BENCH_STARTUP_RUNS [5], BENCH_JIT_WARMUP_MAX (s of
+# load at most until the JIT settles, before phases c and d [150]), BENCH_UPDATE_DOCS [1]
 # (0: leave docs/benchmarks.md alone), HEIMDALL_JAVA_OPTS (the gateway's JVM options; bin/heimdall's default when unset).
 set -euo pipefail
 

@@ -21,17 +21,19 @@ import java.util.Optional;
  * <p>
  * Each event is on the client's socket before the gateway waits for the upstream again: when this thread reads the
  * attempt's upstream body through the gateway's client ({@link UpstreamScope#readsBody()}), the flush is deferred to
- * that body's next read that may block, or to the stream's end, for at most {@value #MAX_UNFLUSHED} bytes; the first
- * event (the time to first token) and every event of another source are flushed at once. Events that arrived together
- * leave together, in a few writes instead of one per event; none waits for the network.
+ * that body's next read that may block, or to the stream's end; the first event (the time to first token) and every
+ * event of another source are flushed at once. Events that arrived together leave together, in a few writes instead
+ * of one per event; none waits for the network. What is deferred stays within the server's write buffer
+ * ({@value #WRITE_BUFFER} bytes): the events held are flushed before one that would not fit, so each flush is one
+ * socket write, instead of the buffer's overflow writing part of an event and the flush the rest.
  */
 final class SseWriter implements Engine.StreamSink {
     private static final System.Logger LOG = System.getLogger(SseWriter.class.getName());
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EVENT_END = "\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
-    /** Bytes of events a deferred flush may hold: a burst's first events wait for at most this much more work. */
-    private static final int MAX_UNFLUSHED = 4096;
+    /** The server's write buffer ({@code write-buffer-size}, set by the gateway): what a deferred flush may hold. */
+    static final int WRITE_BUFFER = 4096;
 
     private final ServerResponse res;
     private final String requestId;
@@ -90,6 +92,11 @@ final class SseWriter implements Engine.StreamSink {
         open();
         try {
             int length = json.length - (skipTo - skipFrom);
+            int event = DATA.length + length + EVENT_END.length;
+            if (unflushed > 0 && unflushed + event > WRITE_BUFFER) {
+                out.flush(); // what is held goes in one write; this event starts the buffer again
+                unflushed = 0;
+            }
             out.write(DATA);
             if (skipFrom == skipTo) {
                 out.write(json);
@@ -98,9 +105,9 @@ final class SseWriter implements Engine.StreamSink {
                 out.write(json, skipTo, json.length - skipTo);
             }
             out.write(EVENT_END);
-            unflushed += DATA.length + length + EVENT_END.length;
+            unflushed += event;
             Optional<UpstreamScope> upstream = UpstreamScope.current();
-            if (flushedOnce && unflushed < MAX_UNFLUSHED && upstream.isPresent()
+            if (flushedOnce && unflushed < WRITE_BUFFER && upstream.isPresent()
                     && upstream.get().readsBody()) {
                 upstream.get().deferFlush(deferredFlush);
             } else {
@@ -108,7 +115,7 @@ final class SseWriter implements Engine.StreamSink {
                 unflushed = 0;
                 flushedOnce = true;
             }
-            ctx.sent(DATA.length + length + EVENT_END.length);
+            ctx.sent(event);
         } catch (IOException | RuntimeException e) {
             // Helidon reports a closed client connection as its own ServerConnectionException, a RuntimeException
             broken = true;

@@ -17,8 +17,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -238,5 +240,68 @@ class StreamRelayTest {
     @Test
     void aBurstLargerThanTheWriteBufferReachesTheClientWhole() throws Exception {
         relaysEveryEventOfABurstBeforeTheNextUpstreamBytes(200);
+    }
+
+    /** One line of an HTTP head or of the chunked framing, without its CRLF. */
+    private static String line(InputStream in) throws IOException {
+        StringBuilder s = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new IOException("the connection closed in a line: " + s);
+            }
+            if (c != '\r') {
+                s.append((char) c);
+            }
+        }
+        return s.toString();
+    }
+
+    /**
+     * The write that relays a burst: each HTTP chunk the client receives (one socket write of the gateway's) holds
+     * whole events and fits the server's 4 KB write buffer. Before, the buffer's overflow wrote part of an event and
+     * the flush the rest: two writes where one does.
+     */
+    @Test
+    void eachWriteOfABurstCarriesWholeEventsWithinTheWriteBuffer() throws Exception {
+        firstBurstEvents = 200;
+        upstreamGaveUp = false;
+        clientSawFirstBurst = new CountDownLatch(1);
+        String body = "{\"model\":\"up/gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        List<String> chunks = new ArrayList<>();
+        try (Socket client = new Socket("127.0.0.1", URI.create(gateway.baseUrl()).getPort())) {
+            client.setSoTimeout(30_000);
+            client.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nconnection: close\r\n"
+                    + "content-type: application/json\r\ncontent-length: " + body.length() + "\r\n\r\n" + body)
+                    .getBytes(StandardCharsets.UTF_8));
+            InputStream in = new BufferedInputStream(client.getInputStream());
+            String status = line(in);
+            assertTrue(status.startsWith("HTTP/1.1 200"), status);
+            boolean chunked = false;
+            for (String h = line(in); !h.isEmpty(); h = line(in)) {
+                chunked |= h.equalsIgnoreCase("transfer-encoding: chunked");
+            }
+            assertTrue(chunked, "a stream is sent chunked");
+            while (true) {
+                int size = Integer.parseInt(line(in).split(";")[0].trim(), 16);
+                if (size == 0) {
+                    break;
+                }
+                String data = new String(in.readNBytes(size), StandardCharsets.UTF_8);
+                assertEquals("", line(in), "the CRLF after a chunk's data");
+                chunks.add(data);
+                if (data.contains("\"w199 \"")) {
+                    clientSawFirstBurst.countDown();
+                }
+            }
+        }
+        assertFalse(upstreamGaveUp, "the first burst did not reach the client before the upstream sent more");
+        String all = String.join("", chunks);
+        assertEquals(203, all.split("\n\n").length, "every event arrived: " + chunks.size() + " chunks");
+        assertTrue(chunks.size() > 5, "a 200-event burst (~40 KB) takes several writes: " + chunks.size());
+        for (String c : chunks) {
+            assertTrue(c.startsWith("data: ") && c.endsWith("\n\n"), "a write split an event: ..."
+                    + c.substring(Math.max(0, c.length() - 40)).replace("\n", "\\n"));
+            assertTrue(c.getBytes(StandardCharsets.UTF_8).length <= 4096, "a write over the 4 KB buffer: " + c.length());
+        }
     }
 }
