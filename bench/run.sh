@@ -2,11 +2,12 @@
 # Heimdall load benchmark: direct-to-mock vs through Heimdall, in ONE run, on 127.0.0.1 only.
 #
 #   ./mvnw -DskipTests package      # once, from the repository root
-#   bench/run.sh                    # ~4 minutes; writes bench/results/latest.md and prints it
+#   bench/run.sh                    # ~5 minutes; writes bench/results/latest.md and prints it
 #
 # Phases (each bounded by `timeout`):
 #   0. start the mock upstream (testkit MockOpenAiMain) and the gateway (distribution bin/heimdall) on free ports
 #   1. throughput: wrk, 64 connections, direct vs gateway                         (needs wrk: apt-get install -y wrk)
+#      (after the fixed warm-up, the gateway is loaded until its JIT has settled: warm_until_compiled in lib.sh)
 #   2. latency at fixed rates (1,000 and 5,000 req/s) with the open-model generator, direct vs gateway
 #   3. memory: the gateway's idle RSS after start-up, peak RSS (VmHWM) and RSS after the load
 # Every figure is a ratio against direct-to-mock measured in the same run: absolute numbers depend on the machine,
@@ -86,6 +87,10 @@ if [ "$HAVE_WRK" = 1 ]; then
   say "warm-up: wrk ${WARMUP}s direct, ${WARMUP}s gateway"
   wrk_run wrk-warmup-direct "$DIRECT" "$DIRECT_BODY" "$WARMUP" "$WRK_CONNECTIONS" "$WRK_THREADS" >/dev/null
   wrk_run wrk-warmup-gateway "$GATEWAY" "$GATEWAY_BODY" "$WARMUP" "$WRK_CONNECTIONS" "$WRK_THREADS" >/dev/null
+  # then until the JIT has compiled the gateway's hot paths (40-60 s of load on two cores; lib.sh)
+  JIT_WARMUP=$(warm_until_compiled wrk-jit "$GATEWAY" "$GATEWAY_BODY" "$WRK_CONNECTIONS" "$WRK_THREADS" \
+    "$MOCK_PID" "$GATEWAY_PID")
+  say "warm-up: the JIT settled after ${JIT_WARMUP}s more of wrk load"
   say "throughput: wrk -t$WRK_THREADS -c$WRK_CONNECTIONS ${DURATION}s direct"
   WRK_DIRECT=$(wrk_run wrk-direct "$DIRECT" "$DIRECT_BODY" "$DURATION" "$WRK_CONNECTIONS" "$WRK_THREADS")
   say "  $WRK_DIRECT"
@@ -121,6 +126,8 @@ GATEWAY_JAVA_OPTS=${HEIMDALL_JAVA_OPTS--XX:+UseSerialGC -Xms32m -Xmn16m -Xmx512m
   echo
   if [ "$HAVE_WRK" = 1 ]; then
     echo "## Throughput (wrk, $WRK_THREADS threads, $WRK_CONNECTIONS connections, ${DURATION} s after ${WARMUP} s warm-up)"
+    echo
+    echo "The gateway was then loaded until its JIT compilers used under 5% of its CPU in a 5 s run: ${JIT_WARMUP} s more."
     echo
     echo "| path | req/s | p50 ms | p90 ms | p99 ms | max ms | errors |"
     echo "|---|---:|---:|---:|---:|---:|---:|"
