@@ -143,8 +143,7 @@ public final class Gateway implements AutoCloseable {
                 .maxPayloadSize(-1)
                 // Blocking sockets: one 8 KB read buffer per connection; NIO sockets hold 8 KB to read and 8 KB to write.
                 .useNio(false)
-                // a streamed answer's deferred flushes hold at most this much (SseWriter.WRITE_BUFFER): one write each
-                .writeBufferSize(4096)
+                .writeBufferSize(HttpApi.WRITE_BUFFER_SIZE)
                 .shutdownHook(false)
                 .shutdownGracePeriod(Duration.ofSeconds(10))
                 .protocolsDiscoverServices(false)

@@ -20,10 +20,13 @@ public final class ServerSentEvents implements AutoCloseable {
     /** The most bytes one event (a line, or an event's data) may take: a stream sending more is refused. */
     public static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
     private static final byte[] NONE = new byte[0];
+    private static final int INITIAL = 8192;
+    /** A buffer grown past this for one long event is given up after it. */
+    private static final int LARGE = 65_536;
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     private final InputStream in;
-    private byte[] buffer = new byte[8192];
+    private byte[] buffer = new byte[INITIAL];
     private int pos;
     private int limit;
     private boolean ended;
@@ -170,8 +173,16 @@ public final class ServerSentEvents implements AutoCloseable {
     private EventBytes event(String event, byte[] first) {
         byte[] data = joinedLength == 0 ? first : Arrays.copyOf(joined, joinedLength);
         joinedLength = 0;
-        if (joined.length > 65_536) {
-            joined = NONE; // one long event does not keep its buffer for the rest of the stream
+        // one long event does not keep its buffers for the rest of the stream
+        if (joined.length > LARGE) {
+            joined = NONE;
+        }
+        if (buffer.length > LARGE && limit - pos <= INITIAL) {
+            byte[] smaller = new byte[INITIAL];
+            System.arraycopy(buffer, pos, smaller, 0, limit - pos);
+            limit -= pos;
+            pos = 0;
+            buffer = smaller;
         }
         return new EventBytes(event == null ? "message" : event, data);
     }

@@ -229,6 +229,16 @@ class ServerSentEventsBytesTest {
     }
 
     @Test
+    void eventsAfterALongOneAreReadWhole() {
+        String longLine = "z".repeat(200_000);
+        byte[] stream = utf8("data: " + longLine + "\n\ndata: a\ndata: b\n\ndata: c\n\n");
+        // small reads: the short events after the long one arrive while the grown buffer is given up
+        assertEquals(List.of(new ServerSentEvents.Event("message", longLine),
+                        new ServerSentEvents.Event("message", "a\nb"), new ServerSentEvents.Event("message", "c")),
+                readAll(new Pieces(stream, 200_006, 3, 5, 2, 4, 3)));
+    }
+
+    @Test
     void randomStreamsCutIntoRandomReadsGiveTheStandardsEvents() {
         String[] parts = {"data", "data:", "data: ", "event", "event:", "event: ", "id: 1", ": note", "retry: 5",
             "datum", "{\"a\":1}", "h\u00e9", "\u20ac", " ", ":", "[DONE]", "x"};

@@ -52,6 +52,11 @@ import java.util.function.Supplier;
  * {@code x-heimdall-provider}; every error is {@code {"error":{...}}} with a fitting status.
  */
 public final class HttpApi {
+    /**
+     * The server's response write buffer ({@code write-buffer-size}), which the gateway sets: a streamed answer's
+     * deferred flushes hold at most this much, so each is one socket write ({@link SseWriter}).
+     */
+    public static final int WRITE_BUFFER_SIZE = 4096;
     private static final System.Logger LOG = System.getLogger(HttpApi.class.getName());
     private static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
     private static final HeaderName PROVIDER = HeaderNames.create("x-heimdall-provider");

@@ -32,8 +32,8 @@ final class SseWriter implements Engine.StreamSink {
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EVENT_END = "\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
-    /** The server's write buffer ({@code write-buffer-size}, set by the gateway): what a deferred flush may hold. */
-    static final int WRITE_BUFFER = 4096;
+    /** What a deferred flush may hold: the server's write buffer. */
+    private static final int WRITE_BUFFER = HttpApi.WRITE_BUFFER_SIZE;
 
     private final ServerResponse res;
     private final String requestId;
