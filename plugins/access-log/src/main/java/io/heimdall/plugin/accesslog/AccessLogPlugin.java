@@ -93,18 +93,11 @@ final class AccessLogPlugin implements Plugin, Observer, Hook {
     private void drain() {
         while (true) {
             boolean last = closing;
-            LineBuffer.Lines batch = lines.take();
-            if (batch.lines() > 0) {
-                try {
-                    for (int i = 0; i < batch.lines(); i++) {
-                        sink.write(batch.bytes(), batch.start(i), batch.end(i) - batch.start(i));
-                    }
-                    sink.flush();
-                } catch (IOException | RuntimeException e) {
-                    context.metrics().count(DROPPED, Map.of(), batch.lines());
-                    context.logger().log(System.Logger.Level.WARNING, "Access log write failed: " + e.getMessage());
+            for (LineBuffer.Lines batch : lines.take()) {
+                if (batch.lines() > 0) {
+                    write(batch);
+                    batch.clear();
                 }
-                batch.clear();
             }
             if (last) {
                 break;
@@ -115,6 +108,17 @@ final class AccessLogPlugin implements Plugin, Observer, Hook {
             sink.close();
         } catch (IOException | RuntimeException e) {
             context.logger().log(System.Logger.Level.WARNING, "Access log close failed: " + e.getMessage());
+        }
+    }
+
+    /** Writes a batch's lines and flushes; a failure drops (and counts) the batch's lines. */
+    private void write(LineBuffer.Lines batch) {
+        try {
+            sink.writeLines(batch);
+            sink.flush();
+        } catch (IOException | RuntimeException e) {
+            context.metrics().count(DROPPED, Map.of(), batch.lines());
+            context.logger().log(System.Logger.Level.WARNING, "Access log write failed: " + e.getMessage());
         }
     }
 

@@ -22,6 +22,36 @@ abstract class AccessLogSink implements AutoCloseable {
     /** Writes one line: {@code length} bytes of {@code bytes} from {@code offset}, newline included. */
     abstract void write(byte[] bytes, int offset, int length) throws IOException;
 
+    /**
+     * Writes every line of {@code batch} in as few writes as rotation allows (a file rotates only between two writes,
+     * so a line never straddles two files).
+     */
+    final void writeLines(LineBuffer.Lines batch) throws IOException {
+        byte[] bytes = batch.bytes();
+        int from = 0;
+        for (int i = 0; i < batch.lines(); i++) {
+            int end = batch.end(i);
+            if (!fits(end - from)) {
+                int start = batch.start(i);
+                if (start > from) {
+                    write(bytes, from, start - from);
+                    from = start;
+                }
+                if (!fits(end - from)) {
+                    write(bytes, from, end - from); // alone: the sink rotates before it
+                    from = end;
+                }
+            }
+        }
+        int last = batch.lines() == 0 ? 0 : batch.end(batch.lines() - 1);
+        if (from < last) {
+            write(bytes, from, last - from);
+        }
+    }
+
+    /** Whether {@code length} more bytes go out in one write without a rotation before them. */
+    abstract boolean fits(int length);
+
     /** Pushes buffered lines out. */
     abstract void flush() throws IOException;
 
@@ -31,6 +61,11 @@ abstract class AccessLogSink implements AutoCloseable {
     static AccessLogSink stdout() {
         return new AccessLogSink() {
             private final PrintStream out = System.out;
+
+            @Override
+            boolean fits(int length) {
+                return true;
+            }
 
             @Override
             void write(byte[] bytes, int offset, int length) {
@@ -65,6 +100,11 @@ abstract class AccessLogSink implements AutoCloseable {
             this.file = file;
             this.maxBytes = maxBytes;
             this.maxFiles = maxFiles;
+        }
+
+        @Override
+        boolean fits(int length) {
+            return out != null && (size == 0 || size + length <= maxBytes); // as write decides
         }
 
         @Override

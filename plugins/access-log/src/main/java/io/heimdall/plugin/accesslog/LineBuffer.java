@@ -9,83 +9,94 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Lines formatted on the request path and waiting for the writer thread, as bytes: two buffers, one filled by
- * requests and one being written, swapped by {@link #take}. A request formats its line with one of a few formatters
- * (the first free one, tried without waiting) and holds the buffer's lock only to copy the bytes: formatting under
- * that lock made requests that ended together wait for each other, and a pool with a formatter per waiting request
- * kept none of them in the CPU's cache.
+ * Lines formatted on the request path and waiting for the writer thread, as bytes, in a few slots: each slot has two
+ * buffers, one filled by requests and one being written, swapped by {@link #take}. A request takes the first slot
+ * whose lock is free (tried in order without waiting; it waits only when every slot is busy) and formats its line
+ * straight into that slot's buffer: no lock shared by all requests, no copy. Sequential requests all land in the first
+ * slot, so their lines keep their order; requests that end together may land in different slots, and the writer
+ * writes slot after slot.
  * Waiting lines are byte arrays rather than objects, so a young collection has nothing of them to trace or copy: the
- * queued entries of the previous design (a few thousand small objects between two writes) doubled the gateway's
+ * queued entries of an earlier design (a few thousand small objects between two writes) doubled the gateway's
  * young-collection time.
  */
 final class LineBuffer {
-    private static final int FORMATTERS = 4; // a power of two
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Lines[] formatters = new Lines[FORMATTERS];
-    private final ReentrantLock[] formatterLocks = new ReentrantLock[FORMATTERS];
+    private static final int SLOTS = 4;
+    private final Slot[] slots = new Slot[SLOTS];
+    private final Lines[] taken = new Lines[SLOTS];
+    private final AtomicInteger waiting = new AtomicInteger();
     private final int maxLines;
-    private Lines filling = new Lines();
-    private Lines spare = new Lines();
+
+    /** One slot: its lock, the buffer requests fill and the one the writer holds. */
+    private static final class Slot {
+        final ReentrantLock lock = new ReentrantLock();
+        Lines filling = new Lines();
+        Lines spare = new Lines();
+    }
 
     /** A buffer that holds at most {@code maxLines} lines between two {@link #take}s. */
     LineBuffer(int maxLines) {
         this.maxLines = maxLines;
-        for (int i = 0; i < FORMATTERS; i++) {
-            formatters[i] = new Lines();
-            formatterLocks[i] = new ReentrantLock();
+        for (int i = 0; i < SLOTS; i++) {
+            slots[i] = new Slot();
         }
     }
 
     /**
-     * Formats the entry as one line at the end of the filling buffer; false (nothing added) when it already holds
-     * {@code maxLines} lines.
+     * Formats the entry as one line at the end of a filling buffer; false (nothing added) when {@code maxLines} lines
+     * already wait.
      */
     boolean append(AccessLogEntry entry) {
-        int first = ThreadLocalRandom.current().nextInt(FORMATTERS);
-        int slot = first;
-        while (!formatterLocks[slot].tryLock()) {
-            slot = (slot + 1) & (FORMATTERS - 1);
-            if (slot == first) {
-                formatterLocks[slot].lock();
+        if (waiting.incrementAndGet() > maxLines) {
+            waiting.decrementAndGet();
+            return false;
+        }
+        Slot slot = null;
+        for (Slot s : slots) {
+            if (s.lock.tryLock()) {
+                slot = s;
                 break;
             }
         }
-        Lines formatter = formatters[slot];
+        if (slot == null) {
+            slot = slots[ThreadLocalRandom.current().nextInt(SLOTS)];
+            slot.lock.lock();
+        }
         try {
-            formatter.add(entry);
-            lock.lock();
-            try {
-                if (filling.lines >= maxLines) {
-                    return false;
-                }
-                filling.addLines(formatter);
-                return true;
-            } finally {
-                lock.unlock();
-            }
+            slot.filling.add(entry);
+            return true;
+        } catch (RuntimeException e) {
+            waiting.decrementAndGet();
+            throw e;
         } finally {
-            formatter.clear();
-            formatterLocks[slot].unlock();
+            slot.lock.unlock();
         }
     }
 
     /**
-     * The filled buffer, swapped for the empty one. For the one writer thread only: it writes the lines and calls
-     * {@link Lines#clear} before its next call.
+     * The filled buffers, one per slot, swapped for the empty ones. For the one writer thread only: it writes their
+     * lines and calls {@link Lines#clear} on each before its next call.
      */
-    Lines take() {
-        lock.lock();
-        try {
-            Lines full = filling;
-            filling = spare;
-            spare = full;
-            return full;
-        } finally {
-            lock.unlock();
+    Lines[] take() {
+        int lines = 0;
+        for (int i = 0; i < SLOTS; i++) {
+            Slot s = slots[i];
+            s.lock.lock();
+            try {
+                Lines full = s.filling;
+                s.filling = s.spare;
+                s.spare = full;
+                taken[i] = full;
+                lines += full.lines;
+            } finally {
+                s.lock.unlock();
+            }
         }
+        waiting.addAndGet(-lines);
+        return taken;
     }
 
     /** JSON lines in one reused byte buffer, formatted by one reused generator, with where each line ends. */
@@ -127,18 +138,6 @@ final class LineBuffer {
                 ends = Arrays.copyOf(ends, lines * 2);
             }
             ends[lines++] = count;
-        }
-
-        /** Appends every line of {@code other}. */
-        void addLines(Lines other) {
-            int base = count;
-            write(other.buf, 0, other.count);
-            if (lines + other.lines > ends.length) {
-                ends = Arrays.copyOf(ends, Math.max(ends.length * 2, lines + other.lines));
-            }
-            for (int i = 0; i < other.lines; i++) {
-                ends[lines++] = base + other.ends[i];
-            }
         }
 
         /** How many lines it holds. */

@@ -24,20 +24,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LineBufferTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static AccessLogEntry entry(String id) {
+    static AccessLogEntry entry(String id) {
         RequestSummary summary = new RequestSummary("chat", Optional.of("m"), 200, Optional.empty(),
                 Duration.ofMillis(3), Optional.of("p/m"), 1, Optional.empty(), false, Optional.empty(), 42, 17);
         return new AccessLogEntry(Instant.parse("2026-11-30T03:12:44.120Z"), id, Optional.empty(), "anonymous",
                 "127.0.0.1", summary, Optional.empty());
     }
 
-    private static List<JsonNode> lines(LineBuffer.Lines batch) throws Exception {
+    /** Every line of the taken buffers, slot after slot; the buffers are cleared (as the writer does). */
+    private static List<JsonNode> lines(LineBuffer.Lines[] taken) throws Exception {
         List<JsonNode> out = new java.util.ArrayList<>();
-        for (int i = 0; i < batch.lines(); i++) {
-            String line = new String(batch.bytes(), batch.start(i), batch.end(i) - batch.start(i),
-                    StandardCharsets.UTF_8);
-            assertTrue(line.endsWith("\n"), line);
-            out.add(JSON.readTree(line));
+        for (LineBuffer.Lines batch : taken) {
+            for (int i = 0; i < batch.lines(); i++) {
+                String line = new String(batch.bytes(), batch.start(i), batch.end(i) - batch.start(i),
+                        StandardCharsets.UTF_8);
+                assertTrue(line.endsWith("\n"), line);
+                out.add(JSON.readTree(line));
+            }
+            batch.clear();
         }
         return out;
     }
@@ -62,18 +66,15 @@ class LineBufferTest {
             }
             start.countDown();
             for (int round = 0; round < 200 && seen.size() < threads * each; round++) {
-                LineBuffer.Lines batch = buffer.take();
-                for (JsonNode n : lines(batch)) {
+                for (JsonNode n : lines(buffer.take())) {
                     assertTrue(seen.add(n.get("request_id").asText()), "twice: " + n);
                     assertEquals(42, n.get("bytes_out").asLong());
                     assertEquals(17, n.get("bytes_in").asLong());
                 }
-                batch.clear();
                 Thread.sleep(5);
             }
         }
-        LineBuffer.Lines rest = buffer.take();
-        for (JsonNode n : lines(rest)) {
+        for (JsonNode n : lines(buffer.take())) {
             assertTrue(seen.add(n.get("request_id").asText()), "twice: " + n);
         }
         assertEquals(threads * each, seen.size());
@@ -86,10 +87,8 @@ class LineBufferTest {
             assertTrue(buffer.append(entry("req_" + i)));
         }
         assertFalse(buffer.append(entry("req_dropped")));
-        LineBuffer.Lines batch = buffer.take();
-        assertEquals(List.of("req_0", "req_1", "req_2"), lines(batch).stream()
-                .map(n -> n.get("request_id").asText()).toList());
-        batch.clear();
+        assertEquals(List.of("req_0", "req_1", "req_2"), lines(buffer.take()).stream()
+                .map(n -> n.get("request_id").asText()).toList(), "one thread's lines keep their order");
         assertTrue(buffer.append(entry("req_3")));
         assertEquals("req_3", lines(buffer.take()).getFirst().get("request_id").asText());
     }

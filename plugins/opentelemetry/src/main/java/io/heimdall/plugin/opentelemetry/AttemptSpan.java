@@ -3,7 +3,6 @@ package io.heimdall.plugin.opentelemetry;
 import io.heimdall.api.route.Attempt;
 import io.heimdall.api.route.Target;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 
 import java.util.Locale;
@@ -15,6 +14,8 @@ import java.util.function.BiConsumer;
  */
 final class AttemptSpan extends SpanRecord {
     final int number;
+    /** The request's next attempt span. */
+    AttemptSpan next;
     private final String operation;
     private final Target target;
     boolean ended;
@@ -24,9 +25,10 @@ final class AttemptSpan extends SpanRecord {
     private int serverPort = -1;
     private String fault;
 
-    AttemptSpan(Scope scope, SpanContext context, RequestSpan request, long startNanos, String operation, Target target,
+    AttemptSpan(Scope scope, long spanId, RequestSpan request, long startNanos, String operation, Target target,
                 int number) {
-        super(scope, operation + " " + target.model(), context, request.context(), startNanos);
+        super(scope, request.traceHigh, request.traceLow, spanId, request.sampled(), request.getTraceState(), request,
+                startNanos);
         this.operation = operation;
         this.target = target;
         this.number = number;
@@ -35,6 +37,12 @@ final class AttemptSpan extends SpanRecord {
     @Override
     public SpanKind getKind() {
         return SpanKind.CLIENT;
+    }
+
+    /** {@code <operation> <upstream model>}. */
+    @Override
+    public String getName() {
+        return operation + " " + target.model();
     }
 
     /** Ends the span with what the attempt reports. */

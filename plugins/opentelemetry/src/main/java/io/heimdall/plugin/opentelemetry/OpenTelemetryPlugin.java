@@ -19,7 +19,6 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.context.Context;
@@ -29,7 +28,6 @@ import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.common.export.HttpSenderProvider;
 import io.opentelemetry.sdk.common.export.MemoryMode;
 import io.opentelemetry.sdk.resources.Resource;
-import io.opentelemetry.sdk.trace.IdGenerator;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
@@ -37,6 +35,7 @@ import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -75,8 +74,8 @@ final class OpenTelemetryPlugin implements Plugin, Observer {
     };
 
     private final SpanRecord.Scope scope;
-    private final Sampler rootSampler;
-    private final IdGenerator ids = new HexIds();
+    /** Empty when every new trace is sampled (ratio 1): no sampler call, no trace id string per request. */
+    private final Optional<Sampler> rootSampler;
     private final SpanQueue spans;
     private final boolean captureContent;
     private final Hook hook;
@@ -92,8 +91,8 @@ final class OpenTelemetryPlugin implements Plugin, Observer {
         var resource = Resource.getDefault().toBuilder().put("service.name", settings.serviceName());
         settings.resourceAttributes().forEach(resource::put);
         this.scope = SpanRecord.Scope.of(resource.build(), SCOPE);
-        this.rootSampler = settings.samplingRatio() >= 1.0 ? Sampler.alwaysOn()
-                : Sampler.traceIdRatioBased(settings.samplingRatio());
+        this.rootSampler = settings.samplingRatio() >= 1.0 ? Optional.empty()
+                : Optional.of(Sampler.traceIdRatioBased(settings.samplingRatio()));
         context.metrics().describe(DROPPED, MetricType.COUNTER, "Spans dropped because the export queue was full", "");
         this.spans = new SpanQueue(exporter(settings), settings.maxQueueSize(), EXPORT_BATCH, settings.scheduleDelay(),
                 settings.exportTimeout(), n -> context.metrics().count(DROPPED, Map.of(), n));
@@ -184,32 +183,37 @@ final class OpenTelemetryPlugin implements Plugin, Observer {
     }
 
     /**
-     * The new request span's context: the parent's trace (or a new one), a new span id, and sampled as the SDK's
+     * Opens the request's span: the parent's trace (or a new one), a new span id, and sampled as the SDK's
      * parent-based sampler decides (a valid parent's flag, else the configured ratio on the trace id).
      */
-    private SpanContext newContext(SpanContext parent, String name) {
-        String traceId;
-        boolean sampled;
-        if (parent.isValid()) {
-            traceId = parent.getTraceId();
-            sampled = parent.isSampled();
-        } else {
-            traceId = ids.generateTraceId();
-            sampled = rootSampler.shouldSample(Context.root(), traceId, name, SpanKind.SERVER, Attributes.empty(),
-                    List.of()).getDecision() == SamplingDecision.RECORD_AND_SAMPLE;
-        }
-        return SpanContext.create(traceId, ids.generateSpanId(),
-                sampled ? TraceFlags.getSampled() : TraceFlags.getDefault(), parent.getTraceState());
-    }
-
     @Override
     public void requestStarted(String operation, String model, RequestContext ctx) {
-        SpanContext parent = ctx.parent().flatMap(OpenTelemetryPlugin::span).map(RequestSpan::context)
+        Optional<RequestSpan> parentRequest = ctx.parent().flatMap(OpenTelemetryPlugin::span);
+        SpanContext parent = parentRequest.<SpanContext>map(RequestSpan::context)
                 .orElseGet(() -> Span.fromContext(PROPAGATOR.extract(Context.root(), ctx, HEADERS)).getSpanContext());
         String op = operationName(operation);
-        String name = model.isEmpty() ? op : op + " " + model;
-        ctx.attributes().put(REQUEST_SPAN, new RequestSpan(scope, name, newContext(parent, name), parent, now(), op,
-                ctx.requestId(), ctx.caller().id(), model, operation.equals("chat.stream")));
+        long high;
+        long low;
+        boolean sampled;
+        if (parentRequest.isPresent()) {
+            high = parentRequest.get().traceHigh;
+            low = parentRequest.get().traceLow;
+            sampled = parent.isSampled();
+        } else if (parent.isValid()) {
+            String traceId = parent.getTraceId();
+            high = HexIds.parse(traceId, 0);
+            low = HexIds.parse(traceId, 16);
+            sampled = parent.isSampled();
+        } else {
+            high = ThreadLocalRandom.current().nextLong();
+            low = HexIds.randomId();
+            sampled = rootSampler.isEmpty() || rootSampler.get().shouldSample(Context.root(), HexIds.hex(high, low),
+                    op, SpanKind.SERVER, Attributes.empty(), List.of()).getDecision()
+                    == SamplingDecision.RECORD_AND_SAMPLE;
+        }
+        ctx.attributes().put(REQUEST_SPAN, new RequestSpan(scope, high, low, HexIds.randomId(), sampled,
+                parent.getTraceState(), parent, now(), op, ctx.requestId(), ctx.caller().id(), model,
+                operation.equals("chat.stream")));
     }
 
     @Override
@@ -219,14 +223,13 @@ final class OpenTelemetryPlugin implements Plugin, Observer {
             return;
         }
         RequestSpan request = found.get();
-        SpanContext parent = request.context();
-        SpanContext sent = SpanContext.create(parent.getTraceId(), ids.generateSpanId(), parent.getTraceFlags(),
-                parent.getTraceState());
-        request.add(new AttemptSpan(scope, sent, request, now(), request.operation, start.target(), start.number()));
+        AttemptSpan sent = new AttemptSpan(scope, HexIds.randomId(), request, now(), request.operation, start.target(),
+                start.number());
+        request.add(sent);
         if (sent.getTraceState().isEmpty()) {
             // what the W3C propagator writes, without its thread-local buffer (new for each request's virtual thread)
-            start.setUpstreamHeader("traceparent", "00-" + sent.getTraceId() + "-" + sent.getSpanId() + "-"
-                    + sent.getTraceFlags().asHex());
+            start.setUpstreamHeader("traceparent", HexIds.traceparent(sent.traceHigh, sent.traceLow, sent.spanId,
+                    sent.sampled()));
         } else {
             PROPAGATOR.inject(Context.root().with(Span.wrap(sent)), start, AttemptStart::setUpstreamHeader);
         }

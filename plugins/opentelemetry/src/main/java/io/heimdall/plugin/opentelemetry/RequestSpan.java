@@ -5,9 +5,9 @@ import io.heimdall.api.route.Attempt;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.sdk.trace.data.SpanData;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -15,7 +15,9 @@ import java.util.function.BiConsumer;
  * The SERVER span of one client request, and the CLIENT spans of its upstream attempts. Attempts may start and end on
  * other threads than the request's (hedging): the attempt list and the fields an attempt's end writes are guarded by
  * this object's lock; {@link #finish} seals the span (attempts reported later are ignored, attempts still open end
- * with the request), after which it is only read, by the export thread.
+ * with the request), after which it is only read, by the export thread. Its attempts are a chain
+ * ({@link AttemptSpan#next}) and the span is itself a link of the export queue's ({@link #queued}): no list or queue
+ * node per request waits for export beside it.
  */
 final class RequestSpan extends SpanRecord {
     final String operation;
@@ -34,12 +36,17 @@ final class RequestSpan extends SpanRecord {
     private int attemptCount;
     private boolean cacheHit;
     private String servedBy;
-    private final List<AttemptSpan> attempts = new ArrayList<>(2);
+    private AttemptSpan firstAttempt;
+    private AttemptSpan lastAttempt;
+    private int attemptSpans;
     private boolean sealed;
+    /** The next span in the export queue (written before the span is published to it, read by its thread). */
+    RequestSpan queued;
 
-    RequestSpan(Scope scope, String name, SpanContext context, SpanContext parent, long startNanos, String operation,
-                String requestId, String caller, String requestModel, boolean stream) {
-        super(scope, name, context, parent, startNanos);
+    RequestSpan(Scope scope, long traceHigh, long traceLow, long spanId, boolean sampled, TraceState traceState,
+                SpanContext parent, long startNanos, String operation, String requestId, String caller,
+                String requestModel, boolean stream) {
+        super(scope, traceHigh, traceLow, spanId, sampled, traceState, parent, startNanos);
         this.operation = operation;
         this.requestId = requestId;
         this.caller = caller;
@@ -52,10 +59,22 @@ final class RequestSpan extends SpanRecord {
         return SpanKind.SERVER;
     }
 
+    /** {@code <operation> <model>}, or the operation alone when the request named no model. */
+    @Override
+    public String getName() {
+        return requestModel == null ? operation : operation + " " + requestModel;
+    }
+
     /** Adds a started attempt (ignored once the request has ended). */
     synchronized void add(AttemptSpan attempt) {
         if (!sealed) {
-            attempts.add(attempt);
+            if (lastAttempt == null) {
+                firstAttempt = attempt;
+            } else {
+                lastAttempt.next = attempt;
+            }
+            lastAttempt = attempt;
+            attemptSpans++;
         }
     }
 
@@ -64,7 +83,7 @@ final class RequestSpan extends SpanRecord {
         if (sealed) {
             return false;
         }
-        for (AttemptSpan a : attempts) {
+        for (AttemptSpan a = firstAttempt; a != null; a = a.next) {
             if (a.number == attempt.number() && !a.ended) {
                 a.finish(attempt);
                 return true;
@@ -83,7 +102,7 @@ final class RequestSpan extends SpanRecord {
         summary.timeToFirstToken().ifPresent(this::firstToken);
         summary.error().ifPresent(e -> error(e.code().orElse(e.type()), e.status() + " " + e.type()));
         endNanos = startNanos + summary.latency().toNanos();
-        for (AttemptSpan a : attempts) {
+        for (AttemptSpan a = firstAttempt; a != null; a = a.next) {
             if (!a.ended) {
                 a.endNanos = endNanos;
                 a.ended = true;
@@ -94,12 +113,14 @@ final class RequestSpan extends SpanRecord {
 
     /** How many spans {@link #addTo} adds: this one and its attempts'. */
     int spanCount() {
-        return 1 + attempts.size();
+        return 1 + attemptSpans;
     }
 
     /** Adds this span and its attempt spans to an export batch (the attempts first, as they ended first). */
     void addTo(List<SpanData> batch) {
-        batch.addAll(attempts);
+        for (AttemptSpan a = firstAttempt; a != null; a = a.next) {
+            batch.add(a);
+        }
         batch.add(this);
     }
 

@@ -7,16 +7,16 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
- * Ended request spans (each with its attempt spans) on their way to the exporter: a bounded lock-free queue that the
- * request path adds to without ever blocking (beyond {@code maxQueueSize} spans a request's spans are dropped and
+ * Ended request spans (each with its attempt spans) on their way to the exporter: a bounded lock-free queue (the spans
+ * linked through {@link RequestSpan#queued}, pushed with one compare-and-set, taken all at once and put back in order
+ * by the export thread: no node object per span) that the request path adds to without ever blocking (beyond {@code maxQueueSize} spans a request's spans are dropped and
  * counted), and one daemon thread that exports them in batches of {@code batchSize} spans through the SDK's
  * {@link SpanExporter}: as soon as a batch is full (the request that fills one wakes the thread; one wake-up per batch,
  * not per request), and whatever is left every {@code scheduleDelay}. {@link #close} exports what is queued (bounded
@@ -32,7 +32,7 @@ final class SpanQueue implements AutoCloseable {
     private final long scheduleDelayNanos;
     private final long exportTimeoutNanos;
     private final IntConsumer dropped;
-    private final Queue<RequestSpan> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicReference<RequestSpan> newest = new AtomicReference<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final Thread thread;
     private volatile boolean closing;
@@ -60,7 +60,11 @@ final class SpanQueue implements AutoCloseable {
             dropped.accept(n);
             return;
         }
-        queue.add(span);
+        RequestSpan head;
+        do {
+            head = newest.get();
+            span.queued = head;
+        } while (!newest.compareAndSet(head, span));
         if (now >= batchSize && now - n < batchSize) {
             LockSupport.unpark(thread); // a batch is full: export it now rather than at the next tick
         }
@@ -71,9 +75,12 @@ final class SpanQueue implements AutoCloseable {
         long due = System.nanoTime() + scheduleDelayNanos;
         while (true) {
             boolean last = closing;
-            for (RequestSpan s = queue.poll(); s != null; s = queue.poll()) {
+            for (RequestSpan s = oldestFirst(newest.getAndSet(null)); s != null; ) {
                 queued.addAndGet(-s.spanCount());
                 s.addTo(batch);
+                RequestSpan next = s.queued;
+                s.queued = null;
+                s = next;
                 if (batch.size() >= batchSize) {
                     export(batch);
                 }
@@ -90,6 +97,18 @@ final class SpanQueue implements AutoCloseable {
             }
             LockSupport.parkNanos(due - now);
         }
+    }
+
+    /** Reverses a chain taken from the queue (newest first) so that spans are exported in the order they ended. */
+    private static RequestSpan oldestFirst(RequestSpan newestFirst) {
+        RequestSpan reversed = null;
+        for (RequestSpan s = newestFirst; s != null; ) {
+            RequestSpan next = s.queued;
+            s.queued = reversed;
+            reversed = s;
+            s = next;
+        }
+        return reversed;
     }
 
     /** Exports the batch (the exporter's sender works on this thread: the result is done when it returns) and clears it. */

@@ -5,6 +5,8 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.sdk.common.InstrumentationLibraryInfo;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.resources.Resource;
@@ -22,10 +24,12 @@ import java.util.function.BiConsumer;
  * A span recorded in plain fields on the request path and handed to the SDK's OTLP exporter as {@link SpanData}: the
  * request thread only stores strings and numbers (no attribute map, no lock per attribute, no span processor); the
  * export thread reads them through this object, which is also its own {@link Attributes} view ({@link #forEach} walks
- * the fields, which is all the exporter's marshaler asks of attributes). Fields are written before the span is queued
- * for export and only read after, so they need no synchronization of their own.
+ * the fields, which is all the exporter's marshaler asks of attributes) and its own {@link SpanContext} (ids kept as
+ * numbers, their hex strings made on export: a span waiting for export is a few objects for a young collection to
+ * copy, not a dozen). Fields are written before the span is queued for export and only read after, so they need no
+ * synchronization of their own.
  */
-abstract class SpanRecord implements SpanData, Attributes {
+abstract class SpanRecord implements SpanData, Attributes, SpanContext {
     /** What every span of one plugin instance shares: the resource and the instrumentation scope. */
     record Scope(Resource resource, InstrumentationScopeInfo scope, InstrumentationLibraryInfo library) {
         static Scope of(Resource resource, String name) {
@@ -39,8 +43,11 @@ abstract class SpanRecord implements SpanData, Attributes {
     private static final AttributeKey<Double> SECONDS = AttributeKey.doubleKey("seconds");
 
     private final Scope scope;
-    private final String name;
-    private final SpanContext context;
+    final long traceHigh;
+    final long traceLow;
+    final long spanId;
+    private final boolean sampled;
+    private final TraceState traceState;
     private final SpanContext parent;
     final long startNanos;
     long endNanos;
@@ -52,10 +59,14 @@ abstract class SpanRecord implements SpanData, Attributes {
     int status;
     private int size = -1;
 
-    SpanRecord(Scope scope, String name, SpanContext context, SpanContext parent, long startNanos) {
+    SpanRecord(Scope scope, long traceHigh, long traceLow, long spanId, boolean sampled, TraceState traceState,
+               SpanContext parent, long startNanos) {
         this.scope = scope;
-        this.name = name;
-        this.context = context;
+        this.traceHigh = traceHigh;
+        this.traceLow = traceLow;
+        this.spanId = spanId;
+        this.sampled = sampled;
+        this.traceState = traceState;
         this.parent = parent;
         this.startNanos = startNanos;
         this.endNanos = startNanos;
@@ -63,12 +74,12 @@ abstract class SpanRecord implements SpanData, Attributes {
 
     /** Whether this span is recorded and exported (its trace is sampled). */
     final boolean sampled() {
-        return context.isSampled();
+        return sampled;
     }
 
-    /** The span's own context: what goes upstream in {@code traceparent}, and a child's parent. */
+    /** The span's own context (this object): what goes upstream in {@code traceparent}, and a child's parent. */
     final SpanContext context() {
-        return context;
+        return this;
     }
 
     /** Records a time to first token: an attribute and a {@code gen_ai.first_token} event. */
@@ -91,16 +102,48 @@ abstract class SpanRecord implements SpanData, Attributes {
     /** Calls {@code each} with this span kind's own attributes (those of {@link #forEach} before the common ones). */
     abstract void attributes(BiConsumer<? super AttributeKey<?>, ? super Object> each);
 
-    // ---- SpanData (read on the export thread) ----
+    // ---- SpanContext ----
 
     @Override
-    public final String getName() {
-        return name;
+    public final String getTraceId() {
+        return HexIds.hex(traceHigh, traceLow);
     }
 
     @Override
+    public final String getSpanId() {
+        return HexIds.hex(spanId);
+    }
+
+    @Override
+    public final TraceFlags getTraceFlags() {
+        return sampled ? TraceFlags.getSampled() : TraceFlags.getDefault();
+    }
+
+    @Override
+    public final TraceState getTraceState() {
+        return traceState;
+    }
+
+    @Override
+    public final boolean isSampled() {
+        return sampled;
+    }
+
+    @Override
+    public final boolean isValid() {
+        return true; // ids are random and non-zero
+    }
+
+    @Override
+    public final boolean isRemote() {
+        return false;
+    }
+
+    // ---- SpanData (read on the export thread) ----
+
+    @Override
     public final SpanContext getSpanContext() {
-        return context;
+        return this;
     }
 
     @Override
@@ -241,7 +284,7 @@ abstract class SpanRecord implements SpanData, Attributes {
 
     @Override
     public String toString() {
-        return "SpanRecord[" + name + " " + context.getTraceId() + "/" + context.getSpanId() + " " + asMap() + "]";
+        return "SpanRecord[" + getName() + " " + getTraceId() + "/" + getSpanId() + " " + asMap() + "]";
     }
 
     /** Adds a string attribute when it has a value. */

@@ -28,7 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The export queue without a gateway: a stuck exporter makes the queue drop and count, never block; close flushes. */
 class SpanQueueTest {
     private static final SpanRecord.Scope SCOPE = SpanRecord.Scope.of(Resource.empty(), "test");
-    private final HexIds ids = new HexIds();
 
     /** An exporter whose first export waits for {@link #release}. */
     static final class StuckExporter implements SpanExporter {
@@ -61,11 +60,10 @@ class SpanQueueTest {
         }
     }
 
-    private RequestSpan span(String name) {
-        SpanContext context = SpanContext.create(ids.generateTraceId(), ids.generateSpanId(), TraceFlags.getSampled(),
-                TraceState.getDefault());
-        return new RequestSpan(SCOPE, name, context, SpanContext.getInvalid(), 1_000, "chat", "r-" + name, "anonymous",
-                "m", false);
+    private RequestSpan span(String model) {
+        return new RequestSpan(SCOPE, HexIds.randomId(), HexIds.randomId(), HexIds.randomId(), true,
+                TraceState.getDefault(), SpanContext.getInvalid(), 1_000, "chat", "r-" + model, "anonymous", model,
+                false);
     }
 
     @Test
@@ -82,18 +80,21 @@ class SpanQueueTest {
         assertEquals(2, dropped.get());
         exporter.release.countDown();
         queue.close();
-        assertEquals(List.of("first", "s0", "s1", "s2"), exporter.exported);
+        assertEquals(List.of("chat first", "chat s0", "chat s1", "chat s2"), exporter.exported);
         assertTrue(exporter.shutDown.get());
     }
 
     @Test
     void aRequestSpanCarriesItsAttemptsAndItsAttributesView() {
-        RequestSpan request = span("chat m");
-        SpanContext attemptContext = SpanContext.create(request.context().getTraceId(), ids.generateSpanId(),
-                TraceFlags.getSampled(), TraceState.getDefault());
-        AttemptSpan attempt = new AttemptSpan(SCOPE, attemptContext, request, 2_000, "chat",
+        RequestSpan request = span("m");
+        AttemptSpan attempt = new AttemptSpan(SCOPE, HexIds.randomId(), request, 2_000, "chat",
                 new Target("p", "gpt", "p#0", 1, 0), 1);
         request.add(attempt);
+        assertEquals("chat m", request.getName());
+        assertEquals("chat gpt", attempt.getName());
+        assertEquals(request.getTraceId(), attempt.getTraceId(), "one trace");
+        assertTrue(attempt.getSpanContext().isValid() && attempt.getSpanContext().isSampled());
+        assertEquals(TraceFlags.getSampled(), attempt.getTraceFlags());
         request.finish(new RequestSummary("chat", Optional.of("m"), 200, Optional.empty(), Duration.ofMillis(5),
                 Optional.of("p/gpt"), 1, Optional.empty(), false, Optional.empty()));
         List<SpanData> batch = new java.util.ArrayList<>();
