@@ -16,8 +16,9 @@
 # Tunables (environment): BENCH_DURATION (s, default 15), BENCH_WARMUP (s, default 20: the JIT needs it on 2 shared cores), BENCH_RATES ("1000 5000"),
 # BENCH_WRK_CONNECTIONS (64), BENCH_WRK_THREADS (2), BENCH_LAT_CONNECTIONS (32), BENCH_MOCK_LATENCY_MS (0),
 # HEIMDALL_JAVA_OPTS (the gateway's JVM options; bin/heimdall's default when unset),
-# BENCH_OBSERVABILITY=1 (enable the prometheus, access-log (to a file) and opentelemetry plugins; the OTLP endpoint
-# is a closed local port, so spans are built, batched and their export fails off the request path).
+# BENCH_OBSERVABILITY=1 (enable the prometheus, access-log (to a file) and opentelemetry plugins; the spans go to a
+# live OTLP/HTTP collector, nginx answering 200 (bench/scripts/otlp-sink-nginx.conf) on the same cores, so the run
+# pays for encoding and posting every span; without nginx the endpoint is a closed port and the export fails).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -53,8 +54,23 @@ say "mock upstream: $MOCK_URL (pid $MOCK_PID)"
 PLUGINS_YAML="[]"
 PLUGINS_TEXT="no plugins"
 if [ "${BENCH_OBSERVABILITY:-0}" = 1 ]; then
-  PLUGINS_YAML="[ { id: prometheus }, { id: access-log, config: { file: \"$WORK/access.log\" } }, { id: opentelemetry, config: { endpoint: \"http://127.0.0.1:9\" } } ]"
-  PLUGINS_TEXT="plugins prometheus, access-log (file), opentelemetry (collector unreachable)"
+  OTLP_ENDPOINT=http://127.0.0.1:9
+  OTLP_TEXT="collector unreachable: nginx not found, spans are built and batched and their export fails"
+  if command -v nginx >/dev/null 2>&1; then
+    SINK_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    mkdir -p "$WORK/sink/tmp"
+    sed -e "s#SINKDIR#$WORK/sink#g" -e "s#SINKPORT#$SINK_PORT#" "$BENCH/scripts/otlp-sink-nginx.conf" >"$WORK/sink.conf"
+    nginx -c "$WORK/sink.conf" -g 'daemon off;' >"$WORK/sink.log" 2>&1 &
+    bench_track $!
+    for _ in $(seq 50); do
+      [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary x "http://127.0.0.1:$SINK_PORT/v1/traces")" = 200 ] && break
+      sleep 0.1
+    done
+    OTLP_ENDPOINT=http://127.0.0.1:$SINK_PORT
+    OTLP_TEXT="a live collector: nginx answering OTLP/HTTP with 200 at $OTLP_ENDPOINT, on the same cores"
+  fi
+  PLUGINS_YAML="[ { id: prometheus }, { id: access-log, config: { file: \"$WORK/access.log\" } }, { id: opentelemetry, config: { endpoint: \"$OTLP_ENDPOINT\" } } ]"
+  PLUGINS_TEXT="plugins prometheus, access-log (file), opentelemetry ($OTLP_TEXT)"
 fi
 write_gateway_config "$WORK/heimdall-bench.yaml" "$MOCK_PORT" "$PLUGINS_YAML"
 
