@@ -55,7 +55,7 @@ PLUGINS_YAML="[]"
 PLUGINS_TEXT="no plugins"
 if [ "${BENCH_OBSERVABILITY:-0}" = 1 ]; then
   OTLP_ENDPOINT=http://127.0.0.1:9
-  OTLP_TEXT="collector unreachable: nginx not found, spans are built and batched and their export fails"
+  OTLP_TEXT="collector unreachable (no nginx to serve as one): spans are built and batched and their export fails"
   if command -v nginx >/dev/null 2>&1; then
     SINK_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     mkdir -p "$WORK/sink/tmp"
@@ -63,11 +63,14 @@ if [ "${BENCH_OBSERVABILITY:-0}" = 1 ]; then
     nginx -c "$WORK/sink.conf" -g 'daemon off;' >"$WORK/sink.log" 2>&1 &
     bench_track $!
     for _ in $(seq 50); do
-      [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary x "http://127.0.0.1:$SINK_PORT/v1/traces")" = 200 ] && break
+      if [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary x "http://127.0.0.1:$SINK_PORT/v1/traces")" = 200 ]; then
+        OTLP_ENDPOINT=http://127.0.0.1:$SINK_PORT
+        OTLP_TEXT="a live collector: nginx answering OTLP/HTTP with 200 at $OTLP_ENDPOINT, on the same cores"
+        break
+      fi
       sleep 0.1
     done
-    OTLP_ENDPOINT=http://127.0.0.1:$SINK_PORT
-    OTLP_TEXT="a live collector: nginx answering OTLP/HTTP with 200 at $OTLP_ENDPOINT, on the same cores"
+    [ "$OTLP_ENDPOINT" != http://127.0.0.1:9 ] || say "the OTLP sink (nginx) did not answer: see $WORK/sink.log; spans go to a closed port"
   fi
   PLUGINS_YAML="[ { id: prometheus }, { id: access-log, config: { file: \"$WORK/access.log\" } }, { id: opentelemetry, config: { endpoint: \"$OTLP_ENDPOINT\" } } ]"
   PLUGINS_TEXT="plugins prometheus, access-log (file), opentelemetry ($OTLP_TEXT)"

@@ -20,10 +20,10 @@ import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The plugin instance. On the request path it formats the request's line and adds its bytes to a {@link LineBuffer}
- * (never waking a thread: a wake-up per request cost more than the rest of the plugin); one daemon thread takes the
- * filled buffer every {@value #WRITE_INTERVAL_MS} ms and writes and flushes its lines as one batch. With {@code include-prompts} it is also a hook that keeps the request's message
- * texts.
+ * The plugin instance. On the request path it formats the request's line into a {@link LineBuffer} (never waking a
+ * thread: a wake-up per request cost more than the rest of the plugin); one daemon thread takes the filled buffers every
+ * {@value #WRITE_INTERVAL_MS} ms and writes and flushes their lines in as few writes as the sink's rotation allows.
+ * With {@code include-prompts} it is also a hook that keeps the request's message texts.
  */
 final class AccessLogPlugin implements Plugin, Observer, Hook {
     static final String DROPPED = "access_log_dropped";

@@ -19,7 +19,7 @@ abstract class AccessLogSink implements AutoCloseable {
         write(line, 0, line.length);
     }
 
-    /** Writes one line: {@code length} bytes of {@code bytes} from {@code offset}, newline included. */
+    /** Writes whole lines: {@code length} bytes of {@code bytes} from {@code offset}, the last newline included. */
     abstract void write(byte[] bytes, int offset, int length) throws IOException;
 
     /**

@@ -10,7 +10,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * A span keeps no id strings while it waits for export, so a young collection has fewer objects to copy.
  */
 final class HexIds {
-    private static final HexFormat HEX = HexFormat.of();
     private static final char[] DIGITS = "0123456789abcdef".toCharArray();
 
     private HexIds() {
@@ -28,17 +27,22 @@ final class HexIds {
 
     /** A span id's 16 hex digits. */
     static String hex(long id) {
-        return HEX.toHexDigits(id);
+        byte[] s = new byte[16];
+        digits(s, 0, id);
+        return new String(s, StandardCharsets.ISO_8859_1);
     }
 
     /** A trace id's 32 hex digits. */
     static String hex(long high, long low) {
-        return HEX.toHexDigits(high) + HEX.toHexDigits(low);
+        byte[] s = new byte[32];
+        digits(s, 0, high);
+        digits(s, 16, low);
+        return new String(s, StandardCharsets.ISO_8859_1);
     }
 
     /** The 16 hex digits of {@code hex} from {@code from} as a long (the id is already validated). */
     static long parse(String hex, int from) {
-        return HexFormat.fromHexDigitsToLong(hex, from, from + 16);
+        return HexFormat.fromHexDigitsToLong(hex, from, from + 16); // parsing only: ids are written by digits()
     }
 
     /** The W3C {@code traceparent} value: {@code 00-<trace id>-<span id>-<flags>}. */
@@ -57,6 +61,7 @@ final class HexIds {
         return new String(s, StandardCharsets.ISO_8859_1);
     }
 
+    /** Writes the 16 lower-case hex digits of {@code id} at {@code at}. */
     private static void digits(byte[] to, int at, long id) {
         for (int i = 15; i >= 0; i--) {
             to[at + i] = (byte) DIGITS[(int) (id & 0xf)];
