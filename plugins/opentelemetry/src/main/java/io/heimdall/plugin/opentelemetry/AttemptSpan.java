@@ -2,11 +2,7 @@ package io.heimdall.plugin.opentelemetry;
 
 import io.heimdall.api.route.Attempt;
 import io.heimdall.api.route.Target;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.trace.SpanKind;
-
 import java.util.Locale;
-import java.util.function.BiConsumer;
 
 /**
  * The CLIENT span of one upstream attempt, a child of its request's span (attempts are siblings). Started and ended
@@ -25,9 +21,9 @@ final class AttemptSpan extends SpanRecord {
     private int serverPort = -1;
     private String fault;
 
-    AttemptSpan(Scope scope, long spanId, RequestSpan request, long startNanos, String operation, Target target,
+    AttemptSpan(long spanId, RequestSpan request, long startNanos, String operation, Target target,
                 int number) {
-        super(scope, request.traceHigh, request.traceLow, spanId, request.sampled(), request.getTraceState(), request,
+        super(request.traceHigh, request.traceLow, spanId, request.sampled(), request.getTraceState(), request,
                 startNanos);
         this.operation = operation;
         this.target = target;
@@ -35,14 +31,16 @@ final class AttemptSpan extends SpanRecord {
     }
 
     @Override
-    public SpanKind getKind() {
-        return SpanKind.CLIENT;
+    int kind() {
+        return Otlp.KIND_CLIENT;
     }
 
     /** {@code <operation> <upstream model>}. */
     @Override
-    public String getName() {
-        return operation + " " + target.model();
+    void name(ProtoBuffer b) {
+        b.utf8(operation);
+        b.raw((byte) ' ');
+        b.utf8(target.model());
     }
 
     /** Ends the span with what the attempt reports. */
@@ -64,20 +62,20 @@ final class AttemptSpan extends SpanRecord {
     }
 
     @Override
-    void attributes(BiConsumer<? super AttributeKey<?>, ? super Object> each) {
-        each.accept(GenAi.OPERATION, operation);
-        each.accept(GenAi.PROVIDER, target.provider());
-        each.accept(GenAi.SYSTEM, target.provider());
-        each.accept(GenAi.REQUEST_MODEL, target.model());
-        put(each, GenAi.KEY_NAME, target.keyName());
-        each.accept(GenAi.ATTEMPT, (long) number);
+    void attributes(Otlp.Attributes out) {
+        out.string(GenAi.OPERATION, operation);
+        out.string(GenAi.PROVIDER, target.provider());
+        out.string(GenAi.SYSTEM, target.provider());
+        out.string(GenAi.REQUEST_MODEL, target.model());
+        out.string(GenAi.KEY_NAME, target.keyName());
+        out.integer(GenAi.ATTEMPT, number);
         if (reported) {
-            each.accept(GenAi.RETRY, (long) retry);
+            out.integer(GenAi.RETRY, retry);
         }
-        put(each, GenAi.SERVER_ADDRESS, serverAddress);
+        out.string(GenAi.SERVER_ADDRESS, serverAddress);
         if (serverPort >= 0) {
-            each.accept(GenAi.SERVER_PORT, (long) serverPort);
+            out.integer(GenAi.SERVER_PORT, serverPort);
         }
-        put(each, GenAi.FAULT, fault);
+        out.string(GenAi.FAULT, fault);
     }
 }

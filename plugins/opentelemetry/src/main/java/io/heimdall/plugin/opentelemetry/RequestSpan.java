@@ -2,24 +2,24 @@ package io.heimdall.plugin.opentelemetry;
 
 import io.heimdall.api.observe.RequestSummary;
 import io.heimdall.api.route.Attempt;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.TraceState;
-import io.opentelemetry.sdk.trace.data.SpanData;
 
 import java.util.List;
-import java.util.function.BiConsumer;
 
 /**
  * The SERVER span of one client request, and the CLIENT spans of its upstream attempts. Attempts may start and end on
  * other threads than the request's (hedging): the attempt list and the fields an attempt's end writes are guarded by
  * this object's lock; {@link #finish} seals the span (attempts reported later are ignored, attempts still open end
- * with the request), after which it is only read, by the export thread. Its attempts are a chain
- * ({@link AttemptSpan#next}) and the span is itself a link of the export queue's ({@link #queued}): no list or queue
- * node per request waits for export beside it.
+ * with the request), after which it is only read, to be {@linkplain #encode encoded} with its attempts on the request's
+ * thread. Its attempts are a chain ({@link AttemptSpan#next}): no list per request.
  */
 final class RequestSpan extends SpanRecord {
+    /**
+     * Room per span in a request's buffer: a chat request's span and its attempt's take about 1 KB together, so two
+     * spans fit without the buffer growing.
+     */
+    private static final int ENCODED_SIZE = 640;
     final String operation;
     private final String requestId;
     private final String caller;
@@ -40,13 +40,11 @@ final class RequestSpan extends SpanRecord {
     private AttemptSpan lastAttempt;
     private int attemptSpans;
     private boolean sealed;
-    /** The next span in the export queue (written before the span is published to it, read by its thread). */
-    RequestSpan queued;
 
-    RequestSpan(Scope scope, long traceHigh, long traceLow, long spanId, boolean sampled, TraceState traceState,
+    RequestSpan(long traceHigh, long traceLow, long spanId, boolean sampled, TraceState traceState,
                 SpanContext parent, long startNanos, String operation, String requestId, String caller,
                 String requestModel, boolean stream) {
-        super(scope, traceHigh, traceLow, spanId, sampled, traceState, parent, startNanos);
+        super(traceHigh, traceLow, spanId, sampled, traceState, parent, startNanos);
         this.operation = operation;
         this.requestId = requestId;
         this.caller = caller;
@@ -55,14 +53,18 @@ final class RequestSpan extends SpanRecord {
     }
 
     @Override
-    public SpanKind getKind() {
-        return SpanKind.SERVER;
+    int kind() {
+        return Otlp.KIND_SERVER;
     }
 
     /** {@code <operation> <model>}, or the operation alone when the request named no model. */
     @Override
-    public String getName() {
-        return requestModel == null ? operation : operation + " " + requestModel;
+    void name(ProtoBuffer b) {
+        b.utf8(operation);
+        if (requestModel != null) {
+            b.raw((byte) ' ');
+            b.utf8(requestModel);
+        }
     }
 
     /** Adds a started attempt (ignored once the request has ended). */
@@ -111,46 +113,46 @@ final class RequestSpan extends SpanRecord {
         sealed = true;
     }
 
-    /** How many spans {@link #addTo} adds: this one and its attempts'. */
-    int spanCount() {
-        return 1 + attemptSpans;
-    }
-
-    /** Adds this span and its attempt spans to an export batch (the attempts first, as they ended first). */
-    void addTo(List<SpanData> batch) {
+    /**
+     * This sealed span and its attempt spans (the attempts first, as they ended first) encoded as OTLP
+     * {@code ScopeSpans.spans} fields, ready to be sent in any export.
+     */
+    EncodedSpans encode() {
+        ProtoBuffer b = new ProtoBuffer(ENCODED_SIZE * (1 + attemptSpans));
         for (AttemptSpan a = firstAttempt; a != null; a = a.next) {
-            batch.add(a);
+            a.encode(b);
         }
-        batch.add(this);
+        encode(b);
+        return new EncodedSpans(b.array(), b.length(), 1 + attemptSpans);
     }
 
     @Override
-    void attributes(BiConsumer<? super AttributeKey<?>, ? super Object> each) {
-        each.accept(GenAi.OPERATION, operation);
-        each.accept(GenAi.REQUEST_ID, requestId);
-        each.accept(GenAi.CALLER, caller);
-        put(each, GenAi.REQUEST_MODEL, requestModel);
+    void attributes(Otlp.Attributes out) {
+        out.string(GenAi.OPERATION, operation);
+        out.string(GenAi.REQUEST_ID, requestId);
+        out.string(GenAi.CALLER, caller);
+        out.string(GenAi.REQUEST_MODEL, requestModel);
         if (stream) {
-            each.accept(GenAi.STREAM, true);
+            out.bool(GenAi.STREAM, true);
         }
         if (maxTokens != NONE) {
-            each.accept(GenAi.MAX_TOKENS, maxTokens);
+            out.integer(GenAi.MAX_TOKENS, maxTokens);
         }
         if (temperature != null) {
-            each.accept(GenAi.TEMPERATURE, temperature);
+            out.decimal(GenAi.TEMPERATURE, temperature);
         }
         if (topP != null) {
-            each.accept(GenAi.TOP_P, topP);
+            out.decimal(GenAi.TOP_P, topP);
         }
-        put(each, GenAi.INPUT_MESSAGES, inputMessages);
-        put(each, GenAi.RESPONSE_MODEL, responseModel);
-        put(each, GenAi.RESPONSE_ID, responseId);
+        out.string(GenAi.INPUT_MESSAGES, inputMessages);
+        out.string(GenAi.RESPONSE_MODEL, responseModel);
+        out.string(GenAi.RESPONSE_ID, responseId);
         if (finishReasons != null) {
-            each.accept(GenAi.FINISH_REASONS, finishReasons);
+            out.strings(GenAi.FINISH_REASONS, finishReasons);
         }
-        put(each, GenAi.OUTPUT_MESSAGES, outputMessages);
-        each.accept(GenAi.ATTEMPTS, (long) attemptCount);
-        each.accept(GenAi.CACHE_HIT, cacheHit);
-        put(each, GenAi.SERVED_BY, servedBy);
+        out.string(GenAi.OUTPUT_MESSAGES, outputMessages);
+        out.integer(GenAi.ATTEMPTS, attemptCount);
+        out.bool(GenAi.CACHE_HIT, cacheHit);
+        out.string(GenAi.SERVED_BY, servedBy);
     }
 }
