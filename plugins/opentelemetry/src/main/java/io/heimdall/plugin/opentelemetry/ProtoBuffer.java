@@ -142,12 +142,34 @@ final class ProtoBuffer {
 
     /** Ends the field {@code mark} began: writes its length, moving its bytes up if the length takes more than one. */
     void end(int mark) {
-        int size = length - mark - 1;
-        int extra = varintSize(size) - 1;
-        if (extra > 0) {
-            ensure(extra);
-            System.arraycopy(bytes, mark + 1, bytes, mark + 1 + extra, size);
-            length += extra;
+        close(mark, 1);
+    }
+
+    /**
+     * {@link #begin} for a field that is usually 128 to 16,383 bytes long (a span): reserves two bytes for its length,
+     * so that {@link #endWide} seldom has to move its bytes.
+     */
+    int beginWide(int field) {
+        tag(field, LEN);
+        ensure(2);
+        int mark = length;
+        length += 2;
+        return mark;
+    }
+
+    /** Ends the field {@code mark} of {@link #beginWide} began. */
+    void endWide(int mark) {
+        close(mark, 2);
+    }
+
+    /** Writes the length of the field whose {@code reserved} length bytes start at {@code mark}, moving it if needed. */
+    private void close(int mark, int reserved) {
+        int size = length - mark - reserved;
+        int shift = varintSize(size) - reserved;
+        if (shift != 0) {
+            ensure(Math.max(0, shift));
+            System.arraycopy(bytes, mark + reserved, bytes, mark + reserved + shift, size);
+            length += shift;
         }
         int at = mark;
         long v = size;

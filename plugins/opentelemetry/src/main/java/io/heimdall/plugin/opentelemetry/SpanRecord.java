@@ -84,7 +84,7 @@ abstract class SpanRecord implements SpanContext {
      * them.
      */
     final void encode(ProtoBuffer b) {
-        int span = b.begin(Otlp.SPANS);
+        int span = b.beginWide(Otlp.SPANS);
         b.tag(Otlp.TRACE_ID, ProtoBuffer.LEN);
         b.varint(16);
         b.bigEndian(traceHigh);
@@ -136,7 +136,7 @@ abstract class SpanRecord implements SpanContext {
         }
         b.tag(Otlp.FLAGS, ProtoBuffer.I32);
         b.fixed32((sampled ? 1 : 0) | Otlp.HAS_IS_REMOTE | (parent.isRemote() ? Otlp.IS_REMOTE : 0));
-        b.end(span);
+        b.endWide(span);
     }
 
     /** A trace state in its W3C header form, as the SDK's marshaler writes it: comma-separated {@code key=value}s. */

@@ -158,14 +158,25 @@ class OtlpEncodingTest {
             assertEquals(com.google.protobuf.CodedOutputStream.computeUInt64SizeNoTag(v), ProtoBuffer.varintSize(v),
                     "size of " + v);
         }
-        for (int n : new int[] {0, 127, 128, 16_383, 16_384, 300_000}) {
-            ProtoBuffer b = new ProtoBuffer(4);
-            b.stringField(1, "y".repeat(n));
-            assertEquals("y".repeat(n), KeyValue.newBuilder().setKey("y".repeat(n)).build().getKey());
-            try {
-                assertEquals(n, KeyValue.parseFrom(b.toByteArray()).getKey().length());
-            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                throw new AssertionError(e);
+        for (int n : new int[] {0, 127, 128, 16_383, 16_384, 2_097_152}) {
+            for (boolean wide : new boolean[] {false, true}) {
+                ProtoBuffer b = new ProtoBuffer(4);
+                int mark = wide ? b.beginWide(1) : b.begin(1);
+                b.utf8("y".repeat(n));
+                if (wide) {
+                    b.endWide(mark);
+                } else {
+                    b.end(mark);
+                }
+                b.varintField(2, 5); // what follows the field is written after its final length
+                int field = com.google.protobuf.CodedOutputStream.computeStringSize(1, "y".repeat(n));
+                assertEquals(field + 2, b.length(), "length of " + n + (wide ? " (wide)" : ""));
+                try {
+                    assertEquals(n, KeyValue.parseFrom(java.util.Arrays.copyOf(b.array(), field)).getKey().length());
+                    assertEquals(5, b.array()[field + 1]);
+                } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                    throw new AssertionError(e);
+                }
             }
         }
     }
