@@ -2,7 +2,11 @@ package io.heimdall.plugin.opentelemetry;
 
 import io.heimdall.api.route.Attempt;
 import io.heimdall.api.route.Target;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+
 import java.util.Locale;
+import java.util.function.BiConsumer;
 
 /**
  * The CLIENT span of one upstream attempt, a child of its request's span (attempts are siblings). Started and ended
@@ -21,9 +25,9 @@ final class AttemptSpan extends SpanRecord {
     private int serverPort = -1;
     private String fault;
 
-    AttemptSpan(long spanId, RequestSpan request, long startNanos, String operation, Target target,
+    AttemptSpan(Scope scope, long spanId, RequestSpan request, long startNanos, String operation, Target target,
                 int number) {
-        super(request.traceHigh, request.traceLow, spanId, request.sampled(), request.getTraceState(), request,
+        super(scope, request.traceHigh, request.traceLow, spanId, request.sampled(), request.getTraceState(), request,
                 startNanos);
         this.operation = operation;
         this.target = target;
@@ -31,16 +35,14 @@ final class AttemptSpan extends SpanRecord {
     }
 
     @Override
-    int kind() {
-        return Otlp.KIND_CLIENT;
+    public SpanKind getKind() {
+        return SpanKind.CLIENT;
     }
 
     /** {@code <operation> <upstream model>}. */
     @Override
-    void name(ProtoBuffer b) {
-        b.utf8(operation);
-        b.raw((byte) ' ');
-        b.utf8(target.model());
+    public String getName() {
+        return operation + " " + target.model();
     }
 
     /** Ends the span with what the attempt reports. */
@@ -62,20 +64,20 @@ final class AttemptSpan extends SpanRecord {
     }
 
     @Override
-    void attributes(Otlp.Attributes out) {
-        out.string(GenAi.OPERATION, operation);
-        out.string(GenAi.PROVIDER, target.provider());
-        out.string(GenAi.SYSTEM, target.provider());
-        out.string(GenAi.REQUEST_MODEL, target.model());
-        out.string(GenAi.KEY_NAME, target.keyName());
-        out.integer(GenAi.ATTEMPT, number);
+    void attributes(BiConsumer<? super AttributeKey<?>, ? super Object> each) {
+        each.accept(GenAi.OPERATION, operation);
+        each.accept(GenAi.PROVIDER, target.provider());
+        each.accept(GenAi.SYSTEM, target.provider());
+        each.accept(GenAi.REQUEST_MODEL, target.model());
+        put(each, GenAi.KEY_NAME, target.keyName());
+        each.accept(GenAi.ATTEMPT, (long) number);
         if (reported) {
-            out.integer(GenAi.RETRY, retry);
+            each.accept(GenAi.RETRY, (long) retry);
         }
-        out.string(GenAi.SERVER_ADDRESS, serverAddress);
+        put(each, GenAi.SERVER_ADDRESS, serverAddress);
         if (serverPort >= 0) {
-            out.integer(GenAi.SERVER_PORT, serverPort);
+            each.accept(GenAi.SERVER_PORT, (long) serverPort);
         }
-        out.string(GenAi.FAULT, fault);
+        put(each, GenAi.FAULT, fault);
     }
 }

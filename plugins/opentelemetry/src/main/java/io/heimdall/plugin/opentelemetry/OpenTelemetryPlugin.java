@@ -20,10 +20,15 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.common.export.HttpSenderProvider;
+import io.opentelemetry.sdk.common.export.MemoryMode;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
 
@@ -40,16 +45,15 @@ import java.util.concurrent.TimeUnit;
  * temperature, and with {@code capture-content} the texts, then of the response too); the response's model, id and
  * finish reasons come with the request's summary. The API's
  * types carry the trace context (W3C propagation, ids, sampling by the SDK's sampler); the spans themselves are plain
- * {@link SpanRecord}s, encoded in OTLP protobuf when the request ends, queued, and posted in batches by
- * {@link OtlpHttpExport} on the {@link SpanQueue}'s own thread: a slow or unreachable collector costs requests nothing
- * (spans beyond the queue are dropped and counted, as are those of failed exports).
+ * {@link SpanRecord}s, queued when the request ends and exported in batches by the SDK's OTLP exporter on the
+ * {@link SpanQueue}'s own thread: a slow or unreachable collector costs requests nothing (spans beyond the queue are
+ * dropped and counted).
  */
 final class OpenTelemetryPlugin implements Plugin, Observer {
     static final String DROPPED = "opentelemetry_spans_dropped";
-    static final String FAILED = "opentelemetry_spans_export_failed";
     private static final String REQUEST_SPAN = "opentelemetry.request-span";
     private static final String SCOPE = "io.heimdall.plugin.opentelemetry";
-    /** Spans per export: big enough that an export's fixed cost (an HTTP round trip) stays small. */
+    /** Spans per export: big enough that an export's fixed costs (HTTP round trip, marshaler set-up) stay small. */
     static final int EXPORT_BATCH = 512;
     private static final long ANCHOR_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final TextMapPropagator PROPAGATOR = W3CTraceContextPropagator.getInstance();
@@ -69,6 +73,7 @@ final class OpenTelemetryPlugin implements Plugin, Observer {
         }
     };
 
+    private final SpanRecord.Scope scope;
     /** Empty when every new trace is sampled (ratio 1): no sampler call, no trace id string per request. */
     private final Optional<Sampler> rootSampler;
     private final SpanQueue spans;
@@ -85,15 +90,34 @@ final class OpenTelemetryPlugin implements Plugin, Observer {
         anchor(System.nanoTime());
         var resource = Resource.getDefault().toBuilder().put("service.name", settings.serviceName());
         settings.resourceAttributes().forEach(resource::put);
+        this.scope = SpanRecord.Scope.of(resource.build(), SCOPE);
         this.rootSampler = settings.samplingRatio() >= 1.0 ? Optional.empty()
                 : Optional.of(Sampler.traceIdRatioBased(settings.samplingRatio()));
         context.metrics().describe(DROPPED, MetricType.COUNTER, "Spans dropped because the export queue was full", "");
-        context.metrics().describe(FAILED, MetricType.COUNTER,
-                "Spans lost because their export failed (collector unreachable, or it refused them)", "");
-        var export = new OtlpHttpExport(settings, resource.build(), SCOPE,
-                n -> context.metrics().count(FAILED, Map.of(), n));
-        this.spans = new SpanQueue(export, settings.maxQueueSize(), EXPORT_BATCH, settings.scheduleDelay(),
-                n -> context.metrics().count(DROPPED, Map.of(), n));
+        this.spans = new SpanQueue(exporter(settings), settings.maxQueueSize(), EXPORT_BATCH, settings.scheduleDelay(),
+                settings.exportTimeout(), n -> context.metrics().count(DROPPED, Map.of(), n));
+    }
+
+    /**
+     * The SDK's OTLP/HTTP exporter (protobuf, reusable marshalers) for any {@code http://} or {@code https://}
+     * collector, sending through {@link ApacheHttpSenderProvider}: the only sender its component loader offers.
+     */
+    static SpanExporter exporter(TracingSettings settings) {
+        ComponentLoader classes = ComponentLoader.forClassLoader(OpenTelemetryPlugin.class.getClassLoader());
+        return OtlpHttpSpanExporter.builder()
+                .setEndpoint(settings.tracesUrl())
+                .setHeaders(settings::headers)
+                .setTimeout(settings.exportTimeout())
+                .setComponentLoader(new ComponentLoader() {
+                    @Override
+                    @SuppressWarnings("unchecked")
+                    public <T> Iterable<T> load(Class<T> spi) {
+                        return spi == HttpSenderProvider.class
+                                ? List.of((T) new ApacheHttpSenderProvider()) : classes.load(spi);
+                    }
+                })
+                .setMemoryMode(MemoryMode.REUSABLE_DATA)
+                .build();
     }
 
     @Override
@@ -187,7 +211,7 @@ final class OpenTelemetryPlugin implements Plugin, Observer {
                     op, SpanKind.SERVER, Attributes.empty(), List.of()).getDecision()
                     == SamplingDecision.RECORD_AND_SAMPLE;
         }
-        ctx.attributes().put(REQUEST_SPAN, new RequestSpan(high, low, HexIds.randomId(), sampled,
+        ctx.attributes().put(REQUEST_SPAN, new RequestSpan(scope, high, low, HexIds.randomId(), sampled,
                 parent.getTraceState(), parent, now(), op, ctx.requestId(), ctx.caller().id(), model,
                 operation.equals("chat.stream")));
     }
@@ -199,7 +223,7 @@ final class OpenTelemetryPlugin implements Plugin, Observer {
             return;
         }
         RequestSpan request = found.get();
-        AttemptSpan sent = new AttemptSpan(HexIds.randomId(), request, now(), request.operation, start.target(),
+        AttemptSpan sent = new AttemptSpan(scope, HexIds.randomId(), request, now(), request.operation, start.target(),
                 start.number());
         request.add(sent);
         if (sent.getTraceState().isEmpty()) {
@@ -231,7 +255,7 @@ final class OpenTelemetryPlugin implements Plugin, Observer {
         }
         s.finish(summary);
         if (s.sampled()) {
-            spans.add(s.encode()); // here, while the spans' fields are in this core's cache; only bytes wait
+            spans.add(s);
         }
     }
 

@@ -2,24 +2,24 @@ package io.heimdall.plugin.opentelemetry;
 
 import io.heimdall.api.observe.RequestSummary;
 import io.heimdall.api.route.Attempt;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.sdk.trace.data.SpanData;
 
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * The SERVER span of one client request, and the CLIENT spans of its upstream attempts. Attempts may start and end on
  * other threads than the request's (hedging): the attempt list and the fields an attempt's end writes are guarded by
  * this object's lock; {@link #finish} seals the span (attempts reported later are ignored, attempts still open end
- * with the request), after which it is only read, to be {@linkplain #encode encoded} with its attempts on the request's
- * thread. Its attempts are a chain ({@link AttemptSpan#next}): no list per request.
+ * with the request), after which it is only read, by the export thread. Its attempts are a chain
+ * ({@link AttemptSpan#next}) and the span is itself a link of the export queue's ({@link #queued}): no list or queue
+ * node per request waits for export beside it.
  */
 final class RequestSpan extends SpanRecord {
-    /**
-     * Room per span in a request's buffer: a chat request's span and its attempt's take about 1 KB together, so two
-     * spans fit without the buffer growing.
-     */
-    private static final int ENCODED_SIZE = 640;
     final String operation;
     private final String requestId;
     private final String caller;
@@ -40,11 +40,13 @@ final class RequestSpan extends SpanRecord {
     private AttemptSpan lastAttempt;
     private int attemptSpans;
     private boolean sealed;
+    /** The next span in the export queue (written before the span is published to it, read by its thread). */
+    RequestSpan queued;
 
-    RequestSpan(long traceHigh, long traceLow, long spanId, boolean sampled, TraceState traceState,
+    RequestSpan(Scope scope, long traceHigh, long traceLow, long spanId, boolean sampled, TraceState traceState,
                 SpanContext parent, long startNanos, String operation, String requestId, String caller,
                 String requestModel, boolean stream) {
-        super(traceHigh, traceLow, spanId, sampled, traceState, parent, startNanos);
+        super(scope, traceHigh, traceLow, spanId, sampled, traceState, parent, startNanos);
         this.operation = operation;
         this.requestId = requestId;
         this.caller = caller;
@@ -53,18 +55,14 @@ final class RequestSpan extends SpanRecord {
     }
 
     @Override
-    int kind() {
-        return Otlp.KIND_SERVER;
+    public SpanKind getKind() {
+        return SpanKind.SERVER;
     }
 
     /** {@code <operation> <model>}, or the operation alone when the request named no model. */
     @Override
-    void name(ProtoBuffer b) {
-        b.utf8(operation);
-        if (requestModel != null) {
-            b.raw((byte) ' ');
-            b.utf8(requestModel);
-        }
+    public String getName() {
+        return requestModel == null ? operation : operation + " " + requestModel;
     }
 
     /** Adds a started attempt (ignored once the request has ended). */
@@ -113,46 +111,46 @@ final class RequestSpan extends SpanRecord {
         sealed = true;
     }
 
-    /**
-     * This sealed span and its attempt spans (the attempts first, as they ended first) encoded as OTLP
-     * {@code ScopeSpans.spans} fields, ready to be sent in any export.
-     */
-    EncodedSpans encode() {
-        ProtoBuffer b = new ProtoBuffer(ENCODED_SIZE * (1 + attemptSpans));
+    /** How many spans {@link #addTo} adds: this one and its attempts'. */
+    int spanCount() {
+        return 1 + attemptSpans;
+    }
+
+    /** Adds this span and its attempt spans to an export batch (the attempts first, as they ended first). */
+    void addTo(List<SpanData> batch) {
         for (AttemptSpan a = firstAttempt; a != null; a = a.next) {
-            a.encode(b);
+            batch.add(a);
         }
-        encode(b);
-        return new EncodedSpans(b.array(), b.length(), 1 + attemptSpans);
+        batch.add(this);
     }
 
     @Override
-    void attributes(Otlp.Attributes out) {
-        out.string(GenAi.OPERATION, operation);
-        out.string(GenAi.REQUEST_ID, requestId);
-        out.string(GenAi.CALLER, caller);
-        out.string(GenAi.REQUEST_MODEL, requestModel);
+    void attributes(BiConsumer<? super AttributeKey<?>, ? super Object> each) {
+        each.accept(GenAi.OPERATION, operation);
+        each.accept(GenAi.REQUEST_ID, requestId);
+        each.accept(GenAi.CALLER, caller);
+        put(each, GenAi.REQUEST_MODEL, requestModel);
         if (stream) {
-            out.bool(GenAi.STREAM, true);
+            each.accept(GenAi.STREAM, true);
         }
         if (maxTokens != NONE) {
-            out.integer(GenAi.MAX_TOKENS, maxTokens);
+            each.accept(GenAi.MAX_TOKENS, maxTokens);
         }
         if (temperature != null) {
-            out.decimal(GenAi.TEMPERATURE, temperature);
+            each.accept(GenAi.TEMPERATURE, temperature);
         }
         if (topP != null) {
-            out.decimal(GenAi.TOP_P, topP);
+            each.accept(GenAi.TOP_P, topP);
         }
-        out.string(GenAi.INPUT_MESSAGES, inputMessages);
-        out.string(GenAi.RESPONSE_MODEL, responseModel);
-        out.string(GenAi.RESPONSE_ID, responseId);
+        put(each, GenAi.INPUT_MESSAGES, inputMessages);
+        put(each, GenAi.RESPONSE_MODEL, responseModel);
+        put(each, GenAi.RESPONSE_ID, responseId);
         if (finishReasons != null) {
-            out.strings(GenAi.FINISH_REASONS, finishReasons);
+            each.accept(GenAi.FINISH_REASONS, finishReasons);
         }
-        out.string(GenAi.OUTPUT_MESSAGES, outputMessages);
-        out.integer(GenAi.ATTEMPTS, attemptCount);
-        out.bool(GenAi.CACHE_HIT, cacheHit);
-        out.string(GenAi.SERVED_BY, servedBy);
+        put(each, GenAi.OUTPUT_MESSAGES, outputMessages);
+        each.accept(GenAi.ATTEMPTS, (long) attemptCount);
+        each.accept(GenAi.CACHE_HIT, cacheHit);
+        put(each, GenAi.SERVED_BY, servedBy);
     }
 }

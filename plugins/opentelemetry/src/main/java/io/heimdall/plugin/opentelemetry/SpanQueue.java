@@ -1,58 +1,57 @@
 package io.heimdall.plugin.opentelemetry;
 
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
- * Ended requests' encoded spans on their way to the collector: a bounded lock-free queue (linked through
- * {@link EncodedSpans#queued}, pushed with one compare-and-set, taken all at once and put back in order by the export
- * thread: no node object beside them) that the request path adds to without ever blocking (beyond
- * {@code maxQueueSize} spans a request's spans are dropped and counted), and one daemon thread that hands them to the
- * {@link Export} in batches of {@code batchSize} spans: as soon as a batch is full (the request that fills one wakes
- * the thread; one wake-up per batch, not per request), and whatever is left every {@code scheduleDelay}.
- * {@link #close} exports what is queued (bounded wait) and closes the export.
+ * Ended request spans (each with its attempt spans) on their way to the exporter: a bounded lock-free queue (the spans
+ * linked through {@link RequestSpan#queued}, pushed with one compare-and-set, taken all at once and put back in order
+ * by the export thread: no node object per span) that the request path adds to without ever blocking (beyond {@code maxQueueSize} spans a request's spans are dropped and
+ * counted), and one daemon thread that exports them in batches of {@code batchSize} spans through the SDK's
+ * {@link SpanExporter}: as soon as a batch is full (the request that fills one wakes the thread; one wake-up per batch,
+ * not per request), and whatever is left every {@code scheduleDelay}. {@link #close} exports what is queued (bounded
+ * wait) and shuts the exporter down.
  */
 final class SpanQueue implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SpanQueue.class.getName());
     private static final long CLOSE_WAIT_MS = 5_000;
 
-    /** Where batches go: {@link OtlpHttpExport}, or a test's. */
-    interface Export extends AutoCloseable {
-        /** Sends one batch of requests' spans (on the export thread; returns when the collector has answered). */
-        void export(List<EncodedSpans> batch);
-
-        @Override
-        void close();
-    }
-
-    private final Export exporter;
+    private final SpanExporter exporter;
     private final int maxQueueSize;
     private final int batchSize;
     private final long scheduleDelayNanos;
+    private final long exportTimeoutNanos;
     private final IntConsumer dropped;
-    private final AtomicReference<EncodedSpans> newest = new AtomicReference<>();
+    private final AtomicReference<RequestSpan> newest = new AtomicReference<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final Thread thread;
     private volatile boolean closing;
 
-    SpanQueue(Export exporter, int maxQueueSize, int batchSize, Duration scheduleDelay, IntConsumer dropped) {
+    SpanQueue(SpanExporter exporter, int maxQueueSize, int batchSize, Duration scheduleDelay, Duration exportTimeout,
+              IntConsumer dropped) {
         this.exporter = exporter;
         this.maxQueueSize = maxQueueSize;
         this.batchSize = Math.max(1, Math.min(batchSize, maxQueueSize));
         this.scheduleDelayNanos = Math.max(1, scheduleDelay.toNanos());
+        this.exportTimeoutNanos = exportTimeout.toNanos();
         this.dropped = dropped;
         this.thread = Thread.ofPlatform().daemon().name("heimdall-otel-export").unstarted(this::run);
         thread.start();
     }
 
-    /** Queues a request's encoded spans for export, or drops and counts them when the queue is full. */
-    void add(EncodedSpans span) {
-        int n = span.count;
+    /** Queues a sealed request span and its attempts for export, or drops and counts them when the queue is full. */
+    void add(RequestSpan span) {
+        int n = span.spanCount();
         int now = closing ? Integer.MAX_VALUE : queued.addAndGet(n);
         if (now > maxQueueSize) {
             if (!closing) {
@@ -61,7 +60,7 @@ final class SpanQueue implements AutoCloseable {
             dropped.accept(n);
             return;
         }
-        EncodedSpans head;
+        RequestSpan head;
         do {
             head = newest.get();
             span.queued = head;
@@ -72,28 +71,24 @@ final class SpanQueue implements AutoCloseable {
     }
 
     private void run() {
-        List<EncodedSpans> batch = new ArrayList<>(batchSize);
-        int spansInBatch = 0;
+        List<SpanData> batch = new ArrayList<>(batchSize + 8);
         long due = System.nanoTime() + scheduleDelayNanos;
         while (true) {
             boolean last = closing;
-            for (EncodedSpans s = oldestFirst(newest.getAndSet(null)); s != null; ) {
-                queued.addAndGet(-s.count);
-                batch.add(s);
-                spansInBatch += s.count;
-                EncodedSpans next = s.queued;
+            for (RequestSpan s = oldestFirst(newest.getAndSet(null)); s != null; ) {
+                queued.addAndGet(-s.spanCount());
+                s.addTo(batch);
+                RequestSpan next = s.queued;
                 s.queued = null;
                 s = next;
-                if (spansInBatch >= batchSize) {
+                if (batch.size() >= batchSize) {
                     export(batch);
-                    spansInBatch = 0;
                 }
             }
             long now = System.nanoTime();
             if (last || now - due >= 0) {
                 if (!batch.isEmpty()) {
                     export(batch);
-                    spansInBatch = 0;
                 }
                 due = now + scheduleDelayNanos;
             }
@@ -105,10 +100,10 @@ final class SpanQueue implements AutoCloseable {
     }
 
     /** Reverses a chain taken from the queue (newest first) so that spans are exported in the order they ended. */
-    private static EncodedSpans oldestFirst(EncodedSpans newestFirst) {
-        EncodedSpans reversed = null;
-        for (EncodedSpans s = newestFirst; s != null; ) {
-            EncodedSpans next = s.queued;
+    private static RequestSpan oldestFirst(RequestSpan newestFirst) {
+        RequestSpan reversed = null;
+        for (RequestSpan s = newestFirst; s != null; ) {
+            RequestSpan next = s.queued;
             s.queued = reversed;
             reversed = s;
             s = next;
@@ -116,10 +111,11 @@ final class SpanQueue implements AutoCloseable {
         return reversed;
     }
 
-    /** Exports the batch (on this thread: it is sent when this returns) and clears it. */
-    private void export(List<EncodedSpans> batch) {
+    /** Exports the batch (the exporter's sender works on this thread: the result is done when it returns) and clears it. */
+    private void export(List<SpanData> batch) {
         try {
-            exporter.export(batch);
+            CompletableResultCode result = exporter.export(batch);
+            result.join(exportTimeoutNanos + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "Span export failed: " + e);
         } finally {
@@ -127,7 +123,7 @@ final class SpanQueue implements AutoCloseable {
         }
     }
 
-    /** Exports what is queued (waiting at most 5 s), then closes the export. */
+    /** Exports what is queued (waiting at most 5 s), then shuts the exporter down. */
     @Override
     public void close() {
         closing = true;
@@ -137,6 +133,6 @@ final class SpanQueue implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        exporter.close();
+        exporter.shutdown().join(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
     }
 }

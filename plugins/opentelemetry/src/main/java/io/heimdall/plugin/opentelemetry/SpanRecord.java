@@ -1,20 +1,48 @@
 package io.heimdall.plugin.opentelemetry;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.sdk.common.InstrumentationLibraryInfo;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.LinkData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.data.StatusData;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
- * A span recorded in plain fields on the request path and encoded there, once it has ended, straight into OTLP
- * protobuf ({@link #encode}): no attribute map, no lock per attribute, no span processor, and nothing but the encoded
- * bytes waits for export. It is also its own {@link SpanContext} (ids kept as numbers, their hex strings made only if
- * the propagator asks), the parent of its attempts and the source of the {@code traceparent} they send upstream.
- * Fields are written before the span is encoded and not after, so they need no synchronization of their own.
+ * A span recorded in plain fields on the request path and handed to the SDK's OTLP exporter as {@link SpanData}: the
+ * request thread only stores strings and numbers (no attribute map, no lock per attribute, no span processor); the
+ * export thread reads them through this object, which is also its own {@link Attributes} view ({@link #forEach} walks
+ * the fields, which is all the exporter's marshaler asks of attributes) and its own {@link SpanContext} (ids kept as
+ * numbers, their hex strings made on export: a span waiting for export is a few objects for a young collection to
+ * copy, not a dozen). Fields are written before the span is queued for export and only read after, so they need no
+ * synchronization of their own.
  */
-abstract class SpanRecord implements SpanContext {
+abstract class SpanRecord implements SpanData, Attributes, SpanContext {
+    /** What every span of one plugin instance shares: the resource and the instrumentation scope. */
+    record Scope(Resource resource, InstrumentationScopeInfo scope, InstrumentationLibraryInfo library) {
+        static Scope of(Resource resource, String name) {
+            return new Scope(resource, InstrumentationScopeInfo.create(name), InstrumentationLibraryInfo.create(name,
+                    null));
+        }
+    }
+
     /** Unset: no time to first token or token count was recorded. */
     static final long NONE = -1;
+    private static final AttributeKey<Double> SECONDS = AttributeKey.doubleKey("seconds");
 
+    private final Scope scope;
     final long traceHigh;
     final long traceLow;
     final long spanId;
@@ -29,9 +57,11 @@ abstract class SpanRecord implements SpanContext {
     long inputTokens = NONE;
     long outputTokens = NONE;
     int status;
+    private int size = -1;
 
-    SpanRecord(long traceHigh, long traceLow, long spanId, boolean sampled, TraceState traceState,
+    SpanRecord(Scope scope, long traceHigh, long traceLow, long spanId, boolean sampled, TraceState traceState,
                SpanContext parent, long startNanos) {
+        this.scope = scope;
         this.traceHigh = traceHigh;
         this.traceLow = traceLow;
         this.spanId = spanId;
@@ -69,82 +99,8 @@ abstract class SpanRecord implements SpanContext {
         errorDescription = description;
     }
 
-    /** The span's kind: {@link Otlp#KIND_SERVER} or {@link Otlp#KIND_CLIENT}. */
-    abstract int kind();
-
-    /** Writes the span's name ({@code <operation> <model>}) as the value of a string field already begun. */
-    abstract void name(ProtoBuffer b);
-
-    /** Writes this span kind's own attributes (those of {@link #encode} before the common ones). */
-    abstract void attributes(Otlp.Attributes out);
-
-    /**
-     * Appends this span to {@code b} as one {@code ScopeSpans.spans} field: ids, parent, name, kind, times, the
-     * attributes, the {@code gen_ai.first_token} event, the error status and the flags, as the SDK's marshaler writes
-     * them.
-     */
-    final void encode(ProtoBuffer b) {
-        int span = b.beginWide(Otlp.SPANS);
-        b.tag(Otlp.TRACE_ID, ProtoBuffer.LEN);
-        b.varint(16);
-        b.bigEndian(traceHigh);
-        b.bigEndian(traceLow);
-        b.tag(Otlp.SPAN_ID, ProtoBuffer.LEN);
-        b.varint(8);
-        b.bigEndian(spanId);
-        if (!traceState.isEmpty()) {
-            b.stringField(Otlp.TRACE_STATE, w3c(traceState));
-        }
-        if (parent.isValid()) {
-            b.tag(Otlp.PARENT_SPAN_ID, ProtoBuffer.LEN);
-            b.varint(8);
-            b.bigEndian(parent instanceof SpanRecord local ? local.spanId : HexIds.parse(parent.getSpanId(), 0));
-        }
-        int name = b.begin(Otlp.NAME);
-        name(b);
-        b.end(name);
-        b.varintField(Otlp.KIND, kind());
-        b.fixed64Field(Otlp.START_TIME, startNanos);
-        b.fixed64Field(Otlp.END_TIME, endNanos);
-        Otlp.Attributes out = new Otlp.Attributes(b, Otlp.SPAN_ATTRIBUTES);
-        attributes(out);
-        if (status != 0) {
-            out.integer(GenAi.HTTP_STATUS, status);
-        }
-        if (inputTokens != NONE) {
-            out.integer(GenAi.INPUT_TOKENS, inputTokens);
-        }
-        if (outputTokens != NONE) {
-            out.integer(GenAi.OUTPUT_TOKENS, outputTokens);
-        }
-        if (timeToFirstTokenNanos != NONE) {
-            out.decimal(GenAi.TIME_TO_FIRST_CHUNK, timeToFirstTokenNanos / 1e9);
-        }
-        out.string(GenAi.ERROR_TYPE, errorType);
-        if (timeToFirstTokenNanos != NONE) {
-            int event = b.begin(Otlp.EVENTS);
-            b.fixed64Field(Otlp.EVENT_TIME, startNanos + timeToFirstTokenNanos);
-            b.stringField(Otlp.EVENT_NAME, GenAi.FIRST_TOKEN_EVENT);
-            new Otlp.Attributes(b, Otlp.EVENT_ATTRIBUTES).decimal(GenAi.SECONDS, timeToFirstTokenNanos / 1e9);
-            b.end(event);
-        }
-        if (errorDescription != null) {
-            int s = b.begin(Otlp.STATUS);
-            b.stringField(Otlp.STATUS_MESSAGE, errorDescription);
-            b.varintField(Otlp.STATUS_CODE, Otlp.STATUS_ERROR);
-            b.end(s);
-        }
-        b.tag(Otlp.FLAGS, ProtoBuffer.I32);
-        b.fixed32((sampled ? 1 : 0) | Otlp.HAS_IS_REMOTE | (parent.isRemote() ? Otlp.IS_REMOTE : 0));
-        b.endWide(span);
-    }
-
-    /** A trace state in its W3C header form, as the SDK's marshaler writes it: comma-separated {@code key=value}s. */
-    private static String w3c(TraceState state) {
-        StringBuilder text = new StringBuilder();
-        state.forEach((k, v) -> text.append(text.isEmpty() ? "" : ",").append(k).append('=').append(v));
-        return text.toString();
-    }
+    /** Calls {@code each} with this span kind's own attributes (those of {@link #forEach} before the common ones). */
+    abstract void attributes(BiConsumer<? super AttributeKey<?>, ? super Object> each);
 
     // ---- SpanContext ----
 
@@ -181,5 +137,160 @@ abstract class SpanRecord implements SpanContext {
     @Override
     public final boolean isRemote() {
         return false;
+    }
+
+    // ---- SpanData (read on the export thread) ----
+
+    @Override
+    public final SpanContext getSpanContext() {
+        return this;
+    }
+
+    @Override
+    public final SpanContext getParentSpanContext() {
+        return parent;
+    }
+
+    @Override
+    public final StatusData getStatus() {
+        return errorDescription == null ? StatusData.unset() : StatusData.create(StatusCode.ERROR, errorDescription);
+    }
+
+    @Override
+    public final long getStartEpochNanos() {
+        return startNanos;
+    }
+
+    @Override
+    public final Attributes getAttributes() {
+        return this;
+    }
+
+    @Override
+    public final List<EventData> getEvents() {
+        return timeToFirstTokenNanos == NONE ? List.of() : List.of(EventData.create(startNanos + timeToFirstTokenNanos,
+                GenAi.FIRST_TOKEN_EVENT, Attributes.of(SECONDS, timeToFirstTokenNanos / 1e9)));
+    }
+
+    @Override
+    public final List<LinkData> getLinks() {
+        return List.of();
+    }
+
+    @Override
+    public final long getEndEpochNanos() {
+        return endNanos;
+    }
+
+    @Override
+    public final boolean hasEnded() {
+        return true;
+    }
+
+    @Override
+    public final int getTotalRecordedEvents() {
+        return timeToFirstTokenNanos == NONE ? 0 : 1;
+    }
+
+    @Override
+    public final int getTotalRecordedLinks() {
+        return 0;
+    }
+
+    @Override
+    public final int getTotalAttributeCount() {
+        return size();
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    public final InstrumentationLibraryInfo getInstrumentationLibraryInfo() {
+        return scope.library();
+    }
+
+    @Override
+    public final InstrumentationScopeInfo getInstrumentationScopeInfo() {
+        return scope.scope();
+    }
+
+    @Override
+    public final Resource getResource() {
+        return scope.resource();
+    }
+
+    // ---- Attributes (a view of the fields, read on the export thread) ----
+
+    @Override
+    public final void forEach(BiConsumer<? super AttributeKey<?>, ? super Object> each) {
+        attributes(each);
+        if (status != 0) {
+            each.accept(GenAi.HTTP_STATUS, (long) status);
+        }
+        if (inputTokens != NONE) {
+            each.accept(GenAi.INPUT_TOKENS, inputTokens);
+        }
+        if (outputTokens != NONE) {
+            each.accept(GenAi.OUTPUT_TOKENS, outputTokens);
+        }
+        if (timeToFirstTokenNanos != NONE) {
+            each.accept(GenAi.TIME_TO_FIRST_CHUNK, timeToFirstTokenNanos / 1e9);
+        }
+        if (errorType != null) {
+            each.accept(GenAi.ERROR_TYPE, errorType);
+        }
+    }
+
+    @Override
+    public final int size() {
+        if (size < 0) {
+            int[] n = {0};
+            forEach((k, v) -> n[0]++);
+            size = n[0];
+        }
+        return size;
+    }
+
+    @Override
+    public final boolean isEmpty() {
+        return size() == 0;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public final <T> T get(AttributeKey<T> key) {
+        Object[] found = {null};
+        forEach((k, v) -> {
+            if (k.equals(key)) {
+                found[0] = v;
+            }
+        });
+        return (T) found[0];
+    }
+
+    @Override
+    public final Map<AttributeKey<?>, Object> asMap() {
+        Map<AttributeKey<?>, Object> map = new LinkedHashMap<>();
+        forEach(map::put);
+        return map;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public final AttributesBuilder toBuilder() {
+        AttributesBuilder builder = Attributes.builder();
+        forEach((k, v) -> builder.put((AttributeKey<Object>) k, v));
+        return builder;
+    }
+
+    @Override
+    public String toString() {
+        return "SpanRecord[" + getName() + " " + getTraceId() + "/" + getSpanId() + " " + asMap() + "]";
+    }
+
+    /** Adds a string attribute when it has a value. */
+    static void put(BiConsumer<? super AttributeKey<?>, ? super Object> each, AttributeKey<String> key, String value) {
+        if (value != null) {
+            each.accept(key, value);
+        }
     }
 }
