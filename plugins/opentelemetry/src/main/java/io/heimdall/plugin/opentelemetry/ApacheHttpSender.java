@@ -35,13 +35,20 @@ import java.util.function.Consumer;
 
 /**
  * The OTLP/HTTP exporter's sender on Apache HttpClient 5 classic: HTTP/1.1 on a pooled, kept-alive connection to the
- * one collector, the configured headers, the SDK marshaler's body streamed straight into the connection (gzip when the
- * exporter compresses), connect and request timeouts, and the exporter's retry policy. {@link #send} runs on the
+ * one collector, the configured headers, the SDK marshaler's body streamed into the connection in
+ * {@value #WRITE_CHUNK}-byte writes (gzip when the exporter compresses), connect and request timeouts, and the
+ * exporter's retry policy. {@link #send} runs on the
  * caller's thread (the batch span processor's): no hand-off per export. The exporter's executor and proxy options are
  * not used.
  */
 final class ApacheHttpSender implements HttpSender {
     private static final int[] RETRYABLE = {429, 502, 503, 504};
+    /**
+     * Bytes per socket write. The marshaler writes a batch (~250 KB for 512 spans) in small pieces, which the
+     * connection's own 8 KB buffer would turn into some thirty writes, each a trip through the TCP stack (for a
+     * collector on the same host, the receiver's side too, on this thread).
+     */
+    static final int WRITE_CHUNK = 64 * 1024;
 
     private final URI endpoint;
     private final ContentType contentType;
@@ -50,6 +57,8 @@ final class ApacheHttpSender implements HttpSender {
     private final RetryPolicy retry;
     private final long maxBody;
     private final CloseableHttpClient client;
+    /** Where a body is gathered into {@link #WRITE_CHUNK}-sized writes; {@link #send} is called by one thread. */
+    private final byte[] chunk = new byte[WRITE_CHUNK];
 
     ApacheHttpSender(HttpSenderConfig config) {
         this.config = config;
@@ -156,7 +165,7 @@ final class ApacheHttpSender implements HttpSender {
         if (headers != null) {
             headers.forEach((name, values) -> values.forEach(v -> post.addHeader(name, v)));
         }
-        post.setEntity(new Body(writer, contentType, compressor));
+        post.setEntity(new Body(writer, contentType, compressor, chunk));
         return client.execute(post, response -> {
             HttpEntity entity = response.getEntity();
             byte[] body = entity == null ? new byte[0] : bounded(entity);
@@ -202,26 +211,33 @@ final class ApacheHttpSender implements HttpSender {
         }
     }
 
-    /** The marshaler's message written into the connection (through the compressor, if any) when it is sent. */
+    /**
+     * The marshaler's message written into the connection (through the compressor, if any) when it is sent, in
+     * chunk-sized writes.
+     */
     private static final class Body extends AbstractHttpEntity {
         private final MessageWriter writer;
         private final Compressor compressor;
+        private final byte[] chunk;
 
-        Body(MessageWriter writer, ContentType type, Compressor compressor) {
+        Body(MessageWriter writer, ContentType type, Compressor compressor, byte[] chunk) {
             super(type, compressor == null ? null : compressor.getEncoding(), compressor != null);
             this.writer = writer;
             this.compressor = compressor;
+            this.chunk = chunk;
         }
 
         @Override
         public void writeTo(OutputStream out) throws IOException {
+            Chunks chunks = new Chunks(out, chunk);
             if (compressor == null) {
-                writer.writeMessage(out);
-                return;
+                writer.writeMessage(chunks);
+            } else {
+                OutputStream compressed = compressor.compress(new NotClosing(chunks));
+                writer.writeMessage(compressed);
+                compressed.close();
             }
-            OutputStream compressed = compressor.compress(new NotClosing(out));
-            writer.writeMessage(compressed);
-            compressed.close();
+            chunks.flush();
         }
 
         @Override
@@ -246,6 +262,60 @@ final class ApacheHttpSender implements HttpSender {
 
         @Override
         public void close() {
+        }
+    }
+
+    /**
+     * Gathers writes into {@code chunk} and passes them on when it is full (a larger write goes through once the
+     * chunk is empty) and on {@link #flush}; never closes the connection's stream.
+     */
+    static final class Chunks extends OutputStream {
+        private final OutputStream out;
+        private final byte[] chunk;
+        private int filled;
+
+        Chunks(OutputStream out, byte[] chunk) {
+            this.out = out;
+            this.chunk = chunk;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (filled == chunk.length) {
+                flushChunk();
+            }
+            chunk[filled++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (len > chunk.length - filled) {
+                flushChunk();
+                if (len >= chunk.length) {
+                    out.write(b, off, len);
+                    return;
+                }
+            }
+            System.arraycopy(b, off, chunk, filled, len);
+            filled += len;
+        }
+
+        private void flushChunk() throws IOException {
+            if (filled > 0) {
+                out.write(chunk, 0, filled);
+                filled = 0;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            flushChunk();
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
         }
     }
 

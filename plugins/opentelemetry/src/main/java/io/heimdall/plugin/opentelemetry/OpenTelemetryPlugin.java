@@ -47,10 +47,11 @@ import java.util.concurrent.TimeUnit;
  * types carry the trace context (W3C propagation, ids, sampling by the SDK's sampler); the spans themselves are plain
  * {@link SpanRecord}s, queued when the request ends and exported in batches by the SDK's OTLP exporter on the
  * {@link SpanQueue}'s own thread: a slow or unreachable collector costs requests nothing (spans beyond the queue are
- * dropped and counted).
+ * dropped and counted, as are those of failed exports).
  */
 final class OpenTelemetryPlugin implements Plugin, Observer {
     static final String DROPPED = "opentelemetry_spans_dropped";
+    static final String FAILED = "opentelemetry_spans_export_failed";
     private static final String REQUEST_SPAN = "opentelemetry.request-span";
     private static final String SCOPE = "io.heimdall.plugin.opentelemetry";
     /** Spans per export: big enough that an export's fixed costs (HTTP round trip, marshaler set-up) stay small. */
@@ -94,8 +95,11 @@ final class OpenTelemetryPlugin implements Plugin, Observer {
         this.rootSampler = settings.samplingRatio() >= 1.0 ? Optional.empty()
                 : Optional.of(Sampler.traceIdRatioBased(settings.samplingRatio()));
         context.metrics().describe(DROPPED, MetricType.COUNTER, "Spans dropped because the export queue was full", "");
+        context.metrics().describe(FAILED, MetricType.COUNTER,
+                "Spans lost because their export failed (collector unreachable, or it refused them)", "");
         this.spans = new SpanQueue(exporter(settings), settings.maxQueueSize(), EXPORT_BATCH, settings.scheduleDelay(),
-                settings.exportTimeout(), n -> context.metrics().count(DROPPED, Map.of(), n));
+                settings.exportTimeout(), n -> context.metrics().count(DROPPED, Map.of(), n),
+                n -> context.metrics().count(FAILED, Map.of(), n));
     }
 
     /**

@@ -16,11 +16,11 @@ import java.util.function.IntConsumer;
 /**
  * Ended request spans (each with its attempt spans) on their way to the exporter: a bounded lock-free queue (the spans
  * linked through {@link RequestSpan#queued}, pushed with one compare-and-set, taken all at once and put back in order
- * by the export thread: no node object per span) that the request path adds to without ever blocking (beyond {@code maxQueueSize} spans a request's spans are dropped and
- * counted), and one daemon thread that exports them in batches of {@code batchSize} spans through the SDK's
+ * by the export thread: no node object per span) that the request path adds to without ever blocking (beyond
+ * {@code maxQueueSize} spans a request's spans are dropped and counted), and one daemon thread that exports them in batches of {@code batchSize} spans through the SDK's
  * {@link SpanExporter}: as soon as a batch is full (the request that fills one wakes the thread; one wake-up per batch,
- * not per request), and whatever is left every {@code scheduleDelay}. {@link #close} exports what is queued (bounded
- * wait) and shuts the exporter down.
+ * not per request), and whatever is left every {@code scheduleDelay}; the spans of an export that fails are counted.
+ * {@link #close} exports what is queued (bounded wait) and shuts the exporter down.
  */
 final class SpanQueue implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SpanQueue.class.getName());
@@ -32,19 +32,21 @@ final class SpanQueue implements AutoCloseable {
     private final long scheduleDelayNanos;
     private final long exportTimeoutNanos;
     private final IntConsumer dropped;
+    private final IntConsumer failed;
     private final AtomicReference<RequestSpan> newest = new AtomicReference<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final Thread thread;
     private volatile boolean closing;
 
     SpanQueue(SpanExporter exporter, int maxQueueSize, int batchSize, Duration scheduleDelay, Duration exportTimeout,
-              IntConsumer dropped) {
+              IntConsumer dropped, IntConsumer failed) {
         this.exporter = exporter;
         this.maxQueueSize = maxQueueSize;
         this.batchSize = Math.max(1, Math.min(batchSize, maxQueueSize));
         this.scheduleDelayNanos = Math.max(1, scheduleDelay.toNanos());
         this.exportTimeoutNanos = exportTimeout.toNanos();
         this.dropped = dropped;
+        this.failed = failed;
         this.thread = Thread.ofPlatform().daemon().name("heimdall-otel-export").unstarted(this::run);
         thread.start();
     }
@@ -111,14 +113,22 @@ final class SpanQueue implements AutoCloseable {
         return reversed;
     }
 
-    /** Exports the batch (the exporter's sender works on this thread: the result is done when it returns) and clears it. */
+    /**
+     * Exports the batch (the exporter's sender works on this thread: the result is done when it returns), counts its
+     * spans as failed unless the collector took them, and clears it.
+     */
     private void export(List<SpanData> batch) {
+        boolean exported = false;
         try {
             CompletableResultCode result = exporter.export(batch);
-            result.join(exportTimeoutNanos + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+            exported = result.join(exportTimeoutNanos + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS)
+                    .isSuccess();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "Span export failed: " + e);
         } finally {
+            if (!exported) {
+                failed.accept(batch.size());
+            }
             batch.clear();
         }
     }

@@ -76,6 +76,44 @@ class ApacheHttpSenderTest {
     }
 
     @Test
+    void aBatchLargerThanOneSocketWriteArrivesWholeAndInOrder() throws Exception {
+        List<String> models = new java.util.ArrayList<>();
+        List<io.opentelemetry.sdk.trace.data.SpanData> spans = new java.util.ArrayList<>();
+        SpanRecord.Scope scope = SpanRecord.Scope.of(io.opentelemetry.sdk.resources.Resource.empty(), "test");
+        for (int i = 0; i < 600; i++) {
+            String model = "model-" + i + "-" + "m".repeat(i % 7 == 0 ? 70_000 : 200); // some larger than a write
+            models.add(model);
+            spans.add(new RequestSpan(scope, HexIds.randomId(), HexIds.randomId(), HexIds.randomId(), true,
+                    io.opentelemetry.api.trace.TraceState.getDefault(),
+                    io.opentelemetry.api.trace.SpanContext.getInvalid(), 1_000, "chat", "r", "anonymous", model,
+                    false));
+        }
+        List<String> names = new CopyOnWriteArrayList<>();
+        List<Integer> lengths = new CopyOnWriteArrayList<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/traces", exchange -> {
+            try (exchange) {
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                lengths.add(body.length);
+                ExportTraceServiceRequest.parseFrom(body).getResourceSpansList().forEach(rs -> rs.getScopeSpansList()
+                        .forEach(ss -> ss.getSpansList().forEach(s -> names.add(s.getName()))));
+                exchange.sendResponseHeaders(200, -1);
+            }
+        });
+        server.start();
+        try {
+            SpanExporter exporter = exporter("http://127.0.0.1:" + server.getAddress().getPort());
+            assertTrue(exporter.export(spans).join(10, TimeUnit.SECONDS).isSuccess());
+            exporter.shutdown();
+        } finally {
+            server.stop(0);
+        }
+        assertEquals(1, lengths.size());
+        assertTrue(lengths.getFirst() > 10 * ApacheHttpSender.WRITE_CHUNK, "many writes' worth: " + lengths);
+        assertEquals(models.stream().map(m -> "chat " + m).toList(), names);
+    }
+
+    @Test
     void anHttpsEndpointIsSpokenToInTls() throws Exception {
         try (ServerSocket collector = new ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
             var exporter = exporter("https://127.0.0.1:" + collector.getLocalPort());

@@ -261,6 +261,15 @@ class OpenTelemetryGatewayTest {
         for (int i = 0; i < 5; i++) {
             assertEquals(200, chat(i % 2 == 0, Optional.empty()));
         }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        double lost = 0;
+        while (lost < 10 && System.nanoTime() < deadline) { // each export gives up within export-timeout (2 s)
+            Thread.sleep(100);
+            lost = gateway.metrics().snapshot().stream()
+                    .filter(m -> m.name().endsWith(OpenTelemetryPlugin.FAILED))
+                    .flatMap(m -> m.samples().stream()).mapToDouble(s -> s.value()).sum();
+        }
+        assertEquals(10, lost, "the request and attempt spans of five requests are counted as lost");
     }
 
     @Test

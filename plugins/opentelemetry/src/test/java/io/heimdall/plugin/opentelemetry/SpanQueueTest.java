@@ -70,8 +70,9 @@ class SpanQueueTest {
     void aFullQueueDropsAndCountsAndCloseExportsTheRest() throws Exception {
         StuckExporter exporter = new StuckExporter();
         AtomicInteger dropped = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
         SpanQueue queue = new SpanQueue(exporter, 3, 1, Duration.ofMillis(10), Duration.ofSeconds(1),
-                dropped::addAndGet);
+                dropped::addAndGet, failed::addAndGet);
         queue.add(span("first"));
         assertTrue(exporter.entered.await(10, TimeUnit.SECONDS), "the first batch is exported");
         for (int i = 0; i < 5; i++) {
@@ -82,6 +83,35 @@ class SpanQueueTest {
         queue.close();
         assertEquals(List.of("chat first", "chat s0", "chat s1", "chat s2"), exporter.exported);
         assertTrue(exporter.shutDown.get());
+        assertEquals(0, failed.get(), "every export succeeded");
+    }
+
+    @Test
+    void theSpansOfAFailedExportAreCounted() {
+        AtomicInteger failed = new AtomicInteger();
+        SpanExporter refusing = new SpanExporter() {
+            @Override
+            public CompletableResultCode export(Collection<SpanData> spans) {
+                return CompletableResultCode.ofFailure();
+            }
+
+            @Override
+            public CompletableResultCode flush() {
+                return CompletableResultCode.ofSuccess();
+            }
+
+            @Override
+            public CompletableResultCode shutdown() {
+                return CompletableResultCode.ofSuccess();
+            }
+        };
+        SpanQueue queue = new SpanQueue(refusing, 100, 10, Duration.ofMillis(10), Duration.ofSeconds(1),
+                n -> { }, failed::addAndGet);
+        for (int i = 0; i < 4; i++) {
+            queue.add(span("f" + i));
+        }
+        queue.close();
+        assertEquals(4, failed.get());
     }
 
     @Test
