@@ -24,6 +24,8 @@ final class AttemptSpan extends SpanRecord {
     private String serverAddress;
     private int serverPort = -1;
     private String fault;
+    /** The span's name, made on first use (on export; the marshaler asks twice). */
+    private String name;
 
     AttemptSpan(Scope scope, long spanId, RequestSpan request, long startNanos, String operation, Target target,
                 int number) {
@@ -42,7 +44,11 @@ final class AttemptSpan extends SpanRecord {
     /** {@code <operation> <upstream model>}. */
     @Override
     public String getName() {
-        return operation + " " + target.model();
+        String made = name;
+        if (made == null) {
+            name = made = operation + " " + target.model();
+        }
+        return made;
     }
 
     /** Ends the span with what the attempt reports. */

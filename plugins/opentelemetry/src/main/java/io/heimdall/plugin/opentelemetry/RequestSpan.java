@@ -40,6 +40,8 @@ final class RequestSpan extends SpanRecord {
     private AttemptSpan lastAttempt;
     private int attemptSpans;
     private boolean sealed;
+    /** The span's name, made on first use (on export; the marshaler asks twice). */
+    private String name;
     /** The next span in the export queue (written before the span is published to it, read by its thread). */
     RequestSpan queued;
 
@@ -62,7 +64,11 @@ final class RequestSpan extends SpanRecord {
     /** {@code <operation> <model>}, or the operation alone when the request named no model. */
     @Override
     public String getName() {
-        return requestModel == null ? operation : operation + " " + requestModel;
+        String made = name;
+        if (made == null) {
+            name = made = requestModel == null ? operation : operation + " " + requestModel;
+        }
+        return made;
     }
 
     /** Adds a started attempt (ignored once the request has ended). */

@@ -58,6 +58,14 @@ abstract class SpanRecord implements SpanData, Attributes, SpanContext {
     long outputTokens = NONE;
     int status;
     private int size = -1;
+    /**
+     * The ids' hex strings, made on first use and kept: the exporter's marshaler asks for each id in its size pass and
+     * again in its write pass (and the attempt spans for their parent's). First used on the export thread (on the
+     * request path only for a {@code tracestate} to propagate), so they do not wait for export with the span.
+     * Written without synchronization: a string is safely published, and two threads at worst make it twice.
+     */
+    private String traceIdHex;
+    private String spanIdHex;
 
     SpanRecord(Scope scope, long traceHigh, long traceLow, long spanId, boolean sampled, TraceState traceState,
                SpanContext parent, long startNanos) {
@@ -106,12 +114,23 @@ abstract class SpanRecord implements SpanData, Attributes, SpanContext {
 
     @Override
     public final String getTraceId() {
-        return HexIds.hex(traceHigh, traceLow);
+        if (parent instanceof SpanRecord local) {
+            return local.getTraceId(); // a local parent's trace is this span's: one string for the request's spans
+        }
+        String hex = traceIdHex;
+        if (hex == null) {
+            traceIdHex = hex = HexIds.hex(traceHigh, traceLow);
+        }
+        return hex;
     }
 
     @Override
     public final String getSpanId() {
-        return HexIds.hex(spanId);
+        String hex = spanIdHex;
+        if (hex == null) {
+            spanIdHex = hex = HexIds.hex(spanId);
+        }
+        return hex;
     }
 
     @Override
