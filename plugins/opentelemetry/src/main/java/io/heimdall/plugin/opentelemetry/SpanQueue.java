@@ -17,9 +17,10 @@ import java.util.function.IntConsumer;
  * Ended request spans (each with its attempt spans) on their way to the exporter: a bounded lock-free queue (the spans
  * linked through {@link RequestSpan#queued}, pushed with one compare-and-set, taken all at once and put back in order
  * by the export thread: no node object per span) that the request path adds to without ever blocking (beyond
- * {@code maxQueueSize} spans a request's spans are dropped and counted), and one daemon thread that exports them in batches of {@code batchSize} spans through the SDK's
- * {@link SpanExporter}: as soon as a batch is full (the request that fills one wakes the thread; one wake-up per batch,
- * not per request), and whatever is left every {@code scheduleDelay}; the spans of an export that fails are counted.
+ * {@code maxQueueSize} spans a request's spans are dropped and counted), and one daemon thread that exports them in
+ * batches of {@code batchSize} spans through the SDK's {@link SpanExporter}: as soon as a batch is full (the request
+ * that fills one wakes the thread; one wake-up per batch, not per request), and whatever is left every
+ * {@code scheduleDelay}; the spans of an export that fails are counted.
  * {@link #close} exports what is queued (bounded wait) and shuts the exporter down.
  */
 final class SpanQueue implements AutoCloseable {
