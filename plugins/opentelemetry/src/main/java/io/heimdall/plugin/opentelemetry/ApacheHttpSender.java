@@ -37,9 +37,8 @@ import java.util.function.Consumer;
  * The OTLP/HTTP exporter's sender on Apache HttpClient 5 classic: HTTP/1.1 on a pooled, kept-alive connection to the
  * one collector, the configured headers, the SDK marshaler's body streamed into the connection in
  * {@value #WRITE_CHUNK}-byte writes (gzip when the exporter compresses), connect and request timeouts, and the
- * exporter's retry policy. {@link #send} runs on the
- * caller's thread (the batch span processor's): no hand-off per export. The exporter's executor and proxy options are
- * not used.
+ * exporter's retry policy. {@link #send} runs on the caller's thread (the span queue's export thread): no hand-off
+ * per export. The exporter's executor and proxy options are not used.
  */
 final class ApacheHttpSender implements HttpSender {
     private static final int[] RETRYABLE = {429, 502, 503, 504};
@@ -269,7 +268,7 @@ final class ApacheHttpSender implements HttpSender {
      * Gathers writes into {@code chunk} and passes them on when it is full (a larger write goes through once the
      * chunk is empty) and on {@link #flush}; never closes the connection's stream.
      */
-    static final class Chunks extends OutputStream {
+    private static final class Chunks extends OutputStream {
         private final OutputStream out;
         private final byte[] chunk;
         private int filled;

@@ -29,12 +29,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SpanQueueTest {
     private static final SpanRecord.Scope SCOPE = SpanRecord.Scope.of(Resource.empty(), "test");
 
+    /** The tests' exporters: nothing to flush; a shutdown is recorded. */
+    abstract static class TestExporter implements SpanExporter {
+        final AtomicBoolean shutDown = new AtomicBoolean();
+
+        @Override
+        public CompletableResultCode flush() {
+            return CompletableResultCode.ofSuccess();
+        }
+
+        @Override
+        public CompletableResultCode shutdown() {
+            shutDown.set(true);
+            return CompletableResultCode.ofSuccess();
+        }
+    }
+
     /** An exporter whose first export waits for {@link #release}. */
-    static final class StuckExporter implements SpanExporter {
+    static final class StuckExporter extends TestExporter {
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
         final List<String> exported = new CopyOnWriteArrayList<>();
-        final AtomicBoolean shutDown = new AtomicBoolean();
 
         @Override
         public CompletableResultCode export(Collection<SpanData> spans) {
@@ -45,17 +60,6 @@ class SpanQueueTest {
                 Thread.currentThread().interrupt();
             }
             spans.forEach(s -> exported.add(s.getName()));
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode flush() {
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode shutdown() {
-            shutDown.set(true);
             return CompletableResultCode.ofSuccess();
         }
     }
@@ -89,20 +93,10 @@ class SpanQueueTest {
     @Test
     void theSpansOfAFailedExportAreCounted() {
         AtomicInteger failed = new AtomicInteger();
-        SpanExporter refusing = new SpanExporter() {
+        SpanExporter refusing = new TestExporter() {
             @Override
             public CompletableResultCode export(Collection<SpanData> spans) {
                 return CompletableResultCode.ofFailure();
-            }
-
-            @Override
-            public CompletableResultCode flush() {
-                return CompletableResultCode.ofSuccess();
-            }
-
-            @Override
-            public CompletableResultCode shutdown() {
-                return CompletableResultCode.ofSuccess();
             }
         };
         SpanQueue queue = new SpanQueue(refusing, 100, 10, Duration.ofMillis(10), Duration.ofSeconds(1),
