@@ -23,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,9 +45,16 @@ class ApacheUpstreamClientTest {
         final CountDownLatch release = new CountDownLatch(1);
         final CountDownLatch arrived = new CountDownLatch(1);
         final boolean hold;
+        /** Closes a connection idle this long (0: never), as servers with a keep-alive timeout do. */
+        final int idleCloseMillis;
 
         Upstream(boolean hold) throws IOException {
+            this(hold, 0);
+        }
+
+        Upstream(boolean hold, int idleCloseMillis) throws IOException {
             this.hold = hold;
+            this.idleCloseMillis = idleCloseMillis;
             Thread.ofVirtual().start(() -> {
                 while (!server.isClosed()) {
                     try {
@@ -66,6 +74,7 @@ class ApacheUpstreamClientTest {
 
         private void serve(Socket s) {
             try (s) {
+                s.setSoTimeout(idleCloseMillis);
                 BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
                         StandardCharsets.ISO_8859_1));
                 OutputStream out = s.getOutputStream();
@@ -136,6 +145,75 @@ class ApacheUpstreamClientTest {
             List<String> agents = upstream.heads.get(1).stream()
                     .filter(h -> h.toLowerCase(Locale.ROOT).startsWith("user-agent:")).toList();
             assertEquals(List.of("User-Agent: company-agent/2"), agents, "a caller's own user agent is the only one");
+        }
+    }
+
+    /** Runs the calls on a virtual thread, as the gateway does. */
+    private static void onVirtualThread(Runnable calls) throws InterruptedException {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                calls.run();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        t.join(Duration.ofSeconds(20));
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+    }
+
+    /** Longer than the 2 s a pooled connection may sit idle before it is checked (a stale check before reuse). */
+    private static final long IDLE_PAST_CHECK_MS = 2_300;
+
+    @Test
+    void aHealthyConnectionIdleLongEnoughToBeCheckedIsReused() throws Exception {
+        try (Upstream upstream = new Upstream(false)) {
+            ApacheUpstreamClient client = new ApacheUpstreamClient("p", upstream.base(), Duration.ofSeconds(5), 4);
+            try {
+                onVirtualThread(() -> {
+                    call(client, Map.of(), Duration.ofSeconds(5));
+                    sleep(IDLE_PAST_CHECK_MS);
+                    call(client, Map.of(), Duration.ofSeconds(5));
+                });
+            } finally {
+                client.close();
+            }
+            assertEquals(2, upstream.heads.size());
+            assertEquals(1, upstream.connections.get(), "the check found the idle connection usable");
+        }
+    }
+
+    @Test
+    void aConnectionTheUpstreamClosedWhileIdleIsNotSentTheNextRequest() throws Exception {
+        try (Upstream upstream = new Upstream(false, 300)) {
+            ApacheUpstreamClient client = new ApacheUpstreamClient("p", upstream.base(), Duration.ofSeconds(5), 4);
+            try {
+                onVirtualThread(() -> {
+                    call(client, Map.of(), Duration.ofSeconds(5));
+                    sleep(IDLE_PAST_CHECK_MS);
+                    assertArrayEquals("{}".getBytes(StandardCharsets.US_ASCII),
+                            call(client, Map.of(), Duration.ofSeconds(5)));
+                });
+                // the same from a platform thread, on a connection it opened
+                Thread.sleep(IDLE_PAST_CHECK_MS);
+                call(client, Map.of(), Duration.ofSeconds(5));
+                Thread.sleep(IDLE_PAST_CHECK_MS);
+                call(client, Map.of(), Duration.ofSeconds(5));
+            } finally {
+                client.close();
+            }
+            assertEquals(4, upstream.heads.size(), "every request answered");
+            assertEquals(4, upstream.connections.get(), "a new connection after each idle close, not a failed request");
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
         }
     }
 
