@@ -49,7 +49,7 @@ wait_for_url() {
   exec {nap}<> <(:) # a pipe nobody writes to: read -t on it is a sleep without a process
   while [ "$SECONDS" -lt "$deadline" ]; do
     if [ -r "$log" ]; then
-      while IFS= read -r line || [ -n "$line" ]; do
+      while IFS= read -r line; do # whole lines only: a line still being written may end mid-port
         if [[ $line =~ $re ]]; then
           exec {nap}>&-
           printf '%s\n' "${BASH_REMATCH[1]}"

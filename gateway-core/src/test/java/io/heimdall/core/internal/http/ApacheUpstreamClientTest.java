@@ -158,7 +158,7 @@ class ApacheUpstreamClientTest {
                 failure.set(e);
             }
         });
-        t.join(Duration.ofSeconds(20));
+        assertTrue(t.join(Duration.ofSeconds(20)), "the calls ended");
         if (failure.get() != null) {
             throw new AssertionError(failure.get());
         }
