@@ -5,12 +5,16 @@ import io.heimdall.api.model.Usage;
 import io.heimdall.api.observe.RequestSummary;
 import io.heimdall.api.plugin.Metrics;
 import io.heimdall.api.route.Attempt;
+import io.heimdall.api.route.Fault;
 import io.heimdall.core.internal.metrics.MetricsRegistry;
 import io.heimdall.core.internal.resilience.TargetHealthRegistry;
 import io.heimdall.core.internal.resilience.TargetSpec;
 
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleConsumer;
+import java.util.function.Function;
 
 /**
  * The core's own metrics in the shared registry: requests, attempts, tokens, plugin errors, config reloads, in-flight
@@ -23,6 +27,71 @@ public final class CoreMetrics {
     private java.util.Set<String> publishedProviders = java.util.Set.of();
     private final AtomicLong inFlight = new AtomicLong();
     private final AtomicLong streamsInFlight = new AtomicLong();
+    // The series every request and attempt records, resolved once per label set (a record key instead of a label map
+    // built and looked up per recording); bounded like the registry's own series.
+    private final SeriesCache<RequestKey> requests = new SeriesCache<>();
+    private final SeriesCache<String> requestDurations = new SeriesCache<>();
+    private final SeriesCache<String> firstTokens = new SeriesCache<>();
+    private final SeriesCache<AttemptKey> attempts = new SeriesCache<>();
+    private final SeriesCache<String> attemptDurations = new SeriesCache<>();
+    private final SeriesCache<TokenKey> tokenCounts = new SeriesCache<>();
+
+    // Keys with equals and hashCode written out: a record's generated ones go through a method handle that C2 does
+    // not inline fully here (~0.2 us per lookup in the profile).
+    private record RequestKey(String operation, String model, String provider, int status) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof RequestKey k && status == k.status && operation.equals(k.operation)
+                    && model.equals(k.model) && provider.equals(k.provider);
+        }
+
+        @Override
+        public int hashCode() {
+            return ((operation.hashCode() * 31 + model.hashCode()) * 31 + provider.hashCode()) * 31 + status;
+        }
+    }
+
+    private record AttemptKey(String provider, String key, int status, Fault fault) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof AttemptKey k && status == k.status && fault == k.fault && provider.equals(k.provider)
+                    && key.equals(k.key);
+        }
+
+        @Override
+        public int hashCode() {
+            return ((provider.hashCode() * 31 + key.hashCode()) * 31 + status) * 31 + fault.ordinal();
+        }
+    }
+
+    private record TokenKey(String model, String provider, String kind) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof TokenKey k && kind.equals(k.kind) && model.equals(k.model)
+                    && provider.equals(k.provider);
+        }
+
+        @Override
+        public int hashCode() {
+            return (model.hashCode() * 31 + provider.hashCode()) * 31 + kind.hashCode();
+        }
+    }
+
+    /** Series handles by key, up to {@link Metrics#MAX_SERIES}; past that, each recording goes through the registry. */
+    private static final class SeriesCache<K> {
+        private final Map<K, DoubleConsumer> handles = new ConcurrentHashMap<>();
+
+        void record(K key, double value, Function<K, DoubleConsumer> resolve) {
+            DoubleConsumer h = handles.get(key);
+            if (h == null) {
+                h = resolve.apply(key);
+                if (handles.size() < Metrics.MAX_SERIES) {
+                    handles.putIfAbsent(key, h);
+                }
+            }
+            h.accept(value);
+        }
+    }
 
     /** Declares the core's metrics in the registry. */
     public CoreMetrics(MetricsRegistry registry) {
@@ -68,12 +137,13 @@ public final class CoreMetrics {
             streamsInFlight.decrementAndGet();
         }
         String provider = s.servedBy().map(p -> p.contains("/") ? p.substring(0, p.indexOf('/')) : p).orElse("none");
-        registry.count("requests", Map.of("operation", s.operation(), "model", s.model().orElse(""),
-                "provider", provider, "status", Integer.toString(s.status())), 1);
-        registry.observe("request_duration_seconds", Map.of("operation", s.operation()),
-                s.latency().toNanos() / 1e9);
-        s.timeToFirstToken().ifPresent(t -> registry.observe("time_to_first_token_seconds",
-                Map.of("model", s.model().orElse("")), t.toNanos() / 1e9));
+        requests.record(new RequestKey(s.operation(), s.model().orElse(""), provider, s.status()), 1,
+                k -> registry.counter("requests", Map.of("operation", k.operation(), "model", k.model(),
+                        "provider", k.provider(), "status", Integer.toString(k.status()))));
+        requestDurations.record(s.operation(), s.latency().toNanos() / 1e9,
+                op -> registry.histogram("request_duration_seconds", Map.of("operation", op)));
+        s.timeToFirstToken().ifPresent(t -> firstTokens.record(s.model().orElse(""), t.toNanos() / 1e9,
+                model -> registry.histogram("time_to_first_token_seconds", Map.of("model", model))));
         s.usage().ifPresent(u -> tokens(s.model().orElse(""), provider, u));
     }
 
@@ -86,11 +156,12 @@ public final class CoreMetrics {
     }
 
     void attemptFinished(Attempt a) {
-        registry.count("attempts", Map.of("provider", a.target().provider(), "key", a.target().keyName(),
-                "status", Integer.toString(a.status()), "fault", a.fault().name().toLowerCase(java.util.Locale.ROOT)),
-                1);
-        registry.observe("attempt_duration_seconds", Map.of("provider", a.target().provider()),
-                a.latency().toNanos() / 1e9);
+        attempts.record(new AttemptKey(a.target().provider(), a.target().keyName(), a.status(), a.fault()), 1,
+                k -> registry.counter("attempts", Map.of("provider", k.provider(), "key", k.key(),
+                        "status", Integer.toString(k.status()), "fault",
+                        k.fault().name().toLowerCase(java.util.Locale.ROOT))));
+        attemptDurations.record(a.target().provider(), a.latency().toNanos() / 1e9,
+                provider -> registry.histogram("attempt_duration_seconds", Map.of("provider", provider)));
     }
 
     void cacheLookup(java.util.Optional<String> tier) {
@@ -159,12 +230,14 @@ public final class CoreMetrics {
     }
 
     private void tokens(String model, String provider, Usage u) {
-        registry.count("tokens", Map.of("model", model, "provider", provider, "kind", "prompt"), u.promptTokens());
-        registry.count("tokens", Map.of("model", model, "provider", provider, "kind", "completion"),
-                u.completionTokens());
-        u.cachedTokens().ifPresent(n -> registry.count("tokens", Map.of("model", model, "provider", provider,
-                "kind", "cached"), n));
-        u.reasoningTokens().ifPresent(n -> registry.count("tokens", Map.of("model", model, "provider", provider,
-                "kind", "reasoning"), n));
+        tokens(model, provider, "prompt", u.promptTokens());
+        tokens(model, provider, "completion", u.completionTokens());
+        u.cachedTokens().ifPresent(n -> tokens(model, provider, "cached", n));
+        u.reasoningTokens().ifPresent(n -> tokens(model, provider, "reasoning", n));
+    }
+
+    private void tokens(String model, String provider, String kind, long n) {
+        tokenCounts.record(new TokenKey(model, provider, kind), n, k -> registry.counter("tokens",
+                Map.of("model", k.model(), "provider", k.provider(), "kind", k.kind())));
     }
 }

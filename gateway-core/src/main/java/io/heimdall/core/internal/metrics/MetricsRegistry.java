@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.DoubleConsumer;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -53,6 +54,29 @@ public final class MetricsRegistry implements Metrics {
     public void observe(String name, Map<String, String> labels, double value) {
         Family f = family(name, MetricType.HISTOGRAM);
         f.series(labels).observe(f.buckets, value);
+    }
+
+    /**
+     * The series of a counter for one label set, resolved once: for a caller that records the same labels often and
+     * keeps the handle (no label map and no lookup per recording). Same validation and folding as {@link #count}.
+     *
+     * @return adds its argument (which must not be negative) to the series
+     */
+    public DoubleConsumer counter(String name, Map<String, String> labels) {
+        DoubleAdder adder = family(name, MetricType.COUNTER).series(labels).adder;
+        return amount -> {
+            if (amount < 0 || Double.isNaN(amount)) {
+                throw new IllegalArgumentException("a counter only goes up: " + amount);
+            }
+            adder.add(amount);
+        };
+    }
+
+    /** The series of a histogram for one label set, resolved once (see {@link #counter}); observes its argument. */
+    public DoubleConsumer histogram(String name, Map<String, String> labels) {
+        Family f = family(name, MetricType.HISTOGRAM);
+        Series s = f.series(labels);
+        return value -> s.observe(f.buckets, value);
     }
 
     @Override
