@@ -44,10 +44,14 @@ public final class MetricsRegistry implements Metrics {
 
     @Override
     public void count(String name, Map<String, String> labels, double amount) {
+        family(name, MetricType.COUNTER).series(labels).adder.add(increment(amount));
+    }
+
+    private static double increment(double amount) {
         if (amount < 0 || Double.isNaN(amount)) {
             throw new IllegalArgumentException("a counter only goes up: " + amount);
         }
-        family(name, MetricType.COUNTER).series(labels).adder.add(amount);
+        return amount;
     }
 
     @Override
@@ -64,12 +68,7 @@ public final class MetricsRegistry implements Metrics {
      */
     public DoubleConsumer counter(String name, Map<String, String> labels) {
         DoubleAdder adder = family(name, MetricType.COUNTER).series(labels).adder;
-        return amount -> {
-            if (amount < 0 || Double.isNaN(amount)) {
-                throw new IllegalArgumentException("a counter only goes up: " + amount);
-            }
-            adder.add(amount);
-        };
+        return amount -> adder.add(increment(amount));
     }
 
     /** The series of a histogram for one label set, resolved once (see {@link #counter}); observes its argument. */

@@ -31,7 +31,7 @@ class MetricsRegistryTest {
     }
 
     @Test
-    void aHistogramHandleObservesIntoTheBuckets() {
+    void aHistogramHandleObservesIntoTheSameSeriesAsObserve() {
         MetricsRegistry registry = new MetricsRegistry();
         DoubleConsumer handle = registry.histogram("request_duration_seconds", Map.of("operation", "chat"));
         handle.accept(0.0002);
