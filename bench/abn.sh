@@ -4,7 +4,8 @@
 #   bench/abn.sh NAME:DIST:CONFIG ...     # CONFIG a gateway config with MOCKPORT where the mock's port goes
 #   e.g. bench/abn.sh old:/tmp/old/heimdall:plain.yaml old-obs:/tmp/old/heimdall:obs.yaml \
 #                     new:distribution/target/heimdall:plain.yaml new-obs:distribution/target/heimdall:obs.yaml
-#   ROUNDS=6 SECS=8 WARMUP=90 (seconds of load per gateway first, then a short second run: see bench/ab.sh)
+#   ROUNDS=6 SECS=8 WARMUP=90 (seconds of load per gateway first, then a short second run: see bench/ab.sh), CONNS=64;
+#   BENCH_BODY_FILE=a streaming request body (e.g. bench/target/memory/stream.json) for streams
 #
 # Two builds with and without plugins in one run: each round measures every gateway back to back, so a machine that
 # speeds up or slows down (as shared ones do, by a factor of two within minutes) moves all four alike.
@@ -23,7 +24,7 @@ for spec in "$@"; do  # spec = NAME:DIST:CONF
   for _ in $(seq 300); do grep -q "listening on" "$W/$name.log" && break; sleep 0.1; done
   U[$name]=$(grep -o -E 'listening on http://[^ /]+:[0-9]+' "$W/$name.log" | head -1 | grep -o -E 'http://.*')
 done
-run() { wrk -t2 -c64 -d"${2}s" -s "$ROOT/bench/scripts/post.lua" "$1/v1/chat/completions" 2>&1 | grep -o 'requests=[0-9]*' | cut -d= -f2; }
+run() { wrk -t2 -c"${CONNS:-64}" -d"${2}s" -s "$ROOT/bench/scripts/post.lua" "$1/v1/chat/completions" 2>&1 | grep -o 'requests=[0-9]*' | cut -d= -f2; }
 cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
 names=(); for spec in "$@"; do names+=("${spec%%:*}"); done
 for n in "${names[@]}"; do run "${U[$n]}" "${WARMUP:-90}" >/dev/null; run "${U[$n]}" 5 >/dev/null; done

@@ -40,6 +40,7 @@ final class GuardedConnection implements ServerConnection, Supplier<byte[]> {
     /** Helidon's default prologue and header limits, plus the empty line. */
     private static final int MAX_HEAD = 4096 + 16384 + 4;
     private static final int CRLFCRLF = 0x0D0A0D0A;
+    private static final ScopedValue<GuardedConnection> CURRENT = ScopedValue.newInstance();
 
     private enum State { IDLE, HEAD, BODY_LENGTH, BODY_CHUNKED, RAW, DONE, END }
 
@@ -67,6 +68,8 @@ final class GuardedConnection implements ServerConnection, Supplier<byte[]> {
     private int tail;
     private long remaining;
     private ChunkScanner chunks;
+    /** Made by the first streamed response, then kept for the connection's next ones. */
+    private ChunkedBody chunked;
 
     GuardedConnection(ConnectionGuard guard, ConnectionContext ctx, Http1ConnectionSelector http1) {
         this.guard = guard;
@@ -81,10 +84,29 @@ final class GuardedConnection implements ServerConnection, Supplier<byte[]> {
     @Override
     public void handle(Limit limit) throws InterruptedException {
         try {
-            delegate.handle(limit);
+            // Helidon serves each request of this connection on this thread: its handlers find the connection here
+            ScopedValue.where(CURRENT, this).call(() -> {
+                delegate.handle(limit);
+                return null;
+            });
         } finally {
             guard.finished(this);
         }
+    }
+
+    /**
+     * The body of a chunked response written straight to this connection, for the request being served on this
+     * thread; empty outside a connection's thread.
+     */
+    static Optional<ChunkedBody> chunkedBody() {
+        if (!CURRENT.isBound()) {
+            return Optional.empty();
+        }
+        GuardedConnection c = CURRENT.get();
+        if (c.chunked == null) {
+            c.chunked = new ChunkedBody(c.writer);
+        }
+        return Optional.of(c.chunked);
     }
 
     @Override

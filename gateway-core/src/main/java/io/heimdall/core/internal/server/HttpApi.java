@@ -343,7 +343,7 @@ public final class HttpApi {
             res.header(SSE);
             res.header(NO_CACHE);
             res.header(NO_BUFFERING);
-        });
+        }, GuardedConnection.chunkedBody());
         try {
             engine.serveStream(request, ctx, writer);
             ref.release();

@@ -26,6 +26,10 @@ import java.util.Optional;
  * of one per event; none waits for the network. What is deferred stays within the server's write buffer
  * ({@value #WRITE_BUFFER} bytes): the events held are flushed before one that would not fit, so each flush is one
  * socket write, instead of the buffer's overflow writing part of an event and the flush the rest.
+ * <p>
+ * The head and the first event go through Helidon's response; the events after it are held in the connection's
+ * {@link ChunkedBody} and written from there as chunks, without Helidon's two copies of each; Helidon's response
+ * still writes the last chunk when it closes.
  */
 final class SseWriter implements Engine.StreamSink {
     private static final System.Logger LOG = System.getLogger(SseWriter.class.getName());
@@ -45,9 +49,14 @@ final class SseWriter implements Engine.StreamSink {
     private final Runnable deferredFlush = this::flushDeferred;
     private int unflushed;
     private boolean flushedOnce;
+    /** Where the events after the first go, once that first one is out; null until then, or without a connection. */
+    private ChunkedBody direct;
+    private final Optional<ChunkedBody> connectionBody;
 
-    SseWriter(ServerResponse res, DefaultRequestContext ctx, JacksonOpenAiWire wire, Runnable commitHeaders) {
+    SseWriter(ServerResponse res, DefaultRequestContext ctx, JacksonOpenAiWire wire, Runnable commitHeaders,
+            Optional<ChunkedBody> connectionBody) {
         this.res = res;
+        this.connectionBody = connectionBody;
         this.ctx = ctx;
         this.requestId = ctx.requestId();
         this.wire = wire;
@@ -89,37 +98,95 @@ final class SseWriter implements Engine.StreamSink {
         if (broken) {
             throw clientGone(null);
         }
-        open();
         try {
             int length = json.length - (skipTo - skipFrom);
             int event = DATA.length + length + EVENT_END.length;
-            if (unflushed > 0 && unflushed + event > WRITE_BUFFER) {
-                out.flush(); // what is held goes in one write; this event starts the buffer again
-                unflushed = 0;
-            }
-            out.write(DATA);
-            if (skipFrom == skipTo) {
-                out.write(json);
+            if (direct != null) {
+                hold(json, skipFrom, skipTo, event);
             } else {
-                out.write(json, 0, skipFrom);
-                out.write(json, skipTo, json.length - skipTo);
+                open();
+                if (unflushed > 0 && unflushed + event > WRITE_BUFFER) {
+                    out.flush(); // what is held goes in one write; this event starts the buffer again
+                    unflushed = 0;
+                }
+                out.write(DATA);
+                if (skipFrom == skipTo) {
+                    out.write(json);
+                } else {
+                    out.write(json, 0, skipFrom);
+                    out.write(json, skipTo, json.length - skipTo);
+                }
+                out.write(EVENT_END);
+                unflushed += event;
             }
-            out.write(EVENT_END);
-            unflushed += event;
             Optional<UpstreamScope> upstream = UpstreamScope.current();
-            if (flushedOnce && unflushed < WRITE_BUFFER && upstream.isPresent()
-                    && upstream.get().readsBody()) {
+            if (flushedOnce && pending() < WRITE_BUFFER && upstream.isPresent() && upstream.get().readsBody()) {
                 upstream.get().deferFlush(deferredFlush);
             } else {
-                out.flush();
-                unflushed = 0;
-                flushedOnce = true;
+                flushNow();
             }
             ctx.sent(event);
         } catch (IOException | RuntimeException e) {
             // Helidon reports a closed client connection as its own ServerConnectionException, a RuntimeException
             broken = true;
             throw clientGone(e);
+        }
+    }
+
+    /** Adds the event to the connection's chunk, writing what it held first when the event would not fit. */
+    private void hold(byte[] json, int skipFrom, int skipTo, int event) {
+        if (!direct.fits(event)) {
+            direct.flush();
+            if (!direct.fits(event)) {
+                direct.writeAlone(eventBytes(json, skipFrom, skipTo, event));
+                return;
+            }
+        }
+        direct.append(DATA);
+        if (skipFrom == skipTo) {
+            direct.append(json);
+        } else {
+            direct.append(json, 0, skipFrom);
+            direct.append(json, skipTo, json.length - skipTo);
+        }
+        direct.append(EVENT_END);
+    }
+
+    private static byte[] eventBytes(byte[] json, int skipFrom, int skipTo, int event) {
+        byte[] b = new byte[event];
+        System.arraycopy(DATA, 0, b, 0, DATA.length);
+        int at = DATA.length;
+        System.arraycopy(json, 0, b, at, skipFrom == skipTo ? json.length : skipFrom);
+        if (skipFrom != skipTo) {
+            at += skipFrom;
+            System.arraycopy(json, skipTo, b, at, json.length - skipTo);
+        }
+        System.arraycopy(EVENT_END, 0, b, event - EVENT_END.length, EVENT_END.length);
+        return b;
+    }
+
+    /** Bytes written but not yet on the socket. */
+    private int pending() {
+        return direct != null ? direct.held() : unflushed;
+    }
+
+    /**
+     * Puts what is held on the socket. The first flush goes through Helidon's response, which writes the head and
+     * that first chunk; the events after it go straight to the connection ({@link ChunkedBody}) when there is one.
+     */
+    private void flushNow() throws IOException {
+        if (direct != null) {
+            direct.flush();
+            return;
+        }
+        out.flush();
+        unflushed = 0;
+        if (!flushedOnce) {
+            flushedOnce = true;
+            direct = connectionBody.map(b -> {
+                b.clear();
+                return b;
+            }).orElse(null);
         }
     }
 
@@ -132,8 +199,7 @@ final class SseWriter implements Engine.StreamSink {
             return;
         }
         try {
-            unflushed = 0;
-            out.flush();
+            flushNow();
         } catch (IOException | RuntimeException e) {
             broken = true;
             throw clientGone(e);
@@ -160,8 +226,16 @@ final class SseWriter implements Engine.StreamSink {
         }
         try {
             open();
-            out.write(DONE);
-            out.close();
+            if (direct != null && direct.fits(DONE.length)) {
+                direct.append(DONE); // with the events still held, in one chunk
+                direct.flush();
+            } else {
+                if (direct != null) {
+                    direct.flush();
+                }
+                out.write(DONE);
+            }
+            out.close(); // Helidon writes the last chunk
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "Client of {0} left before [DONE]", requestId);
         }
@@ -172,6 +246,9 @@ final class SseWriter implements Engine.StreamSink {
             return;
         }
         try {
+            if (direct != null) {
+                direct.flush();
+            }
             out.write(DATA);
             out.write(wire.encodeError(error));
             out.write(EVENT_END);
