@@ -12,8 +12,9 @@ import java.util.Optional;
  * LF or CR, a leading byte-order mark dropped, {@code event:} and {@code data:} fields, multi-line data joined with
  * newlines, comments and {@code id}/{@code retry} fields skipped, an event dispatched at a blank line (and a last one
  * at the end of the stream). It reads the stream's bytes itself, never past the blank line that ends the event it
- * returns unless they had already arrived: {@link #nextBytes} hands an event's data on as the bytes that came, and
- * {@link #next} decodes them (UTF-8). An event over {@value #MAX_EVENT_BYTES} bytes fails the read
+ * returns unless they had already arrived: {@link #nextBytes} hands an event's data on as the bytes that came (an
+ * array of the caller's), {@link #advance} shows them in an array of the reader's ({@link #view()}, for a relay that
+ * keeps nothing), and {@link #next} decodes them (UTF-8). An event over {@value #MAX_EVENT_BYTES} bytes fails the read
  * ({@link EventTooLargeException}). Not thread-safe; one reader per stream.
  */
 public final class ServerSentEvents implements AutoCloseable {
@@ -33,9 +34,10 @@ public final class ServerSentEvents implements AutoCloseable {
     private boolean started;
     /** The last line ended with a CR: a LF right after it belongs to that line end. */
     private boolean skipLf;
-    /** The current event's data beyond its first line, joined with LFs; {@code joined[0, joinedLength)}. */
+    /** The current event's data, its lines joined with LFs: {@code joined[0, joinedLength)}. */
     private byte[] joined = NONE;
     private int joinedLength;
+    private final EventView view = new EventView();
 
     /** Reads events from a UTF-8 stream. */
     public ServerSentEvents(InputStream in) {
@@ -65,33 +67,12 @@ public final class ServerSentEvents implements AutoCloseable {
 
         /** Whether the data is empty or only whitespace. */
         public boolean isBlank() {
-            for (byte b : data) {
-                if (!isSpace(b)) {
-                    return false;
-                }
-            }
-            return true;
+            return ServerSentEvents.isBlank(data, data.length);
         }
 
         /** Whether the data is {@code ascii} with nothing around it but whitespace (OpenAI's {@code [DONE]}). */
         public boolean is(String ascii) {
-            int from = 0;
-            int to = data.length;
-            while (from < to && isSpace(data[from])) {
-                from++;
-            }
-            while (to > from && isSpace(data[to - 1])) {
-                to--;
-            }
-            if (to - from != ascii.length()) {
-                return false;
-            }
-            for (int i = 0; i < ascii.length(); i++) {
-                if (data[from + i] != ascii.charAt(i)) {
-                    return false;
-                }
-            }
-            return true;
+            return ServerSentEvents.is(data, data.length, ascii);
         }
 
         @Override
@@ -124,8 +105,28 @@ public final class ServerSentEvents implements AutoCloseable {
 
     /** The next event with its data as bytes, or empty at the end of the stream. */
     public Optional<EventBytes> nextBytes() {
+        return advance() ? Optional.of(new EventBytes(view.event(), Arrays.copyOf(joined, joinedLength)))
+                : Optional.empty();
+    }
+
+    /**
+     * Reads the next event into this reader's own array, for a caller that hands the data on at once and keeps none
+     * of it: no array per event. True when there was one; {@link #view()} then shows it until the next read.
+     */
+    public boolean advance() {
+        // the last event's buffers are the caller's until now: one long event does not keep them for the rest
+        if (joined.length > LARGE) {
+            joined = NONE;
+        }
+        if (buffer.length > LARGE && limit - pos <= INITIAL) {
+            byte[] smaller = new byte[INITIAL];
+            System.arraycopy(buffer, pos, smaller, 0, limit - pos);
+            limit -= pos;
+            pos = 0;
+            buffer = smaller;
+        }
         String event = null;
-        byte[] data = null; // the first data line; further ones go to joined
+        boolean data = false;
         joinedLength = 0;
         try {
             while (true) {
@@ -137,8 +138,8 @@ public final class ServerSentEvents implements AutoCloseable {
                 pos = end;
                 consumeLineBreak();
                 if (end == start) {
-                    if (data != null) {
-                        return Optional.of(event(event, data));
+                    if (data) {
+                        return view.show(event);
                     }
                     event = null;
                     continue;
@@ -153,11 +154,8 @@ public final class ServerSentEvents implements AutoCloseable {
                 int nameLength = nameEnd - start;
                 if (nameLength == 4 && b[start] == 'd' && b[start + 1] == 'a' && b[start + 2] == 't'
                         && b[start + 3] == 'a') {
-                    if (data == null) {
-                        data = Arrays.copyOfRange(b, valueAt, end);
-                    } else {
-                        join(data, b, valueAt, end);
-                    }
+                    join(data, b, valueAt, end);
+                    data = true;
                 } else if (nameLength == 5 && b[start] == 'e' && b[start + 1] == 'v' && b[start + 2] == 'e'
                         && b[start + 3] == 'n' && b[start + 4] == 't') {
                     event = new String(b, valueAt, end - valueAt, StandardCharsets.UTF_8);
@@ -167,39 +165,77 @@ public final class ServerSentEvents implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return data == null ? Optional.empty() : Optional.of(event(event, data));
+        return data && view.show(event);
     }
 
-    private EventBytes event(String event, byte[] first) {
-        byte[] data = joinedLength == 0 ? first : Arrays.copyOf(joined, joinedLength);
-        joinedLength = 0;
-        // one long event does not keep its buffers for the rest of the stream
-        if (joined.length > LARGE) {
-            joined = NONE;
-        }
-        if (buffer.length > LARGE && limit - pos <= INITIAL) {
-            byte[] smaller = new byte[INITIAL];
-            System.arraycopy(buffer, pos, smaller, 0, limit - pos);
-            limit -= pos;
-            pos = 0;
-            buffer = smaller;
-        }
-        return new EventBytes(event == null ? "message" : event, data);
+    /** The event the last {@link #advance()} read; its data is this reader's, valid until the next read. */
+    public EventView view() {
+        return view;
     }
 
-    /** Appends a second or later data line: {@code joined} becomes the first line, then LF and each line after it. */
-    private void join(byte[] first, byte[] b, int from, int to) throws EventTooLargeException {
-        if (joinedLength == 0) {
-            joined = room(joined, 0, first.length);
-            System.arraycopy(first, 0, joined, 0, first.length);
-            joinedLength = first.length;
+    /**
+     * The event {@link #advance()} read last: its name and its data (UTF-8, lines joined by {@code \n}) as
+     * {@code array()[0, length())}, an array of the reader's that the next read overwrites. One per reader.
+     */
+    public final class EventView {
+        private String event = "message";
+
+        private EventView() {
         }
+
+        private boolean show(String name) {
+            event = name == null ? "message" : name;
+            return true;
+        }
+
+        /** The event name, {@code message} when none was given. */
+        public String event() {
+            return event;
+        }
+
+        /** The array holding the data from index 0; read it before the next read, keep none of it. */
+        public byte[] array() {
+            return joined;
+        }
+
+        /** The data's length in bytes. */
+        public int length() {
+            return joinedLength;
+        }
+
+        /** The data as text. */
+        public String text() {
+            return new String(joined, 0, joinedLength, StandardCharsets.UTF_8);
+        }
+
+        /** Whether the data is empty or only whitespace. */
+        public boolean isBlank() {
+            return ServerSentEvents.isBlank(joined, joinedLength);
+        }
+
+        /** Whether the data is {@code ascii} with nothing around it but whitespace (OpenAI's {@code [DONE]}). */
+        public boolean is(String ascii) {
+            return ServerSentEvents.is(joined, joinedLength, ascii);
+        }
+
+        @Override
+        public String toString() {
+            return "EventView[event=" + event + ", data=" + text() + "]";
+        }
+    }
+
+    /** Appends a data line: the first starts {@code joined}, each later one follows a LF. */
+    private void join(boolean more, byte[] b, int from, int to) throws EventTooLargeException {
         int length = to - from;
         if (joinedLength + 1L + length > MAX_EVENT_BYTES) {
             throw new EventTooLargeException();
         }
-        joined = room(joined, joinedLength, 1 + length);
-        joined[joinedLength++] = '\n';
+        if (more) {
+            joined = room(joined, joinedLength, 1 + length);
+            joined[joinedLength++] = '\n';
+        } else if (joined.length < length) {
+            joined = new byte[Math.max(length, 256)];
+        }
         System.arraycopy(b, from, joined, joinedLength, length);
         joinedLength += length;
     }
@@ -294,6 +330,35 @@ public final class ServerSentEvents implements AutoCloseable {
             }
         }
         return -1;
+    }
+
+    private static boolean isBlank(byte[] data, int length) {
+        for (int i = 0; i < length; i++) {
+            if (!isSpace(data[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean is(byte[] data, int length, String ascii) {
+        int from = 0;
+        int to = length;
+        while (from < to && isSpace(data[from])) {
+            from++;
+        }
+        while (to > from && isSpace(data[to - 1])) {
+            to--;
+        }
+        if (to - from != ascii.length()) {
+            return false;
+        }
+        for (int i = 0; i < ascii.length(); i++) {
+            if (data[from + i] != ascii.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whitespace as {@link String#isBlank} sees it, for the ASCII range. */

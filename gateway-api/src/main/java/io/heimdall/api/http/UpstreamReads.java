@@ -81,6 +81,17 @@ public final class UpstreamReads {
         }
     }
 
+    /** As {@link #nextBytes}, reading into the reader's own array ({@link ServerSentEvents#advance}): false at the end. */
+    public static boolean advance(ServerSentEvents events, String provider) {
+        try {
+            return events.advance();
+        } catch (GatewayException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw failure(e, provider);
+        }
+    }
+
     /**
      * A read that broke: a 502 {@code bad_upstream_response} for an event over {@link ServerSentEvents#MAX_EVENT_BYTES},
      * a 504 timeout when any cause is a timeout, else a 502 "upstream unreachable".

@@ -39,14 +39,15 @@ public interface ChunkSink {
     }
 
     /**
-     * Delivers the next chunk as one SSE event's data in OpenAI's chunk format, the bytes that came (UTF-8; the sink
-     * may keep the array, so pass one of its own, as {@link io.heimdall.api.http.ServerSentEvents#nextBytes} gives),
-     * when {@link #takesOpenAiJson()} is true; or answers {@link JsonChunk#DECODE}, delivering nothing, when the provider
-     * must decode this one and {@link #accept} it.
+     * Delivers the next chunk as one SSE event's data in OpenAI's chunk format, the bytes that came (UTF-8) in
+     * {@code json[0, length)}, when {@link #takesOpenAiJson()} is true; or answers {@link JsonChunk#DECODE}, delivering
+     * nothing, when the provider must decode this one and {@link #accept} it. The sink reads the bytes before it
+     * returns and keeps none of them, so the provider may pass its reader's own array
+     * ({@link io.heimdall.api.http.ServerSentEvents#advance}).
      *
      * @throws UnsupportedOperationException when this sink takes only chunk objects
      */
-    default JsonChunk acceptOpenAiJson(byte[] json) {
+    default JsonChunk acceptOpenAiJson(byte[] json, int length) {
         throw new UnsupportedOperationException("This sink takes chunk objects only");
     }
 }

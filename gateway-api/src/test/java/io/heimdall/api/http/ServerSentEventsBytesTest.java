@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,6 +71,18 @@ class ServerSentEventsBytesTest {
         try (ServerSentEvents sse = new ServerSentEvents(in)) {
             for (Optional<ServerSentEvents.Event> e = sse.next(); e.isPresent(); e = sse.next()) {
                 events.add(e.get());
+            }
+        }
+        return events;
+    }
+
+    /** As {@link #readAll}, through {@link ServerSentEvents#advance} and its view. */
+    private static List<ServerSentEvents.Event> readAllShared(InputStream in) {
+        List<ServerSentEvents.Event> events = new ArrayList<>();
+        try (ServerSentEvents sse = new ServerSentEvents(in)) {
+            ServerSentEvents.EventView view = sse.view();
+            while (sse.advance()) {
+                events.add(new ServerSentEvents.Event(view.event(), view.text()));
             }
         }
         return events;
@@ -183,6 +196,30 @@ class ServerSentEventsBytesTest {
     }
 
     @Test
+    void theSharedViewReusesOneArrayAndKnowsBlankAndDone() {
+        byte[] stream = utf8("data: a\ndata: b\n\nevent: delta\ndata: {\"c\":1}\n\ndata:  \n\ndata: [DONE]\n\n");
+        try (ServerSentEvents sse = new ServerSentEvents(new ByteArrayInputStream(stream))) {
+            ServerSentEvents.EventView view = sse.view();
+            assertTrue(sse.advance());
+            byte[] array = view.array();
+            assertEquals("a\nb", new String(array, 0, view.length(), StandardCharsets.UTF_8));
+            assertEquals("message", view.event());
+            assertTrue(sse.advance());
+            assertSame(array, view.array(), "a short event reuses the reader's array");
+            assertEquals("delta", view.event());
+            assertEquals("{\"c\":1}", view.text());
+            assertFalse(view.isBlank());
+            assertTrue(sse.advance());
+            assertTrue(view.isBlank());
+            assertEquals("message", view.event(), "the name does not carry over to the next event");
+            assertTrue(sse.advance());
+            assertTrue(view.is("[DONE]"));
+            assertFalse(sse.advance());
+            assertFalse(sse.advance(), "the end stays the end");
+        }
+    }
+
+    @Test
     void anEventOverTheLimitFailsTheReadAndLongOnesWithinItAreRead() {
         String longLine = "x".repeat(100_000);
         assertEquals(List.of(new ServerSentEvents.Event("message", longLine + "\n" + longLine)),
@@ -233,9 +270,10 @@ class ServerSentEventsBytesTest {
         String longLine = "z".repeat(200_000);
         byte[] stream = utf8("data: " + longLine + "\n\ndata: a\ndata: b\n\ndata: c\n\n");
         // small reads: the short events after the long one arrive while the grown buffer is given up
-        assertEquals(List.of(new ServerSentEvents.Event("message", longLine),
-                        new ServerSentEvents.Event("message", "a\nb"), new ServerSentEvents.Event("message", "c")),
-                readAll(new Pieces(stream, 200_006, 3, 5, 2, 4, 3)));
+        List<ServerSentEvents.Event> expected = List.of(new ServerSentEvents.Event("message", longLine),
+                new ServerSentEvents.Event("message", "a\nb"), new ServerSentEvents.Event("message", "c"));
+        assertEquals(expected, readAll(new Pieces(stream, 200_006, 3, 5, 2, 4, 3)));
+        assertEquals(expected, readAllShared(new Pieces(stream, 200_006, 3, 5, 2, 4, 3)));
     }
 
     @Test
@@ -264,6 +302,8 @@ class ServerSentEventsBytesTest {
             }
             assertEquals(reference(stream), readAll(new Pieces(bytes, sizes)), () -> "stream " + stream.replace("\r",
                     "\\r").replace("\n", "\\n"));
+            assertEquals(reference(stream), readAllShared(new Pieces(bytes, sizes)), () -> "shared, stream "
+                    + stream.replace("\r", "\\r").replace("\n", "\\n"));
         }
     }
 }

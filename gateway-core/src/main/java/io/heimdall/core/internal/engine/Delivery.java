@@ -89,9 +89,9 @@ final class Delivery implements ChunkSink {
         delivered++;
         run.firstToken();
         if (clientWantsUsage) {
-            sink.json(chunk.bytes(), 0, 0);
+            sink.json(chunk.bytes(), chunk.length(), 0, 0);
         } else {
-            sink.json(chunk.bytes(), chunk.cutFrom(), chunk.cutTo());
+            sink.json(chunk.bytes(), chunk.length(), chunk.cutFrom(), chunk.cutTo());
         }
     }
 

@@ -131,10 +131,11 @@ public final class Engine implements Pipeline, AutoCloseable {
         }
 
         /**
-         * Sends one chunk given as OpenAI chunk JSON less the bytes {@code [skipFrom, skipTo)}; only when
-         * {@link #writesJson()}. Throws 499 as {@link #chunk}.
+         * Sends one chunk given as OpenAI chunk JSON, {@code chunkJson[0, length)} less the bytes
+         * {@code [skipFrom, skipTo)}; only when {@link #writesJson()}. The array may be the upstream reader's own:
+         * nothing of it is kept after the call. Throws 499 as {@link #chunk}.
          */
-        default void json(byte[] chunkJson, int skipFrom, int skipTo) {
+        default void json(byte[] chunkJson, int length, int skipFrom, int skipTo) {
             throw new UnsupportedOperationException("This sink writes chunk objects only");
         }
     }

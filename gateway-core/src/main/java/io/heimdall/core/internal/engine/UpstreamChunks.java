@@ -45,11 +45,11 @@ final class UpstreamChunks implements ChunkSink {
     }
 
     @Override
-    public JsonChunk acceptOpenAiJson(byte[] json) {
+    public JsonChunk acceptOpenAiJson(byte[] json, int length) {
         if (relay.isEmpty()) {
-            return ChunkSink.super.acceptOpenAiJson(json);
+            return ChunkSink.super.acceptOpenAiJson(json, length);
         }
-        Optional<RelayedChunk> read = relay.get().relayedChunk(json, delivery.wantsIds());
+        Optional<RelayedChunk> read = relay.get().relayedChunk(json, length, delivery.wantsIds());
         if (read.isEmpty() || read.get().carriesUsage() || read.get().error()) {
             return JsonChunk.DECODE;
         }

@@ -85,24 +85,24 @@ final class SseWriter implements Engine.StreamSink {
     }
 
     @Override
-    public void json(byte[] chunkJson, int skipFrom, int skipTo) {
-        write(chunkJson, skipFrom, skipTo);
+    public void json(byte[] chunkJson, int length, int skipFrom, int skipTo) {
+        write(chunkJson, length, skipFrom, skipTo);
     }
 
     private void write(byte[] json) {
-        write(json, 0, 0);
+        write(json, json.length, 0, 0);
     }
 
-    /** Writes {@code json} less {@code [skipFrom, skipTo)} as one event. */
-    private void write(byte[] json, int skipFrom, int skipTo) {
+    /** Writes {@code json[0, end)} less {@code [skipFrom, skipTo)} as one event. */
+    private void write(byte[] json, int end, int skipFrom, int skipTo) {
         if (broken) {
             throw clientGone(null);
         }
         try {
-            int length = json.length - (skipTo - skipFrom);
+            int length = end - (skipTo - skipFrom);
             int event = DATA.length + length + EVENT_END.length;
             if (direct != null) {
-                hold(json, skipFrom, skipTo, event);
+                hold(json, end, skipFrom, skipTo, event);
             } else {
                 open();
                 if (unflushed > 0 && unflushed + event > WRITE_BUFFER) {
@@ -111,10 +111,10 @@ final class SseWriter implements Engine.StreamSink {
                 }
                 out.write(DATA);
                 if (skipFrom == skipTo) {
-                    out.write(json);
+                    out.write(json, 0, end);
                 } else {
                     out.write(json, 0, skipFrom);
-                    out.write(json, skipTo, json.length - skipTo);
+                    out.write(json, skipTo, end - skipTo);
                 }
                 out.write(EVENT_END);
                 unflushed += event;
@@ -134,32 +134,32 @@ final class SseWriter implements Engine.StreamSink {
     }
 
     /** Adds the event to the connection's chunk, writing what it held first when the event would not fit. */
-    private void hold(byte[] json, int skipFrom, int skipTo, int event) {
+    private void hold(byte[] json, int end, int skipFrom, int skipTo, int event) {
         if (!direct.fits(event)) {
             direct.flush();
             if (!direct.fits(event)) {
-                direct.writeAlone(eventBytes(json, skipFrom, skipTo, event));
+                direct.writeAlone(eventBytes(json, end, skipFrom, skipTo, event));
                 return;
             }
         }
         direct.append(DATA);
         if (skipFrom == skipTo) {
-            direct.append(json);
+            direct.append(json, 0, end);
         } else {
             direct.append(json, 0, skipFrom);
-            direct.append(json, skipTo, json.length - skipTo);
+            direct.append(json, skipTo, end - skipTo);
         }
         direct.append(EVENT_END);
     }
 
-    private static byte[] eventBytes(byte[] json, int skipFrom, int skipTo, int event) {
+    private static byte[] eventBytes(byte[] json, int end, int skipFrom, int skipTo, int event) {
         byte[] b = new byte[event];
         System.arraycopy(DATA, 0, b, 0, DATA.length);
         int at = DATA.length;
-        System.arraycopy(json, 0, b, at, skipFrom == skipTo ? json.length : skipFrom);
+        System.arraycopy(json, 0, b, at, skipFrom == skipTo ? end : skipFrom);
         if (skipFrom != skipTo) {
             at += skipFrom;
-            System.arraycopy(json, skipTo, b, at, json.length - skipTo);
+            System.arraycopy(json, skipTo, b, at, end - skipTo);
         }
         System.arraycopy(EVENT_END, 0, b, event - EVENT_END.length, EVENT_END.length);
         return b;

@@ -75,7 +75,15 @@ public final class JacksonOpenAiWire implements OpenAiWire {
 
     /** As {@link #relayedChunk(byte[])}, reading the chunk's {@code id} and {@code model} too when {@code wantIds}. */
     public Optional<RelayedChunk> relayedChunk(byte[] chunkJson, boolean wantIds) {
-        return RelayedChunk.read(json, chunkJson, wantIds);
+        return relayedChunk(chunkJson, chunkJson.length, wantIds);
+    }
+
+    /**
+     * As {@link #relayedChunk(byte[], boolean)}, for the chunk in {@code chunkJson[0, length)}: the chunk read keeps
+     * the array, so the caller uses it before the array changes.
+     */
+    public Optional<RelayedChunk> relayedChunk(byte[] chunkJson, int length, boolean wantIds) {
+        return RelayedChunk.read(json, chunkJson, length, wantIds);
     }
 
     /**

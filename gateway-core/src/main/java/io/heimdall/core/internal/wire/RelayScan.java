@@ -38,19 +38,22 @@ final class RelayScan {
     }
 
     private final byte[] b;
+    /** The chunk is {@code b[0, end)}; bytes past it are not the chunk's (a scan that runs into them ends unsure). */
+    private final int end;
     private int i;
 
-    private RelayScan(byte[] bytes) {
+    private RelayScan(byte[] bytes, int length) {
         this.b = bytes;
+        this.end = length;
     }
 
     /**
      * The chunk read, or empty when Jackson's parser must judge it. The string scans index without bounds checks: a
      * chunk cut off inside a string ends in an {@link ArrayIndexOutOfBoundsException}, taken as {@link Unsure}.
      */
-    static Optional<RelayedChunk> read(byte[] bytes, boolean wantIds) {
+    static Optional<RelayedChunk> read(byte[] bytes, int length, boolean wantIds) {
         try {
-            return Optional.of(new RelayScan(bytes).chunk(wantIds));
+            return Optional.of(new RelayScan(bytes, length).chunk(wantIds));
         } catch (Unsure | RuntimeException e) {
             return Optional.empty();
         }
@@ -97,10 +100,10 @@ final class RelayScan {
             } while (more('}'));
         }
         space();
-        if (i != b.length) {
+        if (i != end) {
             throw Unsure.INSTANCE;
         }
-        return f.chunk(b);
+        return f.chunk(b, end);
     }
 
     /**
@@ -225,11 +228,11 @@ final class RelayScan {
         } else {
             digits();
         }
-        if (i < b.length && b[i] == '.') {
+        if (i < end && b[i] == '.') {
             i++;
             digits();
         }
-        if (i < b.length && (b[i] == 'e' || b[i] == 'E')) {
+        if (i < end && (b[i] == 'e' || b[i] == 'E')) {
             i++;
             if (peek() == '+' || peek() == '-') {
                 i++;
@@ -245,7 +248,7 @@ final class RelayScan {
         if (!isDigit(peek())) {
             throw Unsure.INSTANCE;
         }
-        while (i < b.length && isDigit(b[i])) {
+        while (i < end && isDigit(b[i])) {
             i++;
         }
     }
@@ -295,13 +298,13 @@ final class RelayScan {
     }
 
     private void space() {
-        while (i < b.length && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) {
+        while (i < end && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) {
             i++;
         }
     }
 
     private byte peek() throws Unsure {
-        if (i >= b.length) {
+        if (i >= end) {
             throw Unsure.INSTANCE;
         }
         return b[i];

@@ -16,6 +16,7 @@ import java.util.Optional;
  */
 public final class RelayedChunk {
     private final byte[] bytes;
+    private final int length;
     private final boolean finished;
     private final boolean usage;
     private final boolean error;
@@ -26,9 +27,10 @@ public final class RelayedChunk {
     private final Optional<String> model;
     private final List<String> finishReasons;
 
-    private RelayedChunk(byte[] bytes, boolean finished, boolean usage, boolean error, int nullUsageFrom,
+    private RelayedChunk(byte[] bytes, int length, boolean finished, boolean usage, boolean error, int nullUsageFrom,
                          int nullUsageTo, Optional<String> id, Optional<String> model, List<String> finishReasons) {
         this.bytes = bytes;
+        this.length = length;
         this.id = id;
         this.model = model;
         this.finishReasons = finishReasons;
@@ -49,10 +51,10 @@ public final class RelayedChunk {
                 from = before;
             } else {
                 int after = to;
-                while (after < bytes.length && isSpace(bytes[after])) {
+                while (after < length && isSpace(bytes[after])) {
                     after++;
                 }
-                if (after < bytes.length && bytes[after] == ',') {
+                if (after < length && bytes[after] == ',') {
                     to = after + 1;
                 }
             }
@@ -65,14 +67,14 @@ public final class RelayedChunk {
      * Reads {@code bytes} (UTF-8; kept, not copied), with its {@code id} and {@code model} when {@code wantIds}; empty
      * when it is not one JSON object (then it is for the decoder to judge).
      */
-    static Optional<RelayedChunk> read(WireJson wire, byte[] bytes, boolean wantIds) {
-        Optional<RelayedChunk> scanned = RelayScan.read(bytes, wantIds);
-        return scanned.isPresent() ? scanned : readWithParser(wire, bytes, wantIds);
+    static Optional<RelayedChunk> read(WireJson wire, byte[] bytes, int length, boolean wantIds) {
+        Optional<RelayedChunk> scanned = RelayScan.read(bytes, length, wantIds);
+        return scanned.isPresent() ? scanned : readWithParser(wire, bytes, length, wantIds);
     }
 
     /** As {@link #read}, with Jackson's parser: for what {@link RelayScan} leaves, and to check it in tests. */
-    static Optional<RelayedChunk> readWithParser(WireJson wire, byte[] bytes, boolean wantIds) {
-        try (JsonParser p = wire.parser(bytes)) {
+    static Optional<RelayedChunk> readWithParser(WireJson wire, byte[] bytes, int length, boolean wantIds) {
+        try (JsonParser p = wire.parser(bytes, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return Optional.empty();
             }
@@ -125,7 +127,7 @@ public final class RelayedChunk {
             if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
                 return Optional.empty();
             }
-            return Optional.of(f.chunk(bytes));
+            return Optional.of(f.chunk(bytes, length));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -149,8 +151,8 @@ public final class RelayedChunk {
             finished = seen > 1;
         }
 
-        RelayedChunk chunk(byte[] bytes) {
-            return new RelayedChunk(bytes, finished, usage, errorField && !choices && !usage, cutFrom, cutTo, id,
+        RelayedChunk chunk(byte[] bytes, int length) {
+            return new RelayedChunk(bytes, length, finished, usage, errorField && !choices && !usage, cutFrom, cutTo, id,
                     model, reasons.isEmpty() ? List.of() : List.copyOf(reasons));
         }
     }
@@ -215,9 +217,14 @@ public final class RelayedChunk {
         return error;
     }
 
-    /** The chunk as it arrived. */
+    /** The array holding the chunk as it arrived, from index 0 ({@link #length()} bytes; maybe the reader's own). */
     public byte[] bytes() {
         return bytes;
+    }
+
+    /** The chunk's length in {@link #bytes()}. */
+    public int length() {
+        return length;
     }
 
     /**

@@ -66,6 +66,11 @@ final class WireJson {
         return factory.createParser(json);
     }
 
+    /** A parser over {@code json[0, length)} with this codec's limits; the caller closes it. */
+    JsonParser parser(byte[] json, int length) throws IOException {
+        return factory.createParser(json, 0, length);
+    }
+
     /** Parses any JSON value; a missing node for an empty body. */
     JsonNode parseAny(byte[] json, Side side) {
         try (JsonParser p = factory.createParser(json)) {

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -59,14 +60,29 @@ class RelayScanTest {
         assertEquals(expected.finishReasons(), actual.finishReasons(), why);
     }
 
+    private static Optional<RelayedChunk> scan(byte[] bytes, boolean ids) {
+        return RelayScan.read(bytes, bytes.length, ids);
+    }
+
+    private Optional<RelayedChunk> parse(byte[] bytes, boolean ids) {
+        return RelayedChunk.readWithParser(json, bytes, bytes.length, ids);
+    }
+
+    /** The chunk at the start of a longer array, as a stream reader's own buffer holds it, stale bytes after it. */
+    private static byte[] withStaleBytes(byte[] chunk, byte[] stale) {
+        byte[] b = Arrays.copyOf(chunk, chunk.length + stale.length);
+        System.arraycopy(stale, 0, b, chunk.length, stale.length);
+        return b;
+    }
+
     @Test
     void realChunksAreReadByTheScanAsByTheParser() {
         for (String chunk : REAL) {
             byte[] bytes = chunk.getBytes(StandardCharsets.UTF_8);
             for (boolean ids : new boolean[] {false, true}) {
-                RelayedChunk scanned = RelayScan.read(bytes, ids)
+                RelayedChunk scanned = scan(bytes, ids)
                         .orElseThrow(() -> new AssertionError("the scan gave up on " + chunk));
-                RelayedChunk parsed = RelayedChunk.readWithParser(json, bytes, ids)
+                RelayedChunk parsed = parse(bytes, ids)
                         .orElseThrow(() -> new AssertionError("the parser refused " + chunk));
                 assertSame(parsed, scanned, chunk);
             }
@@ -75,19 +91,19 @@ class RelayScanTest {
 
     @Test
     void theScanReadsFinishReasonsIdsModelUsageAndErrors() {
-        RelayedChunk last = RelayScan.read(REAL.get(2).getBytes(StandardCharsets.UTF_8), true).orElseThrow();
+        RelayedChunk last = scan(REAL.get(2).getBytes(StandardCharsets.UTF_8), true).orElseThrow();
         assertTrue(last.finished());
         assertEquals(List.of("stop"), last.finishReasons());
         assertEquals(Optional.of("chatcmpl-9f1c"), last.id());
         assertEquals(Optional.of("gpt-4o-mini"), last.model());
         String cut = REAL.get(2).substring(last.cutFrom(), last.cutTo());
         assertEquals(",\"usage\":null", cut);
-        RelayedChunk usage = RelayScan.read(REAL.get(3).getBytes(StandardCharsets.UTF_8), false).orElseThrow();
+        RelayedChunk usage = scan(REAL.get(3).getBytes(StandardCharsets.UTF_8), false).orElseThrow();
         assertTrue(usage.carriesUsage());
         assertFalse(usage.finished());
-        RelayedChunk error = RelayScan.read(REAL.get(5).getBytes(StandardCharsets.UTF_8), false).orElseThrow();
+        RelayedChunk error = scan(REAL.get(5).getBytes(StandardCharsets.UTF_8), false).orElseThrow();
         assertTrue(error.error());
-        RelayedChunk tools = RelayScan.read(REAL.get(4).getBytes(StandardCharsets.UTF_8), false).orElseThrow();
+        RelayedChunk tools = scan(REAL.get(4).getBytes(StandardCharsets.UTF_8), false).orElseThrow();
         assertEquals(List.of("tool_calls"), tools.finishReasons());
     }
 
@@ -98,8 +114,8 @@ class RelayScanTest {
                 "{\"a\":1}}", "{\"a\":1} x", "{'a':1}", "{\"a\":[1,]}", "{\"a\":+1}", "{\"a\":.5}", "{\"a\":tru}",
                 "{\"a\":1e}", "{\"a\":\"open}")) {
             byte[] bytes = bad.getBytes(StandardCharsets.UTF_8);
-            assertTrue(RelayScan.read(bytes, true).isEmpty(), "the scan answered for " + bad);
-            assertTrue(RelayedChunk.readWithParser(json, bytes, true).isEmpty(), "the parser accepted " + bad);
+            assertTrue(scan(bytes, true).isEmpty(), "the scan answered for " + bad);
+            assertTrue(parse(bytes, true).isEmpty(), "the parser accepted " + bad);
         }
     }
 
@@ -136,13 +152,13 @@ class RelayScanTest {
                 }
                 boolean ids = random.nextBoolean();
                 total++;
-                Optional<RelayedChunk> scanned = RelayScan.read(bytes, ids);
+                Optional<RelayedChunk> scanned = scan(bytes, ids);
                 if (scanned.isEmpty()) {
                     continue;
                 }
                 answered++;
                 String input = new String(bytes, StandardCharsets.UTF_8);
-                Optional<RelayedChunk> parsed = RelayedChunk.readWithParser(json, bytes, ids);
+                Optional<RelayedChunk> parsed = parse(bytes, ids);
                 if (parsed.isEmpty()) {
                     fail("the scan read what the parser refuses: " + input);
                 }
@@ -150,5 +166,40 @@ class RelayScanTest {
             }
         }
         assertTrue(answered > total / 10, "the scan answered for only " + answered + " of " + total);
+    }
+
+    /**
+     * A chunk read where it lies in a reader's longer array: the bytes after it (the rest of an earlier, longer event,
+     * which may complete a cut-off string or word) change nothing; the scan and the parser read only the chunk.
+     */
+    @Test
+    void bytesAfterTheChunkInItsArrayAreNeverRead() {
+        Random random = new Random(20261202L);
+        int answered = 0;
+        int total = 0;
+        for (String chunk : REAL) {
+            byte[] whole = chunk.getBytes(StandardCharsets.UTF_8);
+            for (int cut = 0; cut <= whole.length; cut++) {
+                byte[] exact = Arrays.copyOf(whole, cut);
+                byte[] stale = random.nextBoolean() ? Arrays.copyOfRange(whole, cut, whole.length)
+                        : "\"}]}null,true} ".getBytes(StandardCharsets.US_ASCII);
+                byte[] held = withStaleBytes(exact, stale);
+                boolean ids = random.nextBoolean();
+                total++;
+                Optional<RelayedChunk> alone = scan(exact, ids);
+                Optional<RelayedChunk> inArray = RelayScan.read(held, cut, ids);
+                String input = new String(exact, StandardCharsets.UTF_8);
+                assertEquals(alone.isPresent(), inArray.isPresent(), input);
+                Optional<RelayedChunk> parsed = RelayedChunk.readWithParser(json, held, cut, ids);
+                assertEquals(parse(exact, ids).isPresent(), parsed.isPresent(), input);
+                if (inArray.isPresent()) {
+                    answered++;
+                    assertSame(alone.get(), inArray.get(), input);
+                    assertSame(parsed.orElseThrow(), inArray.get(), input);
+                    assertEquals(cut, inArray.get().length());
+                }
+            }
+        }
+        assertTrue(answered >= REAL.size(), "whole chunks read: " + answered + " of " + total);
     }
 }

@@ -228,10 +228,12 @@ final class OpenAiProvider implements Provider {
             ServerSentEvents events = new ServerSentEvents(response.body());
             boolean relay = flavor.chunksAsSent() && sink.takesOpenAiJson();
             boolean finished = false;
+            ServerSentEvents.EventView event = events.view();
             while (true) {
-                Optional<ServerSentEvents.EventBytes> next;
                 try {
-                    next = UpstreamReads.nextBytes(events, name);
+                    if (!UpstreamReads.advance(events, name)) {
+                        break;
+                    }
                 } catch (GatewayException e) {
                     if (finished) {
                         // The answer was complete; only [DONE] (or a usage chunk) was lost with the connection.
@@ -239,20 +241,17 @@ final class OpenAiProvider implements Provider {
                     }
                     throw e;
                 }
-                if (next.isEmpty()) {
-                    break;
-                }
-                ServerSentEvents.EventBytes event = next.get();
                 if (event.isBlank()) {
                     continue;
                 }
                 if (event.is("[DONE]")) {
                     return;
                 }
-                if ("error".equals(event.event()) || startsWithErrorMember(event.data())) {
+                if ("error".equals(event.event()) || startsWithErrorMember(event.array(), event.length())) {
                     throw streamError(event.text(), call);
                 }
-                ChunkSink.JsonChunk relayed = relay ? sink.acceptOpenAiJson(event.data()) : ChunkSink.JsonChunk.DECODE;
+                ChunkSink.JsonChunk relayed = relay ? sink.acceptOpenAiJson(event.array(), event.length())
+                        : ChunkSink.JsonChunk.DECODE;
                 if (relayed != ChunkSink.JsonChunk.DECODE) {
                     finished |= relayed == ChunkSink.JsonChunk.FINISHED;
                     checkDeadline(finished, deadline);
@@ -389,23 +388,23 @@ final class OpenAiProvider implements Provider {
     }
 
     /** Whether an event's data starts as a JSON object whose first member is {@code "error"}. */
-    static boolean startsWithErrorMember(byte[] data) {
-        int i = skipSpace(data, 0);
-        if (i >= data.length || data[i] != '{') {
+    static boolean startsWithErrorMember(byte[] data, int length) {
+        int i = skipSpace(data, 0, length);
+        if (i >= length || data[i] != '{') {
             return false;
         }
-        i = skipSpace(data, i + 1);
-        if (data.length - i < ERROR_MEMBER.length
+        i = skipSpace(data, i + 1, length);
+        if (length - i < ERROR_MEMBER.length
                 || !Arrays.equals(data, i, i + ERROR_MEMBER.length, ERROR_MEMBER, 0, ERROR_MEMBER.length)) {
             return false;
         }
-        i = skipSpace(data, i + ERROR_MEMBER.length);
-        return i < data.length && data[i] == ':';
+        i = skipSpace(data, i + ERROR_MEMBER.length, length);
+        return i < length && data[i] == ':';
     }
 
     /** The first index at or after {@code i} that is not whitespace (a regex's {@code \s}). */
-    private static int skipSpace(byte[] data, int i) {
-        while (i < data.length && (data[i] == ' ' || data[i] >= '\t' && data[i] <= '\r')) {
+    private static int skipSpace(byte[] data, int i, int length) {
+        while (i < length && (data[i] == ' ' || data[i] >= '\t' && data[i] <= '\r')) {
             i++;
         }
         return i;
