@@ -72,13 +72,12 @@ public final class UpstreamReads {
 
     /** As {@link #next}, with the event's data as the bytes that came. */
     public static Optional<ServerSentEvents.EventBytes> nextBytes(ServerSentEvents events, String provider) {
-        try {
-            return events.nextBytes();
-        } catch (GatewayException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw failure(e, provider);
+        if (!advance(events, provider)) {
+            return Optional.empty();
         }
+        ServerSentEvents.EventView view = events.view();
+        return Optional.of(new ServerSentEvents.EventBytes(view.event(),
+                java.util.Arrays.copyOf(view.array(), view.length())));
     }
 
     /** As {@link #nextBytes}, reading into the reader's own array ({@link ServerSentEvents#advance}): false at the end. */
