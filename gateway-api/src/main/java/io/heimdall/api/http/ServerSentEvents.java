@@ -21,7 +21,8 @@ public final class ServerSentEvents implements AutoCloseable {
     /** The most bytes one event (a line, or an event's data) may take: a stream sending more is refused. */
     public static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
     private static final byte[] NONE = new byte[0];
-    private static final int INITIAL = 8192;
+    /** A stream's first buffer: upstreams send an event or a few per chunk, and a read returns at most one chunk. */
+    private static final int INITIAL = 2048;
     /** A buffer grown past this for one long event is given up after it. */
     private static final int LARGE = 65_536;
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};

@@ -1,5 +1,8 @@
 package io.heimdall.core.internal.wire;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +22,14 @@ final class RelayScan {
     private static final int MAX_NUMBER = 64;
     /** Bytes a string's scan must stop at: the quote, the backslash, and the control characters JSON forbids raw. */
     private static final boolean[] STOP = new boolean[256];
+
+    /** Eight bytes of the array at once, the first in the lowest bits: a string's scan tests a word per step. */
+    private static final VarHandle WORD = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH = 0x8080808080808080L;
+    private static final long QUOTES = ONES * '"';
+    private static final long BACKSLASHES = ONES * '\\';
+    private static final long SPACES = ONES * 0x20;
 
     static {
         for (int c = 0; c < 0x20; c++) {
@@ -180,9 +191,7 @@ final class RelayScan {
     /** A string without escapes (a member name, an id, a finish reason); returns the index of its closing quote. */
     private int plainString() throws Unsure {
         expect('"');
-        while (!STOP[b[i] & 0xFF]) {
-            i++;
-        }
+        i = stop(b, i);
         if (b[i] != '"') {
             throw Unsure.INSTANCE;
         }
@@ -193,9 +202,7 @@ final class RelayScan {
     private void string() throws Unsure {
         expect('"');
         while (true) {
-            while (!STOP[b[i] & 0xFF]) {
-                i++;
-            }
+            i = stop(b, i);
             byte c = b[i++];
             if (c == '"') {
                 return;
@@ -215,6 +222,28 @@ final class RelayScan {
                 default -> throw Unsure.INSTANCE;
             }
         }
+    }
+
+    /**
+     * The index of the first byte at or after {@code j} that a string's scan stops at ({@link #STOP}), eight bytes a
+     * step while the array has them: per byte, {@code x - 0x01} borrows into the high bit only where {@code x} is
+     * zero (the quote or backslash XORed away) and {@code x - 0x20} where {@code x < 0x20}; the lowest flag is exact.
+     * Past the array's end it throws {@link ArrayIndexOutOfBoundsException}, as the per-byte scan did.
+     */
+    private static int stop(byte[] b, int j) {
+        for (int last = b.length - Long.BYTES; j <= last; j += Long.BYTES) {
+            long w = (long) WORD.get(b, j);
+            long quote = w ^ QUOTES;
+            long backslash = w ^ BACKSLASHES;
+            long found = ((quote - ONES) & ~quote | (backslash - ONES) & ~backslash | (w - SPACES) & ~w) & HIGH;
+            if (found != 0) {
+                return j + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        while (!STOP[b[j] & 0xFF]) {
+            j++;
+        }
+        return j;
     }
 
     /** A number in JSON's form: {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?}. */
