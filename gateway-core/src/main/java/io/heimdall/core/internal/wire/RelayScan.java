@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -81,7 +80,7 @@ final class RelayScan {
                 int valueAt = i;
                 if (is("choices", nameAt, nameEnd)) {
                     if (peek() == '[') {
-                        f.choices(choices(f.reasons));
+                        f.choices(choices(f));
                     } else {
                         value(1);
                     }
@@ -119,9 +118,9 @@ final class RelayScan {
 
     /**
      * The choices array from its {@code [} to past its {@code ]}: 0 when it is empty, 1 when no choice finished, 2
-     * when one did (a string {@code finish_reason}, added to {@code reasons}), as {@code RelayedChunk} counts them.
+     * when one did (a string {@code finish_reason}, added to the findings), as {@code RelayedChunk} counts them.
      */
-    private int choices(List<String> reasons) throws Unsure {
+    private int choices(RelayedChunk.Findings findings) throws Unsure {
         i++; // [
         if (empty(']')) {
             return 0;
@@ -142,7 +141,7 @@ final class RelayScan {
                 int nameEnd = memberName();
                 if (is("finish_reason", nameAt, nameEnd) && peek() == '"') {
                     int at = i;
-                    reasons.add(text(plainString(), at));
+                    findings.reason(text(plainString(), at));
                     seen = 2;
                 } else {
                     value(3);

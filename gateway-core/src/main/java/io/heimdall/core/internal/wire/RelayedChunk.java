@@ -87,7 +87,7 @@ public final class RelayedChunk {
                 switch (name) {
                     case "choices" -> {
                         if (value == JsonToken.START_ARRAY) {
-                            f.choices(readChoices(p, f.reasons));
+                            f.choices(readChoices(p, f));
                         } else {
                             p.skipChildren();
                         }
@@ -143,7 +143,15 @@ public final class RelayedChunk {
         int cutTo = -1;
         Optional<String> id = Optional.empty();
         Optional<String> model = Optional.empty();
-        final List<String> reasons = new ArrayList<>(1);
+        /** The finish reasons found; made by the first (most chunks have none). */
+        private List<String> reasons = List.of();
+
+        void reason(String reason) {
+            if (reasons.isEmpty()) {
+                reasons = new ArrayList<>(1);
+            }
+            reasons.add(reason);
+        }
 
         /** A {@code choices} array read: {@code seen} as {@link #readChoices} counts (the last array counts). */
         void choices(int seen) {
@@ -159,9 +167,9 @@ public final class RelayedChunk {
 
     /**
      * Reads the choices array up to its end: 0 when it is empty, 1 when no choice finished, 2 when one did (a string
-     * {@code finish_reason}, added to {@code reasons}).
+     * {@code finish_reason}, added to the findings).
      */
-    private static int readChoices(JsonParser p, List<String> reasons) throws IOException {
+    private static int readChoices(JsonParser p, Findings findings) throws IOException {
         int seen = 0;
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
@@ -178,7 +186,7 @@ public final class RelayedChunk {
                 JsonToken value = p.nextToken();
                 if (value == JsonToken.VALUE_STRING && "finish_reason".equals(field)) {
                     seen = 2;
-                    reasons.add(p.getText());
+                    findings.reason(p.getText());
                 } else {
                     p.skipChildren();
                 }
