@@ -9,6 +9,7 @@ import io.heimdall.core.internal.http.UpstreamScope;
 import io.heimdall.core.internal.wire.JacksonOpenAiWire;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +52,7 @@ final class SseWriter implements Engine.StreamSink {
     private boolean flushedOnce;
     /** Where the events after the first go, once that first one is out; null until then, or without a connection. */
     private ChunkedBody direct;
+    private final Put toDirect = (b, offset, length) -> direct.append(b, offset, length);
     private final Optional<ChunkedBody> connectionBody;
 
     SseWriter(ServerResponse res, DefaultRequestContext ctx, JacksonOpenAiWire wire, Runnable commitHeaders,
@@ -109,14 +111,7 @@ final class SseWriter implements Engine.StreamSink {
                     out.flush(); // what is held goes in one write; this event starts the buffer again
                     unflushed = 0;
                 }
-                out.write(DATA);
-                if (skipFrom == skipTo) {
-                    out.write(json, 0, end);
-                } else {
-                    out.write(json, 0, skipFrom);
-                    out.write(json, skipTo, end - skipTo);
-                }
-                out.write(EVENT_END);
+                put(out::write, json, end, skipFrom, skipTo);
                 unflushed += event;
             }
             Optional<UpstreamScope> upstream = UpstreamScope.current();
@@ -134,35 +129,35 @@ final class SseWriter implements Engine.StreamSink {
     }
 
     /** Adds the event to the connection's chunk, writing what it held first when the event would not fit. */
-    private void hold(byte[] json, int end, int skipFrom, int skipTo, int event) {
+    private void hold(byte[] json, int end, int skipFrom, int skipTo, int event) throws IOException {
         if (!direct.fits(event)) {
             direct.flush();
             if (!direct.fits(event)) {
-                direct.writeAlone(eventBytes(json, end, skipFrom, skipTo, event));
+                ByteArrayOutputStream alone = new ByteArrayOutputStream(event);
+                put(alone::write, json, end, skipFrom, skipTo);
+                direct.writeAlone(alone.toByteArray());
                 return;
             }
         }
-        direct.append(DATA);
-        if (skipFrom == skipTo) {
-            direct.append(json, 0, end);
-        } else {
-            direct.append(json, 0, skipFrom);
-            direct.append(json, skipTo, end - skipTo);
-        }
-        direct.append(EVENT_END);
+        put(toDirect, json, end, skipFrom, skipTo);
     }
 
-    private static byte[] eventBytes(byte[] json, int end, int skipFrom, int skipTo, int event) {
-        byte[] b = new byte[event];
-        System.arraycopy(DATA, 0, b, 0, DATA.length);
-        int at = DATA.length;
-        System.arraycopy(json, 0, b, at, skipFrom == skipTo ? end : skipFrom);
-        if (skipFrom != skipTo) {
-            at += skipFrom;
-            System.arraycopy(json, skipTo, b, at, end - skipTo);
+    /** Where an event's bytes go: Helidon's output stream, the connection's chunk, or an array of its own. */
+    @FunctionalInterface
+    private interface Put {
+        void bytes(byte[] b, int offset, int length) throws IOException;
+    }
+
+    /** The event {@code data: <json[0, end) less [skipFrom, skipTo)>\n\n}, put in pieces. */
+    private static void put(Put to, byte[] json, int end, int skipFrom, int skipTo) throws IOException {
+        to.bytes(DATA, 0, DATA.length);
+        if (skipFrom == skipTo) {
+            to.bytes(json, 0, end);
+        } else {
+            to.bytes(json, 0, skipFrom);
+            to.bytes(json, skipTo, end - skipTo);
         }
-        System.arraycopy(EVENT_END, 0, b, event - EVENT_END.length, EVENT_END.length);
-        return b;
+        to.bytes(EVENT_END, 0, EVENT_END.length);
     }
 
     /** Bytes written but not yet on the socket. */
