@@ -14,7 +14,8 @@ import java.util.concurrent.locks.LockSupport;
  * whose current wait ran past its own limit (a virtual thread blocked in a socket read is released by that, the socket
  * closed). Only the time blocked in the read counts, never time the caller spends elsewhere (writing to its client).
  * The race between a wait ending and the ticker firing is closed as in the in-flight watchdog: a wait that ends while
- * being fired on waits for the interrupt to land and clears it.
+ * being fired on waits for the interrupt to land and clears it. After a second with nothing to watch the ticker parks
+ * until the next registration (an idle gateway had woken it 20 times a second).
  */
 final class WaitWatch {
     private static final int IDLE = 0;
@@ -22,9 +23,13 @@ final class WaitWatch {
     private static final int FIRING = 2;
     private static final int FIRED = 3;
     private static final long TICK_NANOS = 50_000_000L;
+    /** Ticks with nothing watched before the ticker sleeps until a wait is registered (an idle gateway stays still). */
+    private static final int IDLE_TICKS_BEFORE_SLEEP = 20;
     private static final Set<Wait> WAITS = ConcurrentHashMap.newKeySet();
     private static final Thread TICKER = Thread.ofPlatform().daemon().name("heimdall-upstream-waits")
             .unstarted(WaitWatch::tick);
+    /** Set by the ticker before it parks without a timeout; a registration that sees it wakes the ticker. */
+    private static volatile boolean asleep;
 
     static {
         TICKER.start();
@@ -96,15 +101,30 @@ final class WaitWatch {
     static Wait register() {
         Wait w = new Wait(Thread.currentThread());
         WAITS.add(w);
+        if (asleep) {
+            asleep = false;
+            LockSupport.unpark(TICKER);
+        }
         return w;
     }
 
     private static void tick() {
+        int idleTicks = 0;
         while (true) {
             LockSupport.parkNanos(TICK_NANOS);
             if (WAITS.isEmpty()) {
+                if (++idleTicks >= IDLE_TICKS_BEFORE_SLEEP) {
+                    idleTicks = 0;
+                    asleep = true;
+                    // a registration after this check sees asleep set and unparks; one before it is seen here
+                    while (asleep && WAITS.isEmpty()) {
+                        LockSupport.park();
+                    }
+                    asleep = false;
+                }
                 continue;
             }
+            idleTicks = 0;
             long now = System.nanoTime();
             for (Wait w : WAITS) {
                 w.check(now);
