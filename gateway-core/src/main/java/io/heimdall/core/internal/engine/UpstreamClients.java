@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The upstream clients of one provider or plugin instance, one per base URL; closed with the instance. Each pool's
- * use is visible as gauges: {@code upstream_connections{provider,state=leased|pending|idle|max}}, the count of
- * requests that found the pool exhausted and of those sent again after meeting a connection closed while idle.
+ * use is visible as gauges: {@code upstream_connections{provider,state=leased|pending|idle|max}} and the count of
+ * requests that found the pool exhausted.
  */
 final class UpstreamClients implements AutoCloseable {
     private static final String[] STATES = {"leased", "pending", "idle", "max"};
@@ -34,7 +34,6 @@ final class UpstreamClients implements AutoCloseable {
                 metrics.gauge("upstream_connections", labels(owner, baseUrl, STATES[i]), () -> c.poolStats()[index]);
             }
             metrics.gauge("upstream_pool_exhausted", labels(owner, baseUrl, "total"), () -> c.poolStats()[4]);
-            metrics.gauge("upstream_idle_close_resends", labels(owner, baseUrl, "total"), () -> c.poolStats()[5]);
             return c;
         });
     }
@@ -59,7 +58,6 @@ final class UpstreamClients implements AutoCloseable {
                 metrics.removeGauge("upstream_connections", labels(e.getValue().provider(), e.getKey(), state));
             }
             metrics.removeGauge("upstream_pool_exhausted", labels(e.getValue().provider(), e.getKey(), "total"));
-            metrics.removeGauge("upstream_idle_close_resends", labels(e.getValue().provider(), e.getKey(), "total"));
             e.getValue().close();
         }
         clients.clear();

@@ -13,25 +13,20 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.EndpointDetails;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHost;
-import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
 import org.apache.hc.core5.io.CloseMode;
-import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
@@ -61,7 +56,6 @@ public final class ApacheUpstreamClient implements UpstreamClient {
     private final PoolingHttpClientConnectionManager pool;
     private final java.util.concurrent.atomic.AtomicLong lastSaturationLog = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.LongAdder saturations = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder idleCloses = new java.util.concurrent.atomic.LongAdder();
     private final Map<Duration, RequestConfig> configs = new ConcurrentHashMap<>();
     private final Map<String, URI> uris = new ConcurrentHashMap<>();
 
@@ -94,13 +88,9 @@ public final class ApacheUpstreamClient implements UpstreamClient {
                 // tell whether the next read would block also at a chunk's end (deferred stream flushes).
                 .setConnectionFactory(ChunkAwareConnection.factory(
                         Http1Config.custom().setBufferSize(BUFFER_BYTES).build()))
-                // No check of an idle connection before reuse: HttpClient's check is a read with a 1 ms timeout, which
-                // on a healthy connection waits the whole millisecond (+3.3 ms per request after 2 s of quiet, measured
-                // with bench/scripts/idle-gap.sh). A connection the upstream closed while idle fails the request
-                // before any byte of a response instead, and the request is sent again (see execute).
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.of(connectTimeout))
-                        .setValidateAfterInactivity(TimeValue.NEG_ONE_MILLISECOND)
+                        .setValidateAfterInactivity(Timeout.ofSeconds(2))
                         .build())
                 .build();
         // The minimal client: no execution chain (redirects, authentication, cookies, retries, decompression: all
@@ -119,55 +109,6 @@ public final class ApacheUpstreamClient implements UpstreamClient {
 
     @Override
     public UpstreamResponse send(UpstreamRequest request) {
-        Optional<UpstreamScope> scope = UpstreamScope.current();
-        RequestConfig config;
-        if (scope.isPresent()) {
-            UpstreamScope s = scope.get();
-            s.calling(host, port);
-            // No wait may pass the request's deadline: not for a pooled connection, not for the response. On a
-            // virtual thread the WaitWatch interrupt bounds every read (the first byte, each later one) and the
-            // in-flight watchdog the deadline, so the socket read itself is left untimed: a timed read costs a
-            // virtual thread a delayed task scheduled and cancelled on every park (~30 us of CPU per request).
-            Duration socketTimeout = Thread.currentThread().isVirtual()
-                    ? Duration.ZERO : s.responseTimeout(request.timeout());
-            config = RequestConfig.custom()
-                    .setResponseTimeout(socketTimeout.isZero() ? Timeout.DISABLED : Timeout.of(socketTimeout))
-                    .setConnectionRequestTimeout(Timeout.of(s.remaining()))
-                    .setRedirectsEnabled(false)
-                    .build();
-        } else {
-            config = configs.computeIfAbsent(request.timeout(), t -> RequestConfig.custom()
-                    .setResponseTimeout(Timeout.of(t))
-                    .setConnectionRequestTimeout(Timeout.of(t))
-                    .setRedirectsEnabled(false)
-                    .build());
-        }
-        WaitWatch.Wait wait = scope.isPresent() ? WaitWatch.register() : null;
-        try {
-            if (wait != null) {
-                wait.begin(scope.get().firstByteWait(), "its first byte");
-            }
-            ClassicHttpResponse response;
-            try {
-                response = execute(request, scope, config, wait);
-            } finally {
-                if (wait != null) {
-                    wait.end();
-                }
-            }
-            scope.ifPresent(s -> s.responseArrived(() -> java.util.Arrays.stream(response.getHeaders())
-                    .map(h -> Map.entry(h.getName(), h.getValue())).iterator()));
-            return new Response(response, wait, scope.map(UpstreamScope::idleWait).orElse(Duration.ZERO));
-        } catch (IOException | RuntimeException e) {
-            if (wait != null) {
-                wait.close();
-            }
-            throw translate(e, wait);
-        }
-    }
-
-    /** The request as HttpClient sends it: the provider's headers, a user agent, the scope's headers, the body. */
-    private BasicClassicHttpRequest newRequest(UpstreamRequest request, Optional<UpstreamScope> scope) {
         BasicClassicHttpRequest req = new BasicClassicHttpRequest(request.method(), uri(request.path()));
         String type = null;
         boolean agent = false;
@@ -187,47 +128,55 @@ public final class ApacheUpstreamClient implements UpstreamClient {
             req.setEntity(new ByteArrayEntity(request.body(), null, false));
             req.setHeader("Content-Type", type);
         }
+        Optional<UpstreamScope> scope = UpstreamScope.current();
+        RequestConfig config;
         if (scope.isPresent()) {
-            scope.get().applyTo(request.headers(), req::addHeader);
+            UpstreamScope s = scope.get();
+            s.calling(host, port);
+            s.applyTo(request.headers(), req::addHeader);
+            // No wait may pass the request's deadline: not for a pooled connection, not for the response. On a
+            // virtual thread the WaitWatch interrupt bounds every read (the first byte, each later one) and the
+            // in-flight watchdog the deadline, so the socket read itself is left untimed: a timed read costs a
+            // virtual thread a delayed task scheduled and cancelled on every park (~30 us of CPU per request).
+            Duration socketTimeout = Thread.currentThread().isVirtual()
+                    ? Duration.ZERO : s.responseTimeout(request.timeout());
+            config = RequestConfig.custom()
+                    .setResponseTimeout(socketTimeout.isZero() ? Timeout.DISABLED : Timeout.of(socketTimeout))
+                    .setConnectionRequestTimeout(Timeout.of(s.remaining()))
+                    .setRedirectsEnabled(false)
+                    .build();
+        } else {
+            config = configs.computeIfAbsent(request.timeout(), t -> RequestConfig.custom()
+                    .setResponseTimeout(Timeout.of(t))
+                    .setConnectionRequestTimeout(Timeout.of(t))
+                    .setRedirectsEnabled(false)
+                    .build());
         }
-        return req;
-    }
-
-    /**
-     * Sends the request. A pooled connection the upstream closed while it sat idle (a server's keep-alive timeout, its
-     * FIN or RST crossing the request on the wire) fails before any byte of a response: then the request is sent again
-     * on another connection, as Go's and OkHttp's clients do, since the upstream never answered it. Only a connection
-     * that had carried a response before counts, and only such failures: end of stream or a reset where the response
-     * head should be, or a broken pipe while writing; never a timeout or the wait watch's interrupt. Each failed
-     * connection is discarded, so the tries end when the pool's idle connections do.
-     */
-    private ClassicHttpResponse execute(UpstreamRequest request, Optional<UpstreamScope> scope, RequestConfig config,
-            WaitWatch.Wait wait) throws IOException {
-        for (int attempt = 1; ; attempt++) {
-            HttpClientContext context = HttpClientContext.create();
-            context.setRequestConfig(config);
-            try {
-                // a new request each time: sending one adds headers to it (Host, Content-Length)
-                return client.executeOpen(target, newRequest(request, scope), context);
-            } catch (NoHttpResponseException | SocketException e) {
-                if (!closedWhileIdle(context, e, wait) || attempt > pool.getMaxTotal()) {
-                    throw e;
-                }
-                idleCloses.increment();
+        org.apache.hc.client5.http.protocol.HttpClientContext context =
+                org.apache.hc.client5.http.protocol.HttpClientContext.create();
+        context.setRequestConfig(config);
+        WaitWatch.Wait wait = scope.isPresent() ? WaitWatch.register() : null;
+        try {
+            if (wait != null) {
+                wait.begin(scope.get().firstByteWait(), "its first byte");
             }
+            ClassicHttpResponse response;
+            try {
+                response = client.executeOpen(target, req, context);
+            } finally {
+                if (wait != null) {
+                    wait.end();
+                }
+            }
+            scope.ifPresent(s -> s.responseArrived(() -> java.util.Arrays.stream(response.getHeaders())
+                    .map(h -> Map.entry(h.getName(), h.getValue())).iterator()));
+            return new Response(response, wait, scope.map(UpstreamScope::idleWait).orElse(Duration.ZERO));
+        } catch (IOException | RuntimeException e) {
+            if (wait != null) {
+                wait.close();
+            }
+            throw translate(e, wait);
         }
-    }
-
-    private static boolean closedWhileIdle(HttpClientContext context, IOException failure, WaitWatch.Wait wait) {
-        EndpointDetails endpoint = context.getEndpointDetails();
-        return endpoint != null && endpoint.getResponseCount() > 0
-                && (wait == null || !wait.expired()) && !Thread.currentThread().isInterrupted()
-                && !(failure instanceof java.net.ConnectException);
-    }
-
-    /** Requests sent again because the pooled connection they were first sent on had been closed while idle. */
-    long idleCloses() {
-        return idleCloses.sum();
     }
 
     /** The URI of a path under the base URL: parsed once per path (~1 us each time), up to {@value #MAX_URIS} paths. */
@@ -299,14 +248,10 @@ public final class ApacheUpstreamClient implements UpstreamClient {
         return provider;
     }
 
-    /**
-     * Connections in use, waiting for a connection, idle in the pool, the cap, the requests that found every connection
-     * busy, and those sent again because their pooled connection had been closed while idle.
-     */
+    /** Connections in use, waiting for a connection, idle in the pool, and the cap. */
     public long[] poolStats() {
         org.apache.hc.core5.pool.PoolStats st = pool.getTotalStats();
-        return new long[]{st.getLeased(), st.getPending(), st.getAvailable(), st.getMax(), saturations.sum(),
-                idleCloses.sum()};
+        return new long[]{st.getLeased(), st.getPending(), st.getAvailable(), st.getMax(), saturations.sum()};
     }
 
     /** Closes pooled connections. */
